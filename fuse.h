@@ -1,0 +1,41 @@
+/*
+ * The FUSE passthrough server behind virtio-fs: this project's own API.
+ * The protocol structures come from <linux/fuse.h>; nothing is copied here.
+ *
+ * The server is synchronous and knows nothing of virtio: it is given one
+ * request as scatter lists over guest RAM and writes its reply in place.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/uio.h>
+
+enum fs_cache_mode { FS_CACHE_AUTO = 0, FS_CACHE_NEVER, FS_CACHE_ALWAYS };
+
+struct fs_share_options {
+    const char *dir; /* host directory to share */
+    const char *tag; /* virtio-fs tag, e.g. "myfs" */
+    bool read_only;  /* every modifying request gets EROFS */
+    enum fs_cache_mode cache;
+    unsigned max_fds; /* host fds the server may hold; 0 = default */
+};
+
+struct fuse_server;
+
+/* NULL on error, with a one-line reason in err (DIR missing, not a dir). */
+struct fuse_server *fuse_server_new(const struct fs_share_options *opts,
+                                    char *err, size_t err_len);
+void fuse_server_free(struct fuse_server *server);
+
+/*
+ * Serve one request. `req` is the device-readable part of the chain
+ * (fuse_in_header then the opcode's arguments), `reply` the device-writable
+ * part. The reply (fuse_out_header then data) is written into `reply`.
+ * Returns the number of bytes written to `reply`; 0 when the request takes
+ * no reply (FORGET, BATCH_FORGET) or the reply space cannot hold even a
+ * fuse_out_header. Never touches memory outside the given iovecs.
+ */
+size_t fuse_server_handle(struct fuse_server *server, const struct iovec *req,
+                          unsigned req_count, const struct iovec *reply,
+                          unsigned reply_count);

@@ -1,0 +1,81 @@
+/*
+ * One RV64GC hart: the CPU's narrow public interface.
+ *
+ * The CPU knows guest RAM (for fast loads, stores and instruction fetch)
+ * and the bus (for everything else). It knows nothing of the devices on it;
+ * interrupts reach it only through hart_set_irq().
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "device.h"
+#include "ram.h"
+
+struct hart;
+
+enum priv_mode { PRIV_U = 0, PRIV_S = 1, PRIV_M = 3 };
+
+/* Bit numbers in mip/mie. */
+enum {
+    IRQ_SSIP = 1,
+    IRQ_MSIP = 3,
+    IRQ_STIP = 5,
+    IRQ_MTIP = 7,
+    IRQ_SEIP = 9,
+    IRQ_MEIP = 11,
+};
+
+struct hart_env {
+    struct guest_ram *ram;
+    struct bus *bus;
+    void *opaque;
+    /* mtime, ticking at TIMEBASE_HZ; used for the time CSR and Sstc. */
+    uint64_t (*read_mtime)(void *opaque);
+    /*
+     * Built-in SBI: when set, an ecall from S-mode is handed here instead
+     * of trapping to M-mode. The handler reads a0-a7 and writes a0/a1 with
+     * hart_reg()/hart_set_reg(); the CPU then resumes after the ecall.
+     * NULL when real M-mode firmware (--bios) runs.
+     */
+    void (*sbi_ecall)(void *opaque, struct hart *hart);
+};
+
+struct hart *hart_new(const struct hart_env *env, unsigned hartid);
+void hart_free(struct hart *hart);
+
+/* Architectural reset, then start at pc in the given mode. */
+void hart_reset(struct hart *hart, uint64_t pc, enum priv_mode mode);
+
+unsigned hart_id(const struct hart *hart);
+uint64_t hart_reg(const struct hart *hart, unsigned x);
+void hart_set_reg(struct hart *hart, unsigned x, uint64_t value);
+uint64_t hart_pc(const struct hart *hart);
+
+/*
+ * Drive one bit of mip from outside (IRQ_* above). Suits an irq_line:
+ * { hart_irq_set_level, hart, IRQ_MTIP }.
+ */
+void hart_set_irq(struct hart *hart, unsigned irq, bool level);
+void hart_irq_set_level(void *hart, unsigned irq, bool level);
+
+/* Drop cached translations (SBI remote sfence, hart start). */
+void hart_flush_tlb(struct hart *hart);
+
+/*
+ * Run up to `budget` instructions. Returns how many retired. Returns early
+ * when the hart executes WFI with no enabled interrupt pending, after which
+ * hart_waiting() is true until an interrupt becomes pending.
+ */
+uint64_t hart_run(struct hart *hart, uint64_t budget);
+bool hart_waiting(const struct hart *hart);
+
+/*
+ * Earliest mtime at which this hart's own timer (Sstc stimecmp) fires, or
+ * UINT64_MAX. Lets the machine sleep until then when every hart waits.
+ */
+uint64_t hart_next_timer(const struct hart *hart);
+
+/* Instructions retired since reset (instret). */
+uint64_t hart_instret(const struct hart *hart);
