@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Run ISA test images on one or more emulators.
+#   run.sh -e "./semu --bios" [-e "build/semu-asan --bios"] build/isa/*.bin
+# Each emulator command gets the image path appended; a test passes when
+# the emulator exits 0 within 10 s. On failure the test's UART output
+# (which names the failing check) is shown.
+set -u
+emus=()
+while getopts e: opt; do
+    case $opt in
+    e) emus+=("$OPTARG") ;;
+    *) exit 2 ;;
+    esac
+done
+shift $((OPTIND - 1))
+[ ${#emus[@]} -gt 0 ] && [ $# -gt 0 ] || {
+    echo "usage: $0 -e CMD [-e CMD] IMAGE..." >&2
+    exit 2
+}
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+passed=0 failed=0
+for emu in "${emus[@]}"; do
+    for img in "$@"; do
+        name=$(basename "$img" .bin)
+        # shellcheck disable=SC2086 # the command is deliberately split
+        timeout 10 $emu "$img" </dev/null >"$log" 2>&1
+        rc=$?
+        if [ $rc -eq 0 ]; then
+            passed=$((passed + 1))
+            printf '%-14s %-28s PASS (exit 0)\n' "$name" "${emu%% *}"
+        else
+            failed=$((failed + 1))
+            why=""
+            [ $rc -eq 124 ] && why=", timeout"
+            printf '%-14s %-28s FAIL (exit %d%s)\n' "$name" "${emu%% *}" \
+                "$rc" "$why"
+            tail -n 5 "$log" | tr -d '\r' | sed 's/^/    | /'
+        fi
+    done
+done
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
