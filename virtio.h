@@ -21,9 +21,42 @@
 
 struct virtio_device;
 struct virtio_mmio;
+struct virtqueue;
+
+/*
+ * What a device type tells the transport about itself. Devices embed a
+ * struct virtio_device and recover their own state with container_of.
+ */
+struct virtio_device_ops {
+    uint32_t device_id; /* VIRTIO_ID_* */
+    uint64_t features;  /* device-type bits; the transport adds its own */
+    unsigned num_queues;
+    uint16_t queue_max; /* QueueNumMax for every queue, <= VQ_MAX_SIZE */
+    /* Config space as little-endian bytes, config_size long. */
+    size_t config_size;
+    const void *(*config)(struct virtio_device *dev);
+    /*
+     * The driver notified queue `index`: consume what it made available.
+     * Returns 0, or -errno when the driver broke the ring protocol; the
+     * transport then sets DEVICE_NEEDS_RESET and stops the device.
+     */
+    int (*queue_notify)(struct virtio_device *dev, unsigned index,
+                        struct virtqueue *vq);
+    /* The driver reset the device (every queue is already stopped). */
+    void (*reset)(struct virtio_device *dev);
+    void (*free)(struct virtio_device *dev);
+};
+
+struct virtio_device {
+    const struct virtio_device_ops *ops;
+};
+
+/* Frees the device through ops->free. NULL is fine. */
+void virtio_device_free(struct virtio_device *dev);
 
 struct virtio_mmio *virtio_mmio_new(struct guest_ram *ram, struct irq_line irq,
                                     struct virtio_device *dev);
+/* Frees the transport and the device it carries. */
 void virtio_mmio_free(struct virtio_mmio *mmio);
 bool virtio_mmio_read(void *mmio, uint64_t offset, unsigned bytes,
                       uint64_t *value);

@@ -1,0 +1,35 @@
+# virtio tests without a guest: the transport and virtqueues driven through
+# virtio_mmio_read/write by tests/virtio/vq-driver.c, each test built plain
+# and with $(SANITIZE).
+#   make check-virtio
+
+VIRTIO_TEST_LIB := tests/virtio/vq-driver.c tests/virtio/echo-device.c
+VIRTIO_TESTS := test-transport test-malformed
+VIRTIO_TEST_BINS := $(VIRTIO_TESTS:%=$(BUILD)/tests/virtio/%) \
+                    $(VIRTIO_TESTS:%=$(BUILD)/tests/virtio-asan/%)
+
+# Objects each test links besides its own: library, transport, queues.
+virtio_test_objs = $(patsubst %.c,$(BUILD)/$(1)/%.o,\
+                     $(VIRTIO_TEST_LIB) $(VIRTIO_CORE_SRCS))
+
+$(BUILD)/tests/virtio/%: $(BUILD)/obj/tests/virtio/%.o \
+                         $(call virtio_test_objs,obj)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^
+
+$(BUILD)/tests/virtio-asan/%: $(BUILD)/asan/tests/virtio/%.o \
+                              $(call virtio_test_objs,asan)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^
+
+# Keep test objects between runs (make would delete them as intermediate).
+.SECONDARY: $(foreach t,$(VIRTIO_TESTS) $(basename $(notdir $(VIRTIO_TEST_LIB))),\
+              $(BUILD)/obj/tests/virtio/$(t).o $(BUILD)/asan/tests/virtio/$(t).o)
+
+.PHONY: check-virtio
+check-virtio: $(VIRTIO_TEST_BINS)
+	@set -e; for t in $^; do echo "== $$t"; $$t; done
+
+CHECK_TARGETS += check-virtio
+
+-include $(wildcard $(BUILD)/obj/tests/virtio/*.d $(BUILD)/asan/tests/virtio/*.d)

@@ -1,0 +1,102 @@
+/*
+ * virtio-fs (virtio 1.2, section 5.11): a FUSE transport.
+ *
+ * Queue 0 (hiprio) carries FORGET and BATCH_FORGET, queue 1 the other
+ * requests. Each chain is one FUSE request: fuse_in_header and arguments
+ * in the device-readable buffers, room for fuse_out_header and the reply
+ * in the device-writable ones. The FUSE server works directly on iovecs
+ * into guest RAM, so file data is never copied through a bounce buffer.
+ */
+#include <endian.h>
+#include <linux/virtio_fs.h>
+#include <linux/virtio_ids.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "virtio.h"
+#include "virtqueue.h"
+
+#define FS_QUEUE_SIZE     256 /* Linux sizes READ/WRITE to queue size - 4 */
+#define FS_REQUEST_QUEUES 1
+
+struct virtio_fs {
+    struct virtio_device vdev;
+    struct fuse_server *server;
+    struct virtio_fs_config config;
+    struct vq_chain chain; /* scratch for the chain being served */
+};
+
+static struct virtio_fs *to_fs(struct virtio_device *vdev)
+{
+    return (struct virtio_fs *)((char *)vdev -
+                                offsetof(struct virtio_fs, vdev));
+}
+
+static const void *fs_config(struct virtio_device *vdev)
+{
+    return &to_fs(vdev)->config;
+}
+
+/* Serve every available request, in order; the transport signals once. */
+static int fs_queue_notify(struct virtio_device *vdev, unsigned index,
+                           struct virtqueue *vq)
+{
+    struct virtio_fs *fs = to_fs(vdev);
+    struct vq_chain *c = &fs->chain;
+    int got;
+
+    (void)index; /* both queue kinds carry FUSE requests */
+    while ((got = vq_pop(vq, c)) > 0) {
+        size_t len = fuse_server_handle(fs->server, c->iov, c->readable,
+                                        c->iov + c->readable, c->writable);
+        vq_push(vq, c, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
+    }
+    return got;
+}
+
+static void fs_free(struct virtio_device *vdev)
+{
+    struct virtio_fs *fs = to_fs(vdev);
+    fuse_server_free(fs->server);
+    free(fs);
+}
+
+static const struct virtio_device_ops fs_ops = {
+    .device_id = VIRTIO_ID_FS,
+    .features = 0,
+    .num_queues = 1 + FS_REQUEST_QUEUES,
+    .queue_max = FS_QUEUE_SIZE,
+    .config_size = sizeof(struct virtio_fs_config),
+    .config = fs_config,
+    .queue_notify = fs_queue_notify,
+    .free = fs_free,
+};
+
+struct virtio_device *virtio_fs_new(const struct fs_share_options *share,
+                                    char *err, size_t err_len)
+{
+    const char *tag = share->tag ? share->tag : "";
+    size_t tag_len = strlen(tag);
+
+    if (tag_len == 0 || tag_len > sizeof(((struct virtio_fs_config){0}).tag)) {
+        snprintf(err, err_len, "virtio-fs tag must be 1 to %zu bytes: '%s'",
+                 sizeof(((struct virtio_fs_config){0}).tag), tag);
+        return NULL;
+    }
+    struct virtio_fs *fs = calloc(1, sizeof *fs);
+    if (!fs) {
+        snprintf(err, err_len, "virtio-fs: out of memory");
+        return NULL;
+    }
+    fs->server = fuse_server_new(share, err, err_len);
+    if (!fs->server) {
+        free(fs);
+        return NULL;
+    }
+    fs->vdev.ops = &fs_ops;
+    memcpy(fs->config.tag, tag, tag_len); /* NUL padded by calloc */
+    fs->config.num_request_queues = htole32(FS_REQUEST_QUEUES);
+    return &fs->vdev;
+}

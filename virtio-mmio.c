@@ -1,0 +1,381 @@
+/*
+ * The virtio-mmio transport, version 2 (virtio 1.x, section 4.2.2).
+ *
+ * One transport serves every device type: it owns the registers, feature
+ * negotiation, the device status, the virtqueues and the interrupt line,
+ * and calls the device only through its virtio_device_ops.
+ *
+ * Queue registers are staged per queue and only turned into a live
+ * virtqueue, after checking, when the driver sets QueueReady.
+ */
+#include <errno.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_mmio.h>
+#include <linux/virtio_ring.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "virtio.h"
+#include "virtqueue.h"
+
+#define MMIO_MAGIC  0x74726976 /* "virt" */
+#define MMIO_VENDOR 0x554d4553 /* "SEMU" */
+
+/* Features the transport itself implements for every device. */
+#define TRANSPORT_FEATURES                                                     \
+    ((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_INDIRECT_DESC) |    \
+     (1ull << VIRTIO_RING_F_EVENT_IDX))
+
+struct mmio_queue {
+    struct vq_layout layout; /* as the driver wrote it */
+    bool ready;
+    struct virtqueue vq; /* live only while ready */
+};
+
+struct virtio_mmio {
+    struct guest_ram *ram;
+    struct irq_line irq;
+    struct virtio_device *dev;
+    uint64_t device_features;
+    uint64_t driver_features;
+    uint32_t device_features_sel, driver_features_sel;
+    uint32_t queue_sel;
+    uint32_t status;
+    uint32_t interrupt_status;
+    uint32_t config_generation;
+    struct mmio_queue queues[];
+};
+
+static bool has_feature(const struct virtio_mmio *m, unsigned bit)
+{
+    return m->driver_features & (1ull << bit);
+}
+
+static void update_irq(struct virtio_mmio *m)
+{
+    irq_set(&m->irq, m->interrupt_status != 0);
+}
+
+static void interrupt(struct virtio_mmio *m, uint32_t why)
+{
+    m->interrupt_status |= why;
+    update_irq(m);
+}
+
+/* The driver broke the protocol: stop and ask it for a reset. */
+static void needs_reset(struct virtio_mmio *m)
+{
+    if (m->status & VIRTIO_CONFIG_S_NEEDS_RESET)
+        return;
+    m->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+    for (unsigned i = 0; i < m->dev->ops->num_queues; i++)
+        m->queues[i].ready = false;
+    if (m->status & VIRTIO_CONFIG_S_DRIVER_OK)
+        interrupt(m, VIRTIO_MMIO_INT_CONFIG);
+}
+
+static void reset(struct virtio_mmio *m)
+{
+    m->driver_features = 0;
+    m->device_features_sel = m->driver_features_sel = 0;
+    m->queue_sel = 0;
+    m->status = 0;
+    m->interrupt_status = 0;
+    for (unsigned i = 0; i < m->dev->ops->num_queues; i++)
+        m->queues[i] = (struct mmio_queue){0};
+    update_irq(m);
+    if (m->dev->ops->reset)
+        m->dev->ops->reset(m->dev);
+}
+
+struct virtio_mmio *virtio_mmio_new(struct guest_ram *ram, struct irq_line irq,
+                                    struct virtio_device *dev)
+{
+    if (!dev)
+        return NULL;
+    const struct virtio_device_ops *ops = dev->ops;
+    if (ops->queue_max == 0 || ops->queue_max > VQ_MAX_SIZE ||
+        (ops->queue_max & (ops->queue_max - 1)) || ops->num_queues == 0)
+        return NULL;
+    struct virtio_mmio *m =
+        calloc(1, sizeof *m + ops->num_queues * sizeof m->queues[0]);
+    if (!m)
+        return NULL;
+    m->ram = ram;
+    m->irq = irq;
+    m->dev = dev;
+    m->device_features = ops->features | TRANSPORT_FEATURES;
+    reset(m);
+    return m;
+}
+
+void virtio_mmio_free(struct virtio_mmio *m)
+{
+    if (!m)
+        return;
+    virtio_device_free(m->dev);
+    free(m);
+}
+
+void virtio_device_free(struct virtio_device *dev)
+{
+    if (dev && dev->ops->free)
+        dev->ops->free(dev);
+}
+
+static struct mmio_queue *selected_queue(struct virtio_mmio *m)
+{
+    if (m->queue_sel >= m->dev->ops->num_queues)
+        return NULL;
+    return &m->queues[m->queue_sel];
+}
+
+static uint32_t read_queue_reg(struct virtio_mmio *m, uint64_t offset)
+{
+    struct mmio_queue *q = selected_queue(m);
+    if (!q)
+        return 0; /* QueueNumMax 0: no such queue */
+    switch (offset) {
+    case VIRTIO_MMIO_QUEUE_NUM_MAX:
+        return m->dev->ops->queue_max;
+    case VIRTIO_MMIO_QUEUE_NUM:
+        return q->layout.size;
+    case VIRTIO_MMIO_QUEUE_READY:
+        return q->ready;
+    case VIRTIO_MMIO_QUEUE_DESC_LOW:
+        return q->layout.desc;
+    case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+        return q->layout.desc >> 32;
+    case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
+        return q->layout.avail;
+    case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
+        return q->layout.avail >> 32;
+    case VIRTIO_MMIO_QUEUE_USED_LOW:
+        return q->layout.used;
+    case VIRTIO_MMIO_QUEUE_USED_HIGH:
+        return q->layout.used >> 32;
+    }
+    return 0;
+}
+
+static uint32_t read_reg(struct virtio_mmio *m, uint64_t offset)
+{
+    switch (offset) {
+    case VIRTIO_MMIO_MAGIC_VALUE:
+        return MMIO_MAGIC;
+    case VIRTIO_MMIO_VERSION:
+        return 2;
+    case VIRTIO_MMIO_DEVICE_ID:
+        return m->dev->ops->device_id;
+    case VIRTIO_MMIO_VENDOR_ID:
+        return MMIO_VENDOR;
+    case VIRTIO_MMIO_DEVICE_FEATURES:
+        if (m->device_features_sel > 1)
+            return 0;
+        return m->device_features >> (32 * m->device_features_sel);
+    case VIRTIO_MMIO_INTERRUPT_STATUS:
+        return m->interrupt_status;
+    case VIRTIO_MMIO_STATUS:
+        return m->status;
+    case VIRTIO_MMIO_CONFIG_GENERATION:
+        return m->config_generation;
+    case VIRTIO_MMIO_SHM_LEN_LOW:
+    case VIRTIO_MMIO_SHM_LEN_HIGH:
+        return 0xffffffff; /* no shared memory regions (no DAX window) */
+    case VIRTIO_MMIO_QUEUE_NUM_MAX:
+    case VIRTIO_MMIO_QUEUE_NUM:
+    case VIRTIO_MMIO_QUEUE_READY:
+    case VIRTIO_MMIO_QUEUE_DESC_LOW:
+    case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+    case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
+    case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
+    case VIRTIO_MMIO_QUEUE_USED_LOW:
+    case VIRTIO_MMIO_QUEUE_USED_HIGH:
+        return read_queue_reg(m, offset);
+    }
+    return 0; /* write-only or reserved */
+}
+
+static void set_half(uint64_t *v, bool high, uint32_t half)
+{
+    if (high)
+        *v = (*v & 0xffffffffull) | (uint64_t)half << 32;
+    else
+        *v = (*v & ~0xffffffffull) | half;
+}
+
+static void queue_ready(struct virtio_mmio *m, struct mmio_queue *q,
+                        uint32_t value)
+{
+    if (!value) {
+        q->ready = false;
+        return;
+    }
+    if (q->ready)
+        return;
+    if (vq_setup(&q->vq, m->ram, &q->layout, m->dev->ops->queue_max,
+                 has_feature(m, VIRTIO_RING_F_EVENT_IDX),
+                 has_feature(m, VIRTIO_RING_F_INDIRECT_DESC)) < 0) {
+        needs_reset(m); /* rings outside RAM, misaligned, bad size */
+        return;
+    }
+    q->ready = true;
+}
+
+static void write_queue_reg(struct virtio_mmio *m, uint64_t offset,
+                            uint32_t value)
+{
+    struct mmio_queue *q = selected_queue(m);
+    if (!q)
+        return;
+    if (offset == VIRTIO_MMIO_QUEUE_READY) {
+        queue_ready(m, q, value);
+        return;
+    }
+    if (q->ready)
+        return; /* the spec forbids changing a live queue; ignore */
+    switch (offset) {
+    case VIRTIO_MMIO_QUEUE_NUM:
+        q->layout.size = value > UINT16_MAX ? 0 : value;
+        break;
+    case VIRTIO_MMIO_QUEUE_DESC_LOW:
+    case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+        set_half(&q->layout.desc, offset == VIRTIO_MMIO_QUEUE_DESC_HIGH, value);
+        break;
+    case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
+    case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
+        set_half(&q->layout.avail, offset == VIRTIO_MMIO_QUEUE_AVAIL_HIGH,
+                 value);
+        break;
+    case VIRTIO_MMIO_QUEUE_USED_LOW:
+    case VIRTIO_MMIO_QUEUE_USED_HIGH:
+        set_half(&q->layout.used, offset == VIRTIO_MMIO_QUEUE_USED_HIGH, value);
+        break;
+    }
+}
+
+/* Accept FEATURES_OK only for a subset of our offer that includes 1.0. */
+static bool features_acceptable(const struct virtio_mmio *m)
+{
+    return !(m->driver_features & ~m->device_features) &&
+           has_feature(m, VIRTIO_F_VERSION_1);
+}
+
+static void write_status(struct virtio_mmio *m, uint32_t value)
+{
+    if (value == 0) {
+        reset(m);
+        return;
+    }
+    value &= 0xff;
+    if ((value & VIRTIO_CONFIG_S_FEATURES_OK) &&
+        !(m->status & VIRTIO_CONFIG_S_FEATURES_OK) && !features_acceptable(m))
+        value &= ~VIRTIO_CONFIG_S_FEATURES_OK;
+    /* NEEDS_RESET is the device's to set; only a reset clears it. */
+    m->status = (value & ~VIRTIO_CONFIG_S_NEEDS_RESET) |
+                (m->status & VIRTIO_CONFIG_S_NEEDS_RESET);
+}
+
+static void notify(struct virtio_mmio *m, uint32_t index)
+{
+    const uint32_t live = VIRTIO_CONFIG_S_DRIVER_OK;
+    if (index >= m->dev->ops->num_queues || !m->queues[index].ready ||
+        (m->status & (live | VIRTIO_CONFIG_S_NEEDS_RESET)) != live)
+        return; /* nothing to do for a queue that is not running */
+    struct virtqueue *vq = &m->queues[index].vq;
+    if (m->dev->ops->queue_notify(m->dev, index, vq) < 0) {
+        needs_reset(m);
+        return;
+    }
+    if (vq_should_signal(vq))
+        interrupt(m, VIRTIO_MMIO_INT_VRING);
+}
+
+static void write_reg(struct virtio_mmio *m, uint64_t offset, uint32_t value)
+{
+    switch (offset) {
+    case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
+        m->device_features_sel = value;
+        break;
+    case VIRTIO_MMIO_DRIVER_FEATURES:
+        /* Frozen once FEATURES_OK is set; words past 64 bits are 0. */
+        if (m->status & VIRTIO_CONFIG_S_FEATURES_OK)
+            break;
+        if (m->driver_features_sel < 2)
+            set_half(&m->driver_features, m->driver_features_sel, value);
+        break;
+    case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
+        m->driver_features_sel = value;
+        break;
+    case VIRTIO_MMIO_QUEUE_SEL:
+        m->queue_sel = value;
+        break;
+    case VIRTIO_MMIO_QUEUE_NOTIFY:
+        notify(m, value);
+        break;
+    case VIRTIO_MMIO_INTERRUPT_ACK:
+        m->interrupt_status &= ~value;
+        update_irq(m);
+        break;
+    case VIRTIO_MMIO_STATUS:
+        write_status(m, value);
+        break;
+    case VIRTIO_MMIO_QUEUE_NUM:
+    case VIRTIO_MMIO_QUEUE_READY:
+    case VIRTIO_MMIO_QUEUE_DESC_LOW:
+    case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+    case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
+    case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
+    case VIRTIO_MMIO_QUEUE_USED_LOW:
+    case VIRTIO_MMIO_QUEUE_USED_HIGH:
+        write_queue_reg(m, offset, value);
+        break;
+    }
+    /* Read-only and reserved registers ignore writes. */
+}
+
+/* Registers are 32-bit wide and aligned; anything else faults. */
+static bool is_register_access(uint64_t offset, unsigned bytes)
+{
+    return bytes == 4 && !(offset & 3);
+}
+
+bool virtio_mmio_read(void *opaque, uint64_t offset, unsigned bytes,
+                      uint64_t *value)
+{
+    struct virtio_mmio *m = opaque;
+
+    if (offset < VIRTIO_MMIO_CONFIG) {
+        if (!is_register_access(offset, bytes))
+            return false;
+        *value = read_reg(m, offset);
+        return true;
+    }
+    /* Config space: 1, 2 or 4 bytes, naturally aligned, little endian. */
+    uint64_t at = offset - VIRTIO_MMIO_CONFIG;
+    size_t size = m->dev->ops->config_size;
+    if ((bytes != 1 && bytes != 2 && bytes != 4) || (at & (bytes - 1)) ||
+        at >= size || bytes > size - at)
+        return false;
+    const uint8_t *config = m->dev->ops->config(m->dev);
+    uint64_t v = 0;
+    for (unsigned i = 0; i < bytes; i++)
+        v |= (uint64_t)config[at + i] << (8 * i);
+    *value = v;
+    return true;
+}
+
+bool virtio_mmio_write(void *opaque, uint64_t offset, unsigned bytes,
+                       uint64_t value)
+{
+    struct virtio_mmio *m = opaque;
+
+    if (offset < VIRTIO_MMIO_CONFIG) {
+        if (!is_register_access(offset, bytes))
+            return false;
+        write_reg(m, offset, (uint32_t)value);
+        return true;
+    }
+    /* No device here has writable config: writes are dropped. */
+    return true;
+}
