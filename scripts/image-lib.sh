@@ -1,0 +1,51 @@
+# Shared by the image build scripts: paths, progress and cache keys.
+# Built artifacts are cached outside the clone, keyed by a hash of every
+# input that shapes them, so a fresh clone on the same machine reuses them.
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+out=${BUILD_DIR:-$top/build}
+cache=${SEMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/semu}
+jobs=$(nproc)
+cross=riscv64-linux-gnu-
+mkdir -p "$out" "$cache/src"
+
+: "${IMAGES_START:=$SECONDS}"
+export IMAGES_START
+phase() {
+    printf '[images %4ds] %s\n' $((SECONDS - IMAGES_START)) "$*"
+}
+
+# cache_key FILE... [-- STRING...]: a short hash of files' contents and
+# extra strings (package versions).
+cache_key() {
+    {
+        while [ $# -gt 0 ] && [ "$1" != -- ]; do
+            printf '%s\n' "$1"
+            cat "$1"
+            shift
+        done
+        [ $# -gt 0 ] && shift
+        printf '%s\n' "$@"
+    } | sha256sum | cut -c1-16
+}
+
+pkg_version() {
+    dpkg-query -W -f='${Version}' "$1"
+}
+
+# run_logged LOG CMD...: run quietly; on failure show the log's tail.
+run_logged() {
+    local log=$1
+    shift
+    if ! "$@" >"$log" 2>&1; then
+        echo "images: failed: $*" >&2
+        tail -n 40 "$log" >&2
+        echo "images: full log in $log" >&2
+        return 1
+    fi
+}
+
+# install_if_changed SRC DST: copy unless identical, so make sees no change.
+install_if_changed() {
+    cmp -s "$1" "$2" || cp "$1" "$2"
+}
