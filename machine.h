@@ -55,3 +55,74 @@
 
 #define MAX_HARTS        8
 #define PLIC_NUM_SOURCES 32
+
+/* ---- The machine as a whole (machine.c) ---- */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "device.h"
+#include "finisher.h"
+#include "fuse.h"
+#include "loader.h"
+#include "ram.h"
+#include "riscv.h"
+
+struct plic;
+struct aclint;
+struct uart;
+struct sbi;
+
+/* What the command line asks for; main.c fills it in. */
+struct machine_config {
+    uint64_t ram_size;
+    unsigned nharts;
+    const char *kernel; /* RISC-V Linux Image, or NULL */
+    const char *initrd; /* or NULL */
+    const char *dtb;    /* the user's device tree instead of ours, or NULL */
+    const char *bios;   /* M-mode firmware at RAM_BASE, or NULL: built-in SBI */
+    const char *append; /* kernel command line, or NULL for the default */
+    struct fs_share_options shares[VIRTIO_MMIO_SLOTS];
+    unsigned nshares;
+};
+
+enum hart_power { HART_STOPPED = 0, HART_STARTED };
+
+struct machine {
+    struct guest_ram ram;
+    struct bus *bus;
+    struct hart_env env;
+    unsigned nharts;
+    struct hart *harts[MAX_HARTS];
+    enum hart_power power[MAX_HARTS]; /* HSM state under the built-in SBI */
+    struct plic *plic;
+    struct aclint *aclint;
+    struct uart *uart;
+    struct sbi *sbi; /* NULL when firmware runs (--bios) */
+    struct power_request request;
+    bool virtio_used[VIRTIO_MMIO_SLOTS];
+    void *virtio[VIRTIO_MMIO_SLOTS]; /* struct virtio_mmio * */
+    /* What to load again on reset. */
+    struct file_blob bios, kernel, initrd;
+    void *dtb;
+    struct boot_layout layout;
+    uint64_t instructions; /* retired, over every hart */
+};
+
+/* NULL with a one-line message on stderr when the config cannot run. */
+struct machine *machine_new(const struct machine_config *config);
+void machine_free(struct machine *m);
+/* Run until the guest powers off or the user quits; the exit status. */
+int machine_run(struct machine *m);
+
+/* Hart h stops until hart_start (SBI HSM); returns at the next slice end. */
+void machine_stop_hart(struct machine *m, unsigned h);
+
+/*
+ * Creates one virtio-fs device per -s share on consecutive virtio-mmio
+ * slots (shares.c). false with a one-line reason in err.
+ */
+bool machine_attach_shares(struct machine *m,
+                           const struct machine_config *config, char *err,
+                           size_t err_len);
+void machine_detach_shares(struct machine *m);

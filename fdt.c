@@ -1,0 +1,217 @@
+/*
+ * Device tree fixups with libfdt. minimal.dts is compiled at build time
+ * and linked in as minimal_dtb[]; what depends on the command line (RAM
+ * size, harts, virtio devices, bootargs, initrd) is filled in here.
+ */
+#include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "devicetree.h"
+#include "loader.h"
+#include "machine.h"
+
+extern const char minimal_dtb[];
+
+/* Room for every node we add, with plenty to spare. */
+#define FDT_EXTRA_SPACE (64 * 1024)
+
+#define CPU_ISA      "rv64imafdc_zicsr_zifencei"
+#define CPU_MMU_TYPE "riscv,sv39"
+#define UART_PATH    "/soc/serial@10000000"
+
+/* Bail out of the enclosing function on a libfdt error. */
+#define FDT_TRY(expr)                                                          \
+    do {                                                                       \
+        int rc_ = (expr);                                                      \
+        if (rc_ < 0)                                                           \
+            return rc_;                                                        \
+    } while (0)
+
+static int set_reg(void *fdt, int node, uint64_t base, uint64_t size)
+{
+    fdt64_t reg[2] = {cpu_to_fdt64(base), cpu_to_fdt64(size)};
+    return fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
+}
+
+/* A NUL-separated string list property from an array of strings. */
+static int set_string_list(void *fdt, int node, const char *name,
+                           const char *const *list, size_t count)
+{
+    char buf[256];
+    size_t len = 0;
+    for (size_t i = 0; i < count; i++) {
+        size_t n = strlen(list[i]) + 1;
+        if (len + n > sizeof(buf))
+            return -FDT_ERR_NOSPACE;
+        memcpy(buf + len, list[i], n);
+        len += n;
+    }
+    return fdt_setprop(fdt, node, name, buf, len);
+}
+
+/* Adds cpu@h under /cpus; its interrupt controller gets phandle intc. */
+static int add_cpu(void *fdt, int cpus, unsigned h, uint32_t intc)
+{
+    static const char *const extensions[] = {
+        "i", "m", "a", "f", "d", "c", "zicntr", "zicsr", "zifencei",
+    };
+    char name[32];
+    snprintf(name, sizeof(name), "cpu@%u", h);
+    int cpu = fdt_add_subnode(fdt, cpus, name);
+    FDT_TRY(cpu);
+    FDT_TRY(fdt_setprop_string(fdt, cpu, "device_type", "cpu"));
+    FDT_TRY(fdt_setprop_u32(fdt, cpu, "reg", h));
+    FDT_TRY(fdt_setprop_string(fdt, cpu, "status", "okay"));
+    FDT_TRY(fdt_setprop_string(fdt, cpu, "compatible", "riscv"));
+    FDT_TRY(fdt_setprop_string(fdt, cpu, "riscv,isa", CPU_ISA));
+    FDT_TRY(fdt_setprop_string(fdt, cpu, "riscv,isa-base", "rv64i"));
+    FDT_TRY(set_string_list(fdt, cpu, "riscv,isa-extensions", extensions,
+                            sizeof(extensions) / sizeof(*extensions)));
+    FDT_TRY(fdt_setprop_string(fdt, cpu, "mmu-type", CPU_MMU_TYPE));
+
+    int irq = fdt_add_subnode(fdt, cpu, "interrupt-controller");
+    FDT_TRY(irq);
+    FDT_TRY(fdt_setprop_u32(fdt, irq, "#interrupt-cells", 1));
+    FDT_TRY(fdt_setprop(fdt, irq, "interrupt-controller", NULL, 0));
+    FDT_TRY(fdt_setprop_string(fdt, irq, "compatible", "riscv,cpu-intc"));
+    FDT_TRY(fdt_setprop_u32(fdt, irq, "phandle", intc));
+    return 0;
+}
+
+/* interrupts-extended: <intc[h] irq_a intc[h] irq_b> for every hart. */
+static int set_hart_interrupts(void *fdt, const char *path,
+                               const uint32_t *intc, unsigned nharts,
+                               uint32_t irq_a, uint32_t irq_b)
+{
+    int node = fdt_path_offset(fdt, path);
+    FDT_TRY(node);
+    fdt32_t cells[4 * MAX_HARTS];
+    for (unsigned h = 0; h < nharts; h++) {
+        cells[4 * h + 0] = cpu_to_fdt32(intc[h]);
+        cells[4 * h + 1] = cpu_to_fdt32(irq_a);
+        cells[4 * h + 2] = cpu_to_fdt32(intc[h]);
+        cells[4 * h + 3] = cpu_to_fdt32(irq_b);
+    }
+    return fdt_setprop(fdt, node, "interrupts-extended", cells,
+                       nharts * 4 * sizeof(fdt32_t));
+}
+
+static int add_virtio(void *fdt, unsigned slot)
+{
+    int soc = fdt_path_offset(fdt, "/soc");
+    FDT_TRY(soc);
+    int plic = fdt_path_offset(fdt, "/soc/interrupt-controller@c000000");
+    FDT_TRY(plic);
+    uint64_t base = VIRTIO_MMIO_BASE + slot * VIRTIO_MMIO_SLOT_SIZE;
+    char name[40];
+    snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)base);
+    int node = fdt_add_subnode(fdt, soc, name);
+    FDT_TRY(node);
+    FDT_TRY(fdt_setprop_string(fdt, node, "compatible", "virtio,mmio"));
+    FDT_TRY(set_reg(fdt, node, base, VIRTIO_MMIO_SLOT_SIZE));
+    FDT_TRY(fdt_setprop_u32(fdt, node, "interrupt-parent",
+                            fdt_get_phandle(fdt, plic)));
+    FDT_TRY(
+        fdt_setprop_u32(fdt, node, "interrupts", VIRTIO_MMIO_IRQ_FIRST + slot));
+    return 0;
+}
+
+/* Everything our own tree needs that depends on the machine. */
+static int fixup_machine(void *fdt, const struct machine *m)
+{
+    int memory = fdt_path_offset(fdt, "/memory@80000000");
+    FDT_TRY(memory);
+    FDT_TRY(set_reg(fdt, memory, m->ram.base, m->ram.size));
+
+    int cpus = fdt_path_offset(fdt, "/cpus");
+    FDT_TRY(cpus);
+    uint32_t max_phandle;
+    FDT_TRY(fdt_find_max_phandle(fdt, &max_phandle));
+    uint32_t intc[MAX_HARTS];
+    /* fdt_add_subnode prepends, so add in reverse to list cpu@0 first. */
+    for (unsigned h = m->nharts; h-- > 0;) {
+        intc[h] = max_phandle + 1 + h;
+        FDT_TRY(add_cpu(fdt, cpus, h, intc[h]));
+    }
+    FDT_TRY(set_hart_interrupts(fdt, "/soc/interrupt-controller@c000000", intc,
+                                m->nharts, 11, 9));
+    FDT_TRY(
+        set_hart_interrupts(fdt, "/soc/clint@2000000", intc, m->nharts, 3, 7));
+    for (unsigned slot = VIRTIO_MMIO_SLOTS; slot-- > 0;)
+        if (m->virtio_used[slot])
+            FDT_TRY(add_virtio(fdt, slot));
+    return 0;
+}
+
+static int fixup_chosen(void *fdt, const struct machine_config *config,
+                        struct dt_initrd initrd, bool ours)
+{
+    int chosen = fdt_path_offset(fdt, "/chosen");
+    if (chosen == -FDT_ERR_NOTFOUND)
+        chosen = fdt_add_subnode(fdt, 0, "chosen");
+    FDT_TRY(chosen);
+    /*
+     * -a adds to the command line rather than replacing it, so the console
+     * keeps working; the user's tree starts from its own bootargs.
+     */
+    const char *args = ours ? NULL : fdt_getprop(fdt, chosen, "bootargs", NULL);
+    char bootargs[4096];
+    if (snprintf(bootargs, sizeof(bootargs), "%s%s%s",
+                 args ? args : DEFAULT_BOOTARGS, config->append ? " " : "",
+                 config->append ? config->append : "") >= (int)sizeof(bootargs))
+        return -FDT_ERR_NOSPACE;
+    FDT_TRY(fdt_setprop_string(fdt, chosen, "bootargs", bootargs));
+    if (ours)
+        FDT_TRY(fdt_setprop_string(fdt, chosen, "stdout-path", UART_PATH));
+    if (initrd.end > initrd.start) {
+        FDT_TRY(
+            fdt_setprop_u64(fdt, chosen, "linux,initrd-start", initrd.start));
+        FDT_TRY(fdt_setprop_u64(fdt, chosen, "linux,initrd-end", initrd.end));
+    }
+    return 0;
+}
+
+void *devicetree_build(const struct machine *m,
+                       const struct machine_config *config,
+                       struct dt_initrd initrd, size_t *size, char *err,
+                       size_t err_len)
+{
+    const void *base = minimal_dtb;
+    struct file_blob user = {0};
+    if (config->dtb) {
+        if (!file_blob_read(&user, config->dtb, err, err_len))
+            return NULL;
+        if (user.size < sizeof(struct fdt_header) ||
+            fdt_check_header(user.data) != 0 ||
+            fdt_totalsize(user.data) > user.size) {
+            snprintf(err, err_len, "%s: not a valid device tree blob",
+                     config->dtb);
+            file_blob_free(&user);
+            return NULL;
+        }
+        base = user.data;
+    }
+
+    size_t buf_size = fdt_totalsize(base) + FDT_EXTRA_SPACE;
+    void *fdt = malloc(buf_size);
+    int rc = fdt ? fdt_open_into(base, fdt, buf_size) : -FDT_ERR_NOSPACE;
+    if (rc == 0 && !config->dtb)
+        rc = fixup_machine(fdt, m);
+    if (rc == 0)
+        rc = fixup_chosen(fdt, config, initrd, !config->dtb);
+    if (rc == 0)
+        rc = fdt_pack(fdt);
+    file_blob_free(&user);
+    if (rc != 0) {
+        snprintf(err, err_len, "%s: device tree fixup failed: %s",
+                 config->dtb ? config->dtb : "built-in device tree",
+                 fdt_strerror(rc));
+        free(fdt);
+        return NULL;
+    }
+    *size = fdt_totalsize(fdt);
+    return fdt;
+}

@@ -1,0 +1,341 @@
+/*
+ * The machine: RAM, bus, devices and harts wired together, boot files
+ * loaded, and the loop that runs the harts.
+ *
+ * Every hart runs on this one host thread, round-robin, a slice of
+ * HART_SLICE instructions at a time. That keeps devices and the FUSE
+ * server free of locks, makes runs reproducible (given the same input and
+ * timer interrupts), and makes LR/SC and AMOs atomic for free: no other
+ * hart runs in the middle of one. A slice is short enough that spinlock
+ * waiters hand the CPU over quickly and long enough that switching costs
+ * nothing measurable.
+ */
+#define _GNU_SOURCE /* ppoll */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aclint.h"
+#include "devicetree.h"
+#include "machine.h"
+#include "plic.h"
+#include "sbi.h"
+#include "uart.h"
+
+#define HART_SLICE 4096
+/* How often (in mtime ticks) to look for console input: every 1 ms. */
+#define INPUT_POLL_TICKS (TIMEBASE_HZ / 1000)
+/* Longest idle sleep; a guest with no timer still gets looked at. */
+#define MAX_IDLE_TICKS (TIMEBASE_HZ / 10)
+
+static uint64_t machine_read_mtime(void *opaque)
+{
+    struct machine *m = opaque;
+    return aclint_mtime(m->aclint);
+}
+
+static void machine_sbi_ecall(void *opaque, struct hart *hart)
+{
+    struct machine *m = opaque;
+    sbi_handle_ecall(m->sbi, hart);
+}
+
+void machine_stop_hart(struct machine *m, unsigned h)
+{
+    if (h < m->nharts)
+        m->power[h] = HART_STOPPED;
+}
+
+static void fail(const char *msg)
+{
+    fprintf(stderr, "semu: %s\n", msg);
+}
+
+static bool create_devices(struct machine *m)
+{
+    struct irq_line context_irqs[2 * MAX_HARTS], msip[MAX_HARTS],
+        mtip[MAX_HARTS];
+    for (unsigned h = 0; h < m->nharts; h++) {
+        struct hart *hart = m->harts[h];
+        context_irqs[2 * h] =
+            (struct irq_line){hart_irq_set_level, hart, IRQ_MEIP};
+        context_irqs[2 * h + 1] =
+            (struct irq_line){hart_irq_set_level, hart, IRQ_SEIP};
+        msip[h] = (struct irq_line){hart_irq_set_level, hart, IRQ_MSIP};
+        mtip[h] = (struct irq_line){hart_irq_set_level, hart, IRQ_MTIP};
+    }
+    m->plic = plic_new(2 * m->nharts, context_irqs);
+    m->aclint = aclint_new(m->nharts, msip, mtip);
+    if (!m->plic || !m->aclint)
+        return false;
+    m->uart =
+        uart_new(plic_source(m->plic, UART_IRQ), STDIN_FILENO, STDOUT_FILENO);
+    if (!m->uart)
+        return false;
+
+    int rc = 0;
+    rc |= bus_register(m->bus, FINISHER_BASE, FINISHER_SIZE, &m->request,
+                       finisher_read, finisher_write, WIDTH_4);
+    rc |= bus_register(m->bus, CLINT_BASE, CLINT_SIZE, m->aclint, aclint_read,
+                       aclint_write, WIDTH_4 | WIDTH_8);
+    rc |= bus_register(m->bus, PLIC_BASE, PLIC_SIZE, m->plic, plic_read,
+                       plic_write, WIDTH_4);
+    rc |= bus_register(m->bus, UART_BASE, UART_SIZE, m->uart, uart_read,
+                       uart_write, WIDTH_1 | WIDTH_2 | WIDTH_4);
+    return rc == 0;
+}
+
+static bool create_harts(struct machine *m, bool builtin_sbi)
+{
+    m->env = (struct hart_env){
+        .ram = &m->ram,
+        .bus = m->bus,
+        .opaque = m,
+        .read_mtime = machine_read_mtime,
+        .sbi_ecall = builtin_sbi ? machine_sbi_ecall : NULL,
+    };
+    for (unsigned h = 0; h < m->nharts; h++) {
+        m->harts[h] = hart_new(&m->env, h);
+        if (!m->harts[h])
+            return false;
+    }
+    if (builtin_sbi) {
+        m->sbi = sbi_new(m);
+        if (!m->sbi)
+            return false;
+    }
+    return true;
+}
+
+/* Reads every boot file named by config and checks the kernel. */
+static bool read_boot_files(struct machine *m,
+                            const struct machine_config *config, char *err,
+                            size_t err_len)
+{
+    struct boot_layout *l = &m->layout;
+    if (config->bios) {
+        if (!file_blob_read(&m->bios, config->bios, err, err_len))
+            return false;
+        if (m->bios.size == 0) {
+            snprintf(err, err_len, "%s: empty firmware file", config->bios);
+            return false;
+        }
+        l->bios_size = m->bios.size;
+    }
+    if (config->kernel) {
+        if (!file_blob_read(&m->kernel, config->kernel, err, err_len) ||
+            !linux_image_check(&m->kernel, config->kernel, &l->kernel_footprint,
+                               err, err_len))
+            return false;
+        l->kernel_size = m->kernel.size;
+    }
+    if (config->initrd) {
+        if (!file_blob_read(&m->initrd, config->initrd, err, err_len))
+            return false;
+        if (m->initrd.size == 0) {
+            snprintf(err, err_len, "%s: empty initrd", config->initrd);
+            return false;
+        }
+        l->initrd_size = m->initrd.size;
+    }
+    return true;
+}
+
+/*
+ * The DTB's size does not depend on the addresses written into it, so
+ * build it once to learn the size, plan the layout, then build it for real.
+ */
+static bool build_dtb(struct machine *m, const struct machine_config *config,
+                      char *err, size_t err_len)
+{
+    struct boot_layout *l = &m->layout;
+    struct dt_initrd initrd = {0, l->initrd_size};
+    size_t size;
+    void *dtb = devicetree_build(m, config, initrd, &size, err, err_len);
+    if (!dtb)
+        return false;
+    free(dtb);
+    l->dtb_size = size;
+    if (!boot_layout_plan(l, &m->ram, err, err_len))
+        return false;
+    initrd =
+        (struct dt_initrd){l->initrd_addr, l->initrd_addr + l->initrd_size};
+    m->dtb = devicetree_build(m, config, initrd, &size, err, err_len);
+    return m->dtb != NULL;
+}
+
+/* Power-on state: RAM holds only the boot files; harts at their entry. */
+static void machine_boot(struct machine *m)
+{
+    const struct boot_layout *l = &m->layout;
+    load_blob(&m->ram, l->bios_addr, m->bios.data, l->bios_size);
+    load_blob(&m->ram, l->kernel_addr, m->kernel.data, l->kernel_size);
+    load_blob(&m->ram, l->initrd_addr, m->initrd.data, l->initrd_size);
+    load_blob(&m->ram, l->dtb_addr, m->dtb, l->dtb_size);
+
+    for (unsigned h = 0; h < m->nharts; h++) {
+        struct hart *hart = m->harts[h];
+        if (m->sbi) {
+            /* Built-in SBI: hart 0 enters the kernel, the rest wait (HSM). */
+            hart_reset(hart, l->kernel_addr, PRIV_S);
+            m->power[h] = h == 0 ? HART_STARTED : HART_STOPPED;
+        } else {
+            /* Firmware: every hart enters it in M-mode, as on QEMU. */
+            hart_reset(hart, l->bios_addr, PRIV_M);
+            m->power[h] = HART_STARTED;
+        }
+        hart_set_reg(hart, 10, h);           /* a0: hart id */
+        hart_set_reg(hart, 11, l->dtb_addr); /* a1: device tree */
+    }
+}
+
+static void machine_reboot(struct machine *m)
+{
+    /* Dropping the pages of a private anonymous mapping zeroes them. */
+    madvise(m->ram.host, m->ram.size, MADV_DONTNEED);
+    plic_reset(m->plic);
+    aclint_reset(m->aclint);
+    uart_reset(m->uart);
+    if (m->sbi)
+        sbi_reset(m->sbi);
+    m->request = (struct power_request){0};
+    machine_boot(m);
+}
+
+struct machine *machine_new(const struct machine_config *config)
+{
+    char err[512] = "out of memory";
+    struct machine *m = calloc(1, sizeof(*m));
+    if (!m) {
+        fail(err);
+        return NULL;
+    }
+    m->nharts = config->nharts;
+    m->ram.base = RAM_BASE;
+    m->ram.size = config->ram_size;
+    void *host = mmap(NULL, config->ram_size, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (host == MAP_FAILED) {
+        snprintf(err, sizeof(err), "cannot allocate %llu MiB of guest RAM",
+                 (unsigned long long)(config->ram_size >> 20));
+        goto fail;
+    }
+    m->ram.host = host;
+    m->bus = bus_new();
+    if (!m->bus || !create_harts(m, !config->bios) || !create_devices(m))
+        goto fail;
+    if (!read_boot_files(m, config, err, sizeof(err)) ||
+        !machine_attach_shares(m, config, err, sizeof(err)) ||
+        !build_dtb(m, config, err, sizeof(err)))
+        goto fail;
+    machine_boot(m);
+    return m;
+fail:
+    fail(err);
+    machine_free(m);
+    return NULL;
+}
+
+void machine_free(struct machine *m)
+{
+    if (!m)
+        return;
+    machine_detach_shares(m);
+    for (unsigned h = 0; h < m->nharts; h++)
+        if (m->harts[h])
+            hart_free(m->harts[h]);
+    sbi_free(m->sbi);
+    uart_free(m->uart);
+    aclint_free(m->aclint);
+    plic_free(m->plic);
+    bus_free(m->bus);
+    if (m->ram.host)
+        munmap(m->ram.host, m->ram.size);
+    file_blob_free(&m->bios);
+    file_blob_free(&m->kernel);
+    file_blob_free(&m->initrd);
+    free(m->dtb);
+    free(m);
+}
+
+static void update_timers(struct machine *m, uint64_t now)
+{
+    aclint_update(m->aclint);
+    if (m->sbi)
+        sbi_update_timers(m->sbi, now);
+}
+
+static bool all_harts_waiting(const struct machine *m)
+{
+    for (unsigned h = 0; h < m->nharts; h++)
+        if (m->power[h] == HART_STARTED && !hart_waiting(m->harts[h]))
+            return false;
+    return true;
+}
+
+/* Every hart waits: sleep until the next timer is due or input arrives. */
+static void machine_idle(struct machine *m, uint64_t now)
+{
+    uint64_t deadline = aclint_next_deadline(m->aclint);
+    if (m->sbi) {
+        uint64_t t = sbi_next_deadline(m->sbi);
+        if (t < deadline)
+            deadline = t;
+    }
+    for (unsigned h = 0; h < m->nharts; h++) {
+        uint64_t t = hart_next_timer(m->harts[h]);
+        if (m->power[h] == HART_STARTED && t < deadline)
+            deadline = t;
+    }
+    if (deadline <= now)
+        return;
+    uint64_t ticks = deadline - now;
+    if (ticks > MAX_IDLE_TICKS)
+        ticks = MAX_IDLE_TICKS;
+    uint64_t ns = ticks * (1000000000ull / TIMEBASE_HZ);
+    struct timespec timeout = {ns / 1000000000ull, ns % 1000000000ull};
+
+    uart_flush(m->uart);
+    struct pollfd p = {.fd = uart_input_fd(m->uart), .events = POLLIN};
+    ppoll(&p, p.fd >= 0 ? 1 : 0, &timeout, NULL);
+}
+
+int machine_run(struct machine *m)
+{
+    uint64_t next_input_poll = 0;
+    for (;;) {
+        for (unsigned h = 0; h < m->nharts && !m->request.action; h++)
+            if (m->power[h] == HART_STARTED)
+                m->instructions += hart_run(m->harts[h], HART_SLICE);
+
+        if (m->request.action == POWER_OFF)
+            break;
+        if (m->request.action == POWER_RESET) {
+            machine_reboot(m);
+            continue;
+        }
+
+        uint64_t now = aclint_mtime(m->aclint);
+        update_timers(m, now);
+        if (now >= next_input_poll) {
+            next_input_poll = now + INPUT_POLL_TICKS;
+            uart_poll_input(m->uart);
+            uart_flush(m->uart);
+            if (uart_quit_requested(m->uart)) {
+                m->request = (struct power_request){POWER_OFF, 0};
+                break;
+            }
+        }
+        if (all_harts_waiting(m)) {
+            machine_idle(m, now);
+            next_input_poll = 0; /* woken maybe by input: look at once */
+        }
+    }
+    uart_flush(m->uart);
+    return m->request.status;
+}

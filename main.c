@@ -1,0 +1,222 @@
+/*
+ * semu command line: parse the options into a machine_config, build the
+ * machine, run it, and exit with the guest's status.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "devicetree.h"
+#include "machine.h"
+#include "terminal.h"
+
+#define MAX_RAM_MIB 16384
+/* virtio-fs config space holds the tag in 36 bytes. */
+#define MAX_TAG_LEN 36
+
+static const char usage_text[] =
+    "usage: semu -k Image [options]\n"
+    "       semu --bios FIRMWARE [-k Image] [options]\n"
+    "\n"
+    "  -k, --kernel FILE     RISC-V Linux Image to boot\n"
+    "  -i, --initrd FILE     initramfs (default: rootfs.cpio next to Image)\n"
+    "  -b, --dtb FILE        use this device tree blob instead of semu's\n"
+    "  -s, --share DIR[,tag=NAME][,ro][,cache=never|auto|always]\n"
+    "                        share DIR over virtio-fs (tag \"myfs\" unless\n"
+    "                        given); repeat with distinct tags\n"
+    "  -c, --cpus N          harts, 1 to 8 (default 1)\n"
+    "  -m, --memory MiB      RAM size (default 512)\n"
+    "  -a, --append ARGS     add ARGS to the kernel command line\n"
+    "                        (\"" DEFAULT_BOOTARGS "\")\n"
+    "      --bios FILE       M-mode firmware (e.g. OpenSBI fw_jump.bin) at\n"
+    "                        0x80000000 instead of the built-in SBI\n"
+    "  -h, --help            this text\n"
+    "\n"
+    "Console: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A.\n"
+    "Exit status: 0 on guest power-off, the code the guest gives the\n"
+    "test finisher otherwise.\n";
+
+static void die(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "semu: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (try --help)\n");
+    exit(2);
+}
+
+/* A decimal number in [min, max] with nothing after it, or die. */
+static unsigned long parse_number(const char *s, const char *what,
+                                  unsigned long min, unsigned long max)
+{
+    char *end;
+    errno = 0;
+    if (*s < '0' || *s > '9')
+        die("%s: not a number", what);
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || *end != '\0')
+        die("%s: not a number", what);
+    if (v < min || v > max)
+        die("%s: out of range", what);
+    return v;
+}
+
+/* DIR[,tag=NAME][,ro][,cache=MODE] into share; arg is modified in place. */
+static void parse_share(char *arg, struct fs_share_options *share)
+{
+    *share = (struct fs_share_options){.tag = "myfs"};
+    char *save = NULL;
+    char *dir = strtok_r(arg, ",", &save);
+    if (!dir || arg[0] == ',')
+        die("%s", "-s: missing directory");
+    share->dir = dir;
+    for (char *opt; (opt = strtok_r(NULL, ",", &save));) {
+        if (strncmp(opt, "tag=", 4) == 0) {
+            share->tag = opt + 4;
+            size_t len = strlen(share->tag);
+            if (len == 0 || len > MAX_TAG_LEN)
+                die("-s: tag '%s' must be 1 to 36 bytes", share->tag);
+        } else if (strcmp(opt, "ro") == 0) {
+            share->read_only = true;
+        } else if (strcmp(opt, "cache=never") == 0) {
+            share->cache = FS_CACHE_NEVER;
+        } else if (strcmp(opt, "cache=auto") == 0) {
+            share->cache = FS_CACHE_AUTO;
+        } else if (strcmp(opt, "cache=always") == 0) {
+            share->cache = FS_CACHE_ALWAYS;
+        } else {
+            die("-s: unknown option '%s'", opt);
+        }
+    }
+}
+
+static void add_share(struct machine_config *config, char *arg)
+{
+    if (config->nshares == VIRTIO_MMIO_SLOTS)
+        die("-s %s: too many shares (at most 8)", arg);
+    struct fs_share_options *share = &config->shares[config->nshares];
+    parse_share(arg, share);
+    for (unsigned i = 0; i < config->nshares; i++)
+        if (strcmp(config->shares[i].tag, share->tag) == 0)
+            die("-s: tag '%s' used twice", share->tag);
+    config->nshares++;
+}
+
+/* rootfs.cpio in the kernel's directory, if there is one. */
+static const char *default_initrd(const char *kernel)
+{
+    static char path[PATH_MAX];
+    char copy[PATH_MAX];
+    if (snprintf(copy, sizeof(copy), "%s", kernel) >= (int)sizeof(copy))
+        return NULL;
+    if (snprintf(path, sizeof(path), "%s/rootfs.cpio", dirname(copy)) >=
+        (int)sizeof(path))
+        return NULL;
+    return access(path, R_OK) == 0 ? path : NULL;
+}
+
+enum { OPT_BIOS = 256 };
+
+static void parse_args(int argc, char **argv, struct machine_config *config)
+{
+    static const struct option long_options[] = {
+        {"kernel", required_argument, NULL, 'k'},
+        {"initrd", required_argument, NULL, 'i'},
+        {"dtb", required_argument, NULL, 'b'},
+        {"share", required_argument, NULL, 's'},
+        {"cpus", required_argument, NULL, 'c'},
+        {"smp", required_argument, NULL, 'c'},
+        {"memory", required_argument, NULL, 'm'},
+        {"append", required_argument, NULL, 'a'},
+        {"bios", required_argument, NULL, OPT_BIOS},
+        {"help", no_argument, NULL, 'h'},
+        {0},
+    };
+    *config = (struct machine_config){
+        .ram_size = (uint64_t)RAM_DEFAULT_MIB << 20,
+        .nharts = 1,
+    };
+    opterr = 0; /* we print our own one-line errors */
+    int c;
+    while ((c = getopt_long(argc, argv, ":k:i:b:s:c:m:a:h", long_options,
+                            NULL)) != -1) {
+        switch (c) {
+        case 'k':
+            config->kernel = optarg;
+            break;
+        case 'i':
+            config->initrd = optarg;
+            break;
+        case 'b':
+            config->dtb = optarg;
+            break;
+        case 's':
+            add_share(config, optarg);
+            break;
+        case 'c':
+            config->nharts = parse_number(optarg, "-c", 1, MAX_HARTS);
+            break;
+        case 'm':
+            config->ram_size =
+                (uint64_t)parse_number(optarg, "-m", 1, MAX_RAM_MIB) << 20;
+            break;
+        case 'a':
+            config->append = optarg;
+            break;
+        case OPT_BIOS:
+            config->bios = optarg;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            exit(0);
+        case ':':
+            die("%s: missing argument", argv[optind - 1]);
+            break;
+        default:
+            die("%s: unknown option", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        die("%s: unexpected argument", argv[optind]);
+    if (!config->kernel && !config->bios)
+        die("%s", "nothing to run: give -k Image or --bios FILE");
+    if (config->kernel && !config->initrd)
+        config->initrd = default_initrd(config->kernel);
+}
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+    struct machine_config config;
+    parse_args(argc, argv, &config);
+
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    struct machine *m = machine_new(&config);
+    if (!m)
+        return 1;
+    terminal_raw();
+    int status = machine_run(m);
+    terminal_restore();
+
+    const char *stats = getenv("SEMU_STATS");
+    if (stats && strcmp(stats, "1") == 0) {
+        double secs = seconds_since(&start);
+        fprintf(stderr, "semu: %llu instructions in %.3f s (%.1f MIPS)\n",
+                (unsigned long long)m->instructions, secs,
+                secs > 0 ? m->instructions / secs / 1e6 : 0.0);
+    }
+    machine_free(m);
+    return status;
+}

@@ -1,0 +1,24 @@
+# platform: the machine around the CPU (bus, devices, built-in SBI, device
+# tree, boot loader) and the command line.
+PLATFORM_SRCS := main.c machine.c bus.c uart.c terminal.c plic.c aclint.c \
+                 finisher.c sbi.c fdt.c loader.c
+# shares.c wires -s to virtio-fs (mk/virtio.mk); no-shares.c stands in
+# for trees without it.
+PLATFORM_SRCS += $(if $(wildcard mk/virtio.mk),shares.c,no-shares.c)
+SEMU_SRCS += $(PLATFORM_SRCS)
+
+# minimal.dts is compiled by dtc and linked in as minimal_dtb[].
+MINIMAL_DTB := $(BUILD)/minimal.dtb
+MINIMAL_DTB_OBJ := $(BUILD)/obj/minimal-dtb.o
+SEMU_EXTRA_OBJS += $(MINIMAL_DTB_OBJ)
+
+$(MINIMAL_DTB): minimal.dts $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	dtc -q -I dts -O dtb -o $@ $<
+
+$(MINIMAL_DTB_OBJ): $(MINIMAL_DTB) mk/platform.mk
+	@mkdir -p $(dir $@)
+	printf '%s\n' '.section .rodata' '.balign 8' '.global minimal_dtb' \
+	    'minimal_dtb:' '.incbin "$<"' \
+	    '.section .note.GNU-stack,"",%progbits' | \
+	    $(CC) -c -x assembler -o $@ -
