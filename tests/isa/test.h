@@ -78,6 +78,18 @@
 /* Accrued exception flags since the last check; clears them. */
 #define CHECK_FLAGS(v) csrrw t4, fflags, zero; CHECK(t4, v)
 
+/*
+ * Run INSN(rm) under each rounding mode, first as a static rm and then
+ * as dyn with frm set, checking the result with RES(expected) each time.
+ * Expected values in rm order: rne, rtz, rdn, rup, rmm.
+ */
+#define ROUND5(INSN, RES, e0, e1, e2, e3, e4) \
+    INSN(rne); RES(e0); INSN(rtz); RES(e1); INSN(rdn); RES(e2); \
+    INSN(rup); RES(e3); INSN(rmm); RES(e4); \
+    fsrmi 0; INSN(dyn); RES(e0); fsrmi 1; INSN(dyn); RES(e1); \
+    fsrmi 2; INSN(dyn); RES(e2); fsrmi 3; INSN(dyn); RES(e3); \
+    fsrmi 4; INSN(dyn); RES(e4); fsrmi 0
+
 #define LI_D(freg, bits) li t4, bits; fmv.d.x freg, t4
 #define LI_S(freg, bits) li t4, bits; fmv.w.x freg, t4
 
