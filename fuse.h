@@ -39,3 +39,12 @@ void fuse_server_free(struct fuse_server *server);
 size_t fuse_server_handle(struct fuse_server *server, const struct iovec *req,
                           unsigned req_count, const struct iovec *reply,
                           unsigned reply_count);
+
+/* What the server holds right now (for tests and leak checks). */
+struct fuse_server_stats {
+    size_t nodes;   /* node table entries, the root included */
+    size_t handles; /* open file and directory handles */
+    unsigned fds;   /* host fds held (counted against max_fds) */
+};
+void fuse_server_stats(const struct fuse_server *server,
+                       struct fuse_server_stats *stats);

@@ -1,0 +1,164 @@
+/*
+ * Directory handles: OPENDIR keeps a host DIR per handle, and READDIR /
+ * READDIRPLUS use the host's d_off cookies as FUSE offsets (seekdir when
+ * the guest asks for another place), so listings stay exact on huge
+ * directories and while entries come and go.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "fuse-internal.h"
+#include "fuse-iov.h"
+
+int fuse_do_opendir(struct fuse_req *req)
+{
+    struct fuse_server *srv = req->srv;
+    struct fs_node *node;
+    uint64_t fh;
+    int ret = req_dir(req, &node);
+    if (ret < 0)
+        return ret;
+    int fd = open_node(srv, node, O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return fd;
+    DIR *dir = fdopendir(fd);
+    if (!dir) {
+        ret = -errno;
+        fd_budget_close(&srv->fds, fd);
+        return ret;
+    }
+    ret = fs_handle_add(&srv->handles, fd, dir, &fh);
+    if (ret < 0)
+        return ret;
+    memset(&req->out.open, 0, sizeof(req->out.open));
+    req->out.open.fh = fh;
+    return sizeof(req->out.open);
+}
+
+static void seek_dir(struct fs_handle *h, uint64_t offset)
+{
+    if (offset == 0)
+        rewinddir(h->dir);
+    else
+        seekdir(h->dir, (long)offset);
+    h->dir_at = offset;
+}
+
+static bool is_dot_or_dotdot(const char *name)
+{
+    return name[0] == '.' &&
+           (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'));
+}
+
+/* One reply entry, built here then copied into the guest's buffer. */
+union dir_entry {
+    struct fuse_dirent plain;
+    struct fuse_direntplus plus;
+    uint8_t bytes[sizeof(struct fuse_direntplus) + NAME_MAX + 8];
+};
+
+static size_t entry_size(const struct dirent *de, bool plus)
+{
+    size_t namelen = strlen(de->d_name);
+    return plus ? FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET_DIRENTPLUS + namelen)
+                : FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET + namelen);
+}
+
+/*
+ * Build the reclen-byte entry for `de`; false when it should be skipped
+ * (it went away before READDIRPLUS could look it up).
+ */
+static bool build_entry(struct fuse_server *srv, struct fs_handle *h,
+                        const struct dirent *de, bool plus, size_t reclen,
+                        union dir_entry *e)
+{
+    struct fuse_dirent *d = plus ? &e->plus.dirent : &e->plain;
+
+    memset(e->bytes, 0, reclen);
+    d->ino = de->d_ino;
+    d->off = (uint64_t)de->d_off;
+    d->namelen = (uint32_t)strlen(de->d_name);
+    d->type = de->d_type;
+    memcpy(d->name, de->d_name, d->namelen);
+    /* "." and ".." go without a node (nodeid 0): the guest links neither. */
+    if (plus && !is_dot_or_dotdot(de->d_name)) {
+        int ret =
+            lookup_entry(srv, dirfd(h->dir), de->d_name, &e->plus.entry_out);
+        if (ret == -ENOENT)
+            return false;
+        if (ret < 0) /* e.g. EMFILE: list it; the guest looks it up later */
+            memset(&e->plus.entry_out, 0, sizeof(e->plus.entry_out));
+        else
+            d->ino = e->plus.entry_out.attr.ino;
+    }
+    return true;
+}
+
+static int read_dir(struct fuse_req *req, bool plus)
+{
+    const struct fuse_read_in *in = req_args(req);
+    struct fuse_server *srv = req->srv;
+    struct fs_handle *h = fs_handle_get(&srv->handles, in->fh, true);
+    size_t limit = in->size, used = 0;
+    union dir_entry e;
+
+    if (!h)
+        return -EBADF;
+    if (limit > req_reply_room(req))
+        limit = req_reply_room(req);
+    if (in->offset != h->dir_at)
+        seek_dir(h, in->offset);
+    for (;;) {
+        uint64_t before = h->dir_at;
+        errno = 0;
+        struct dirent *de = readdir(h->dir);
+        if (!de) {
+            if (errno && used == 0)
+                return -errno;
+            break;
+        }
+        /* Check the fit before a lookup takes a reference. */
+        size_t reclen = entry_size(de, plus);
+        if (used + reclen > limit) {
+            seek_dir(h, before); /* this entry starts the next reply */
+            if (used == 0)
+                return -EINVAL; /* not even one entry fits */
+            break;
+        }
+        h->dir_at = (uint64_t)de->d_off;
+        if (!build_entry(srv, h, de, plus, reclen, &e))
+            continue;
+        iov_write(req->reply_iov, req->reply_count,
+                  sizeof(struct fuse_out_header) + used, e.bytes, reclen);
+        used += reclen;
+    }
+    req->reply_in_place = true;
+    return (int)used;
+}
+
+int fuse_do_readdir(struct fuse_req *req)
+{
+    return read_dir(req, false);
+}
+
+int fuse_do_readdirplus(struct fuse_req *req)
+{
+    return read_dir(req, true);
+}
+
+int fuse_do_releasedir(struct fuse_req *req)
+{
+    const struct fuse_release_in *in = req_args(req);
+    return fs_handle_release(&req->srv->handles, in->fh, true) ? 0 : -EBADF;
+}
+
+int fuse_do_fsyncdir(struct fuse_req *req)
+{
+    const struct fuse_fsync_in *in = req_args(req);
+    struct fs_handle *h = fs_handle_get(&req->srv->handles, in->fh, true);
+    return h ? sync_fd(dirfd(h->dir), in->fsync_flags) : -EBADF;
+}

@@ -1,0 +1,325 @@
+/*
+ * Node operations: LOOKUP and FORGET, attributes, STATFS, ACCESS, READLINK.
+ * Every host call is relative to a node's O_PATH fd and never follows a
+ * symlink, so no request resolves a path outside the share.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "fuse-internal.h"
+#include "fuse-iov.h"
+
+/* The guest decodes rdev with new_decode_dev(); encode to match. */
+static uint32_t encode_dev(dev_t dev)
+{
+    uint32_t ma = major(dev), mi = minor(dev);
+    return (mi & 0xff) | (ma << 8) | ((mi & ~0xffu) << 12);
+}
+
+void fill_attr(const struct fuse_server *srv, const struct stat *st,
+               struct fuse_attr *attr)
+{
+    (void)srv;
+    memset(attr, 0, sizeof(*attr));
+    attr->ino = st->st_ino;
+    attr->size = (uint64_t)st->st_size;
+    attr->blocks = (uint64_t)st->st_blocks;
+    attr->atime = (uint64_t)st->st_atim.tv_sec;
+    attr->mtime = (uint64_t)st->st_mtim.tv_sec;
+    attr->ctime = (uint64_t)st->st_ctim.tv_sec;
+    attr->atimensec = (uint32_t)st->st_atim.tv_nsec;
+    attr->mtimensec = (uint32_t)st->st_mtim.tv_nsec;
+    attr->ctimensec = (uint32_t)st->st_ctim.tv_nsec;
+    attr->mode = st->st_mode;
+    attr->nlink = (uint32_t)st->st_nlink;
+    attr->uid = st->st_uid;
+    attr->gid = st->st_gid;
+    attr->rdev = encode_dev(st->st_rdev);
+    attr->blksize = (uint32_t)st->st_blksize;
+}
+
+static void fill_entry(const struct fuse_server *srv,
+                       const struct fs_node *node, const struct stat *st,
+                       struct fuse_entry_out *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->nodeid = node->id;
+    out->entry_valid = srv->entry_timeout;
+    out->attr_valid = srv->attr_timeout;
+    fill_attr(srv, st, &out->attr);
+}
+
+int entry_from_fd(struct fuse_server *srv, int fd, struct fuse_entry_out *out)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        int ret = -errno;
+        fd_budget_close(&srv->fds, fd);
+        return ret;
+    }
+    struct fs_node *node = fs_inode_ref(&srv->inodes, fd, &st);
+    if (!node)
+        return -ENOMEM;
+    fill_entry(srv, node, &st, out);
+    return 0;
+}
+
+int lookup_entry(struct fuse_server *srv, int dir_fd, const char *name,
+                 struct fuse_entry_out *out)
+{
+    if (!fd_budget_take(&srv->fds))
+        return -EMFILE;
+    int fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        int ret = -errno;
+        fd_budget_give(&srv->fds);
+        return ret;
+    }
+    return entry_from_fd(srv, fd, out);
+}
+
+int open_node(struct fuse_server *srv, struct fs_node *node, int flags)
+{
+    char path[FD_PATH_MAX];
+
+    /* Never open a host fifo, socket or device: it could block or act. */
+    if (node->type == S_IFLNK)
+        return -ELOOP;
+    if (node->type != S_IFREG && node->type != S_IFDIR)
+        return -ENXIO;
+    if (!fd_budget_take(&srv->fds))
+        return -EMFILE;
+    fd_path(node->fd, path, sizeof(path));
+    int fd = open(path, flags | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        int ret = -errno;
+        fd_budget_give(&srv->fds);
+        return ret;
+    }
+    return fd;
+}
+
+/* "." is the directory itself; ".." comes only from the node table. */
+static int lookup_dot(struct fuse_req *req, struct fs_node *dir, bool dotdot)
+{
+    struct fuse_server *srv = req->srv;
+    struct fs_node *node = dir;
+    struct stat st;
+
+    if (dotdot && dir != srv->inodes.root) {
+        int fd = openat(dir->fd, "..", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            return -errno;
+        int ret = fstat(fd, &st) < 0 ? -errno : 0;
+        close(fd);
+        if (ret < 0)
+            return ret;
+        node = fs_inode_find_stat(&srv->inodes, &st);
+        /* A parent the guest never saw may lie outside the share. */
+        if (!node)
+            return -ENOENT;
+    }
+    if (fstat(node->fd, &st) < 0)
+        return -errno;
+    node->nlookup++;
+    fill_entry(srv, node, &st, &req->out.entry);
+    return sizeof(req->out.entry);
+}
+
+int fuse_do_lookup(struct fuse_req *req)
+{
+    struct fs_node *dir;
+    const char *name;
+    size_t pos = 0;
+    int ret = req_dir(req, &dir);
+    if (ret < 0)
+        return ret;
+    ret = req_string(req, &pos, &name);
+    if (ret < 0)
+        return ret;
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return lookup_dot(req, dir, name[1] == '.');
+    pos = 0;
+    ret = req_new_name(req, &pos, &name);
+    if (ret == 0)
+        ret = lookup_entry(req->srv, dir->fd, name, &req->out.entry);
+    return ret < 0 ? ret : (int)sizeof(req->out.entry);
+}
+
+int fuse_do_forget(struct fuse_req *req)
+{
+    const struct fuse_forget_in *in = req_args(req);
+    struct fs_node *node = req_node(req);
+    if (node)
+        fs_inode_forget(&req->srv->inodes, node, in->nlookup);
+    return 0;
+}
+
+int fuse_do_batch_forget(struct fuse_req *req)
+{
+    const struct fuse_batch_forget_in *in = req_args(req);
+    size_t at = sizeof(req->in) + sizeof(*in);
+    size_t present =
+        (req->arg_len - sizeof(*in)) / sizeof(struct fuse_forget_one);
+    size_t count = in->count < present ? in->count : present;
+
+    for (size_t i = 0; i < count; i++) {
+        struct fuse_forget_one one;
+        iov_read(req->req_iov, req->req_count, at + i * sizeof(one), &one,
+                 sizeof(one));
+        struct fs_node *node = fs_inode_find(&req->srv->inodes, one.nodeid);
+        if (node)
+            fs_inode_forget(&req->srv->inodes, node, one.nlookup);
+    }
+    return 0;
+}
+
+static int reply_attr(struct fuse_req *req, struct fs_node *node)
+{
+    struct stat st;
+    if (fstat(node->fd, &st) < 0)
+        return -errno;
+    memset(&req->out.attr, 0, sizeof(req->out.attr));
+    req->out.attr.attr_valid = req->srv->attr_timeout;
+    fill_attr(req->srv, &st, &req->out.attr.attr);
+    return sizeof(req->out.attr);
+}
+
+int fuse_do_getattr(struct fuse_req *req)
+{
+    struct fs_node *node = req_node(req);
+    return node ? reply_attr(req, node) : -ESTALE;
+}
+
+static struct timespec setattr_time(uint32_t valid, uint32_t set, uint32_t now,
+                                    uint64_t sec, uint32_t nsec)
+{
+    if (!(valid & set))
+        return (struct timespec){.tv_nsec = UTIME_OMIT};
+    if (valid & now)
+        return (struct timespec){.tv_nsec = UTIME_NOW};
+    return (struct timespec){.tv_sec = (time_t)sec, .tv_nsec = nsec};
+}
+
+static int truncate_node(struct fuse_server *srv, struct fs_node *node,
+                         const struct fs_handle *h, uint64_t size)
+{
+    if (size > INT64_MAX)
+        return -EINVAL;
+    if (h)
+        return ftruncate(h->fd, (off_t)size) < 0 ? -errno : 0;
+    if (node->type == S_IFDIR)
+        return -EISDIR;
+    int fd = open_node(srv, node, O_WRONLY);
+    if (fd < 0)
+        return fd;
+    int ret = ftruncate(fd, (off_t)size) < 0 ? -errno : 0;
+    fd_budget_close(&srv->fds, fd);
+    return ret;
+}
+
+/* Owner first (chown clears setuid bits), then mode, size, times. */
+int fuse_do_setattr(struct fuse_req *req)
+{
+    const struct fuse_setattr_in *in = req_args(req);
+    struct fs_node *node = req_node(req);
+    const struct fs_handle *h = NULL;
+    char path[FD_PATH_MAX];
+
+    if (!node)
+        return -ESTALE;
+    if (in->valid & FATTR_FH) {
+        h = fs_handle_get(&req->srv->handles, in->fh, false);
+        if (!h)
+            return -EBADF;
+    }
+    if (in->valid & (FATTR_UID | FATTR_GID)) {
+        uid_t uid = in->valid & FATTR_UID ? in->uid : (uid_t)-1;
+        gid_t gid = in->valid & FATTR_GID ? in->gid : (gid_t)-1;
+        if (fchownat(node->fd, "", uid, gid,
+                     AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+            return -errno;
+    }
+    if (in->valid & FATTR_MODE) {
+        if (node->type == S_IFLNK)
+            return -EOPNOTSUPP;
+        fd_path(node->fd, path, sizeof(path));
+        if (fchmodat(AT_FDCWD, path, in->mode & 07777, 0) < 0)
+            return -errno;
+    }
+    if (in->valid & FATTR_SIZE) {
+        int ret = truncate_node(req->srv, node, h, in->size);
+        if (ret < 0)
+            return ret;
+    }
+    if (in->valid & (FATTR_ATIME | FATTR_MTIME)) {
+        struct timespec times[2] = {
+            setattr_time(in->valid, FATTR_ATIME, FATTR_ATIME_NOW, in->atime,
+                         in->atimensec),
+            setattr_time(in->valid, FATTR_MTIME, FATTR_MTIME_NOW, in->mtime,
+                         in->mtimensec),
+        };
+        if (utimensat(node->fd, "", times, AT_EMPTY_PATH) < 0)
+            return -errno;
+    }
+    return reply_attr(req, node);
+}
+
+int fuse_do_statfs(struct fuse_req *req)
+{
+    struct fs_node *node = req_node(req);
+    struct statvfs sv;
+    if (!node)
+        return -ESTALE;
+    if (fstatvfs(node->fd, &sv) < 0)
+        return -errno;
+    struct fuse_kstatfs *st = &req->out.statfs.st;
+    memset(&req->out.statfs, 0, sizeof(req->out.statfs));
+    st->blocks = sv.f_blocks;
+    st->bfree = sv.f_bfree;
+    st->bavail = sv.f_bavail;
+    st->files = sv.f_files;
+    st->ffree = sv.f_ffree;
+    st->bsize = (uint32_t)sv.f_bsize;
+    st->namelen = (uint32_t)sv.f_namemax;
+    st->frsize = (uint32_t)sv.f_frsize;
+    return sizeof(req->out.statfs);
+}
+
+int fuse_do_access(struct fuse_req *req)
+{
+    const struct fuse_access_in *in = req_args(req);
+    struct fs_node *node = req_node(req);
+    if (!node)
+        return -ESTALE;
+    if ((in->mask & W_OK) && req->srv->opts.read_only)
+        return -EROFS;
+    if (faccessat(node->fd, "", (int)(in->mask & (R_OK | W_OK | X_OK)),
+                  AT_EMPTY_PATH | AT_EACCESS) < 0)
+        return -errno;
+    return 0;
+}
+
+int fuse_do_readlink(struct fuse_req *req)
+{
+    struct fuse_server *srv = req->srv;
+    struct fs_node *node = req_node(req);
+    if (!node)
+        return -ESTALE;
+    if (node->type != S_IFLNK)
+        return -EINVAL;
+    ssize_t len = readlinkat(node->fd, "", (char *)srv->value, PATH_MAX);
+    if (len < 0)
+        return -errno;
+    if ((size_t)len > req_reply_room(req))
+        return -ERANGE;
+    iov_write(req->reply_iov, req->reply_count, sizeof(struct fuse_out_header),
+              srv->value, (size_t)len);
+    req->reply_in_place = true;
+    return (int)len;
+}

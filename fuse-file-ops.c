@@ -1,0 +1,295 @@
+/*
+ * File operations: OPEN and CREATE hand out handles; READ and WRITE move
+ * data with preadv/pwritev straight between the host file and the guest's
+ * buffers (no bounce buffer); the rest act on a handle's fd.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuse-internal.h"
+#include "fuse-iov.h"
+
+/* Open flags the guest may pass on; the rest are ours to choose. */
+#define GUEST_OPEN_FLAGS (O_ACCMODE | O_APPEND | O_TRUNC | O_SYNC | O_DSYNC)
+#define COPY_CHUNK_MAX   (1u << 30) /* the reply's size field is 32 bits */
+
+static uint32_t file_open_flags(const struct fuse_server *srv)
+{
+    switch (srv->opts.cache) {
+    case FS_CACHE_NEVER:
+        return FOPEN_DIRECT_IO;
+    case FS_CACHE_ALWAYS:
+        return FOPEN_KEEP_CACHE;
+    default:
+        return 0;
+    }
+}
+
+static bool opens_for_writing(uint32_t flags)
+{
+    return (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
+}
+
+static struct fs_handle *req_file(struct fuse_req *req, uint64_t fh)
+{
+    return fs_handle_get(&req->srv->handles, fh, false);
+}
+
+static int reply_open(struct fuse_req *req, int fd, struct fuse_open_out *out)
+{
+    uint64_t fh;
+    int ret = fs_handle_add(&req->srv->handles, fd, NULL, &fh);
+    if (ret < 0)
+        return ret;
+    memset(out, 0, sizeof(*out));
+    out->fh = fh;
+    out->open_flags = file_open_flags(req->srv);
+    return 0;
+}
+
+int fuse_do_open(struct fuse_req *req)
+{
+    const struct fuse_open_in *in = req_args(req);
+    struct fs_node *node = req_node(req);
+    if (!node)
+        return -ESTALE;
+    if (req->srv->opts.read_only && opens_for_writing(in->flags))
+        return -EROFS;
+    if (node->type == S_IFDIR)
+        return -EISDIR;
+    int fd = open_node(req->srv, node, (int)(in->flags & GUEST_OPEN_FLAGS));
+    if (fd < 0)
+        return fd;
+    int ret = reply_open(req, fd, &req->out.open);
+    return ret < 0 ? ret : (int)sizeof(req->out.open);
+}
+
+/* CREATE without O_EXCL on an existing name: open it as OPEN would. */
+static int create_open_existing(struct fuse_req *req, struct fs_node *dir,
+                                const char *name, int flags)
+{
+    struct fuse_server *srv = req->srv;
+    int ret = lookup_entry(srv, dir->fd, name, &req->out.create.entry);
+    if (ret < 0)
+        return ret;
+    struct fs_node *node =
+        fs_inode_find(&srv->inodes, req->out.create.entry.nodeid);
+    int fd = node->type == S_IFDIR ? -EISDIR : open_node(srv, node, flags);
+    if (fd >= 0)
+        ret = reply_open(req, fd, &req->out.create.open);
+    else
+        ret = fd;
+    if (ret < 0)
+        fs_inode_forget(&srv->inodes, node, 1);
+    return ret;
+}
+
+int fuse_do_create(struct fuse_req *req)
+{
+    const struct fuse_create_in *in = req_args(req);
+    struct fuse_server *srv = req->srv;
+    struct fs_node *dir;
+    const char *name;
+    size_t pos = sizeof(*in);
+    char path[FD_PATH_MAX];
+
+    int ret = req_dir(req, &dir);
+    if (ret == 0)
+        ret = req_new_name(req, &pos, &name);
+    if (ret < 0)
+        return ret;
+    if (srv->fds.used + 2 > srv->fds.max) /* the file and its node */
+        return -EMFILE;
+    int flags = (int)(in->flags & GUEST_OPEN_FLAGS);
+    mode_t mode = in->mode & ~in->umask & 07777;
+
+    /* O_EXCL first: an existing name is never opened as a side effect. */
+    int fd = openat(
+        dir->fd, name,
+        flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
+    if (fd < 0 && errno == EEXIST && !(in->flags & O_EXCL))
+        ret = create_open_existing(req, dir, name, flags);
+    else if (fd < 0)
+        ret = -errno;
+    else {
+        fd_budget_take(&srv->fds);
+        fd_budget_take(&srv->fds);
+        fd_path(fd, path, sizeof(path));
+        int node_fd = open(path, O_PATH | O_CLOEXEC);
+        if (node_fd < 0) {
+            ret = -errno;
+            fd_budget_give(&srv->fds);
+        } else {
+            ret = adopt_new(req, node_fd, S_IFREG, mode);
+            if (ret < 0)
+                fd_budget_close(&srv->fds, node_fd);
+            else
+                ret = entry_from_fd(srv, node_fd, &req->out.create.entry);
+        }
+        if (ret < 0) {
+            fd_budget_close(&srv->fds, fd);
+            return ret;
+        }
+        ret = reply_open(req, fd, &req->out.create.open);
+        if (ret < 0) {
+            struct fs_node *node =
+                fs_inode_find(&srv->inodes, req->out.create.entry.nodeid);
+            fs_inode_forget(&srv->inodes, node, 1);
+        }
+    }
+    return ret < 0 ? ret : (int)sizeof(req->out.create);
+}
+
+int fuse_do_read(struct fuse_req *req)
+{
+    const struct fuse_read_in *in = req_args(req);
+    struct fs_handle *h = req_file(req, in->fh);
+    struct iovec slice[IOV_MAX];
+    size_t size = in->size, done = 0;
+
+    if (!h)
+        return -EBADF;
+    if (in->offset > INT64_MAX)
+        return -EINVAL;
+    if (size > req_reply_room(req))
+        size = req_reply_room(req);
+    while (done < size) {
+        size_t got;
+        unsigned n = iov_slice(req->reply_iov, req->reply_count,
+                               sizeof(struct fuse_out_header) + done,
+                               size - done, slice, IOV_MAX, &got);
+        ssize_t r = preadv(h->fd, slice, (int)n, (off_t)(in->offset + done));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0 && done == 0)
+            return -errno;
+        if (r <= 0)
+            break; /* end of file, or an error after some data */
+        done += (size_t)r;
+    }
+    req->reply_in_place = true;
+    return (int)done;
+}
+
+int fuse_do_write(struct fuse_req *req)
+{
+    const struct fuse_write_in *in = req_args(req);
+    struct fs_handle *h = req_file(req, in->fh);
+    struct iovec slice[IOV_MAX];
+    size_t at = sizeof(req->in) + sizeof(*in), done = 0;
+
+    if (!h)
+        return -EBADF;
+    if (in->offset > INT64_MAX)
+        return -EINVAL;
+    /* The payload must really be there (in.len already fits the iovecs). */
+    if (in->size > req->arg_len - sizeof(*in))
+        return -EINVAL;
+    while (done < in->size) {
+        size_t got;
+        unsigned n = iov_slice(req->req_iov, req->req_count, at + done,
+                               in->size - done, slice, IOV_MAX, &got);
+        ssize_t r = pwritev(h->fd, slice, (int)n, (off_t)(in->offset + done));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0 && done == 0)
+            return -errno;
+        if (r <= 0)
+            break;
+        done += (size_t)r;
+    }
+    memset(&req->out.write, 0, sizeof(req->out.write));
+    req->out.write.size = (uint32_t)done;
+    return sizeof(req->out.write);
+}
+
+/* Data goes to the host at every WRITE; close() implies no sync. */
+int fuse_do_flush(struct fuse_req *req)
+{
+    const struct fuse_flush_in *in = req_args(req);
+    return req_file(req, in->fh) ? 0 : -EBADF;
+}
+
+int fuse_do_release(struct fuse_req *req)
+{
+    const struct fuse_release_in *in = req_args(req);
+    return fs_handle_release(&req->srv->handles, in->fh, false) ? 0 : -EBADF;
+}
+
+int sync_fd(int fd, uint32_t fsync_flags)
+{
+    int r = fsync_flags & FUSE_FSYNC_FDATASYNC ? fdatasync(fd) : fsync(fd);
+    return r < 0 ? -errno : 0;
+}
+
+int fuse_do_fsync(struct fuse_req *req)
+{
+    const struct fuse_fsync_in *in = req_args(req);
+    struct fs_handle *h = req_file(req, in->fh);
+    return h ? sync_fd(h->fd, in->fsync_flags) : -EBADF;
+}
+
+int fuse_do_fallocate(struct fuse_req *req)
+{
+    const struct fuse_fallocate_in *in = req_args(req);
+    struct fs_handle *h = req_file(req, in->fh);
+    if (!h)
+        return -EBADF;
+    if (in->offset > INT64_MAX || in->length > INT64_MAX)
+        return -EINVAL;
+    if (fallocate(h->fd, (int)in->mode, (off_t)in->offset, (off_t)in->length) <
+        0)
+        return -errno;
+    return 0;
+}
+
+int fuse_do_lseek(struct fuse_req *req)
+{
+    const struct fuse_lseek_in *in = req_args(req);
+    struct fs_handle *h = req_file(req, in->fh);
+    if (!h)
+        return -EBADF;
+    if (in->whence != SEEK_DATA && in->whence != SEEK_HOLE &&
+        in->whence != SEEK_SET && in->whence != SEEK_END)
+        return -EINVAL;
+    off_t at = lseek(h->fd, (off_t)in->offset, (int)in->whence);
+    if (at < 0)
+        return -errno;
+    memset(&req->out.lseek, 0, sizeof(req->out.lseek));
+    req->out.lseek.offset = (uint64_t)at;
+    return sizeof(req->out.lseek);
+}
+
+int fuse_do_copy_file_range(struct fuse_req *req)
+{
+    const struct fuse_copy_file_range_in *in = req_args(req);
+    struct fs_handle *from = req_file(req, in->fh_in);
+    struct fs_handle *to = req_file(req, in->fh_out);
+    if (!from || !to)
+        return -EBADF;
+    if (in->off_in > INT64_MAX || in->off_out > INT64_MAX || in->flags)
+        return -EINVAL;
+    loff_t off_in = (loff_t)in->off_in, off_out = (loff_t)in->off_out;
+    size_t len = in->len < COPY_CHUNK_MAX ? in->len : COPY_CHUNK_MAX;
+    ssize_t r = copy_file_range(from->fd, &off_in, to->fd, &off_out, len, 0);
+    if (r < 0)
+        return -errno;
+    memset(&req->out.write, 0, sizeof(req->out.write));
+    req->out.write.size = (uint32_t)r;
+    return sizeof(req->out.write);
+}
+
+int fuse_do_syncfs(struct fuse_req *req)
+{
+    struct fuse_server *srv = req->srv;
+    int fd = open_node(srv, srv->inodes.root, O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return fd;
+    int ret = syncfs(fd) < 0 ? -errno : 0;
+    fd_budget_close(&srv->fds, fd);
+    return ret;
+}

@@ -1,0 +1,81 @@
+/* Scatter-list helpers for requests and replies in guest memory. */
+#include <stdint.h>
+#include <string.h>
+
+#include "fuse-iov.h"
+
+size_t iov_total(const struct iovec *iov, unsigned count)
+{
+    size_t total = 0;
+    for (unsigned i = 0; i < count; i++) {
+        if (iov[i].iov_len > SIZE_MAX - total)
+            return SIZE_MAX;
+        total += iov[i].iov_len;
+    }
+    return total;
+}
+
+/* Find the entry holding byte `offset`; *skip is the offset inside it. */
+static unsigned iov_seek(const struct iovec *iov, unsigned count, size_t offset,
+                         size_t *skip)
+{
+    unsigned i = 0;
+    while (i < count && offset >= iov[i].iov_len) {
+        offset -= iov[i].iov_len;
+        i++;
+    }
+    *skip = offset;
+    return i;
+}
+
+size_t iov_read(const struct iovec *iov, unsigned count, size_t offset,
+                void *dst, size_t len)
+{
+    size_t skip, done = 0;
+    for (unsigned i = iov_seek(iov, count, offset, &skip);
+         i < count && done < len; i++, skip = 0) {
+        size_t n = iov[i].iov_len - skip;
+        if (n > len - done)
+            n = len - done;
+        memcpy((uint8_t *)dst + done, (uint8_t *)iov[i].iov_base + skip, n);
+        done += n;
+    }
+    return done;
+}
+
+size_t iov_write(const struct iovec *iov, unsigned count, size_t offset,
+                 const void *src, size_t len)
+{
+    size_t skip, done = 0;
+    for (unsigned i = iov_seek(iov, count, offset, &skip);
+         i < count && done < len; i++, skip = 0) {
+        size_t n = iov[i].iov_len - skip;
+        if (n > len - done)
+            n = len - done;
+        memcpy((uint8_t *)iov[i].iov_base + skip, (const uint8_t *)src + done,
+               n);
+        done += n;
+    }
+    return done;
+}
+
+unsigned iov_slice(const struct iovec *iov, unsigned count, size_t offset,
+                   size_t len, struct iovec *out, unsigned max, size_t *got)
+{
+    size_t skip, done = 0;
+    unsigned n_out = 0;
+    for (unsigned i = iov_seek(iov, count, offset, &skip);
+         i < count && done < len && n_out < max; i++, skip = 0) {
+        size_t n = iov[i].iov_len - skip;
+        if (n == 0)
+            continue;
+        if (n > len - done)
+            n = len - done;
+        out[n_out].iov_base = (uint8_t *)iov[i].iov_base + skip;
+        out[n_out].iov_len = n;
+        n_out++;
+        done += n;
+    }
+    *got = done;
+    return n_out;
+}

@@ -1,0 +1,206 @@
+/*
+ * Operations that change names: MKDIR, MKNOD, SYMLINK, LINK, UNLINK, RMDIR,
+ * RENAME and RENAME2. Names are single components checked by
+ * req_new_name(); every call is relative to a directory node's fd.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuse-internal.h"
+
+/* A new inode gets the guest's ids (as root) and exactly its mode. */
+int adopt_new(struct fuse_req *req, int fd, mode_t type, mode_t mode)
+{
+    struct fuse_server *srv = req->srv;
+    char path[FD_PATH_MAX];
+
+    if (srv->chown_created && fchownat(fd, "", req->in.uid, req->in.gid,
+                                       AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+        return -errno;
+    bool lost_bits = (mode & srv->host_umask) ||
+                     (srv->chown_created && (mode & (S_ISUID | S_ISGID)));
+    if (type != S_IFLNK && lost_bits) {
+        fd_path(fd, path, sizeof(path));
+        if (fchmodat(AT_FDCWD, path, mode, 0) < 0)
+            return -errno;
+    }
+    return 0;
+}
+
+/* After creating `name` in dir: adopt it and reply its entry. */
+static int finish_new(struct fuse_req *req, struct fs_node *dir,
+                      const char *name, mode_t type, mode_t mode)
+{
+    struct fuse_server *srv = req->srv;
+    if (!fd_budget_take(&srv->fds))
+        return -EMFILE;
+    int fd = openat(dir->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        int ret = -errno;
+        fd_budget_give(&srv->fds);
+        return ret;
+    }
+    int ret = adopt_new(req, fd, type, mode);
+    if (ret < 0) {
+        fd_budget_close(&srv->fds, fd);
+        return ret;
+    }
+    ret = entry_from_fd(srv, fd, &req->out.entry);
+    return ret < 0 ? ret : (int)sizeof(req->out.entry);
+}
+
+/* The parent dir and the new name that follows `skip` fixed bytes. */
+static int new_name_in_dir(struct fuse_req *req, size_t skip,
+                           struct fs_node **dir, const char **name)
+{
+    int ret = req_dir(req, dir);
+    if (ret < 0)
+        return ret;
+    ret = req_new_name(req, &skip, name);
+    if (ret < 0)
+        return ret;
+    /* Creating needs one fd for the new node: fail before, not after. */
+    return req->srv->fds.used < req->srv->fds.max ? 0 : -EMFILE;
+}
+
+int fuse_do_mkdir(struct fuse_req *req)
+{
+    const struct fuse_mkdir_in *in = req_args(req);
+    struct fs_node *dir;
+    const char *name;
+    int ret = new_name_in_dir(req, sizeof(*in), &dir, &name);
+    if (ret < 0)
+        return ret;
+    mode_t mode = in->mode & ~in->umask & 07777;
+    if (mkdirat(dir->fd, name, mode) < 0)
+        return -errno;
+    return finish_new(req, dir, name, S_IFDIR, mode);
+}
+
+int fuse_do_mknod(struct fuse_req *req)
+{
+    const struct fuse_mknod_in *in = req_args(req);
+    struct fs_node *dir;
+    const char *name;
+    mode_t type = in->mode & S_IFMT;
+
+    if (type == S_IFCHR || type == S_IFBLK)
+        return -EPERM; /* no device nodes through the share */
+    if (type != S_IFREG && type != S_IFIFO && type != S_IFSOCK)
+        return -EINVAL;
+    int ret = new_name_in_dir(req, sizeof(*in), &dir, &name);
+    if (ret < 0)
+        return ret;
+    mode_t mode = in->mode & ~in->umask & 07777;
+    if (mknodat(dir->fd, name, type | mode, 0) < 0)
+        return -errno;
+    return finish_new(req, dir, name, type, mode);
+}
+
+int fuse_do_symlink(struct fuse_req *req)
+{
+    struct fs_node *dir;
+    const char *name, *target;
+    size_t pos = 0;
+    int ret = new_name_in_dir(req, 0, &dir, &name);
+    if (ret < 0)
+        return ret;
+    pos = strlen(name) + 1;
+    ret = req_string(req, &pos, &target);
+    if (ret < 0)
+        return ret;
+    if (target[0] == '\0')
+        return -ENOENT;
+    if (strlen(target) >= PATH_MAX)
+        return -ENAMETOOLONG;
+    /* The text is stored as given: the guest, not the host, follows it. */
+    if (symlinkat(target, dir->fd, name) < 0)
+        return -errno;
+    return finish_new(req, dir, name, S_IFLNK, 0);
+}
+
+int fuse_do_link(struct fuse_req *req)
+{
+    const struct fuse_link_in *in = req_args(req);
+    struct fs_node *dir, *old;
+    const char *name;
+    char path[FD_PATH_MAX];
+    int ret = new_name_in_dir(req, sizeof(*in), &dir, &name);
+    if (ret < 0)
+        return ret;
+    old = fs_inode_find(&req->srv->inodes, in->oldnodeid);
+    if (!old)
+        return -ESTALE;
+    if (old->type == S_IFDIR)
+        return -EPERM;
+    /* Through /proc: linkat(AT_EMPTY_PATH) would need CAP_DAC_READ_SEARCH. */
+    fd_path(old->fd, path, sizeof(path));
+    if (linkat(AT_FDCWD, path, dir->fd, name, AT_SYMLINK_FOLLOW) < 0)
+        return -errno;
+    ret = lookup_entry(req->srv, dir->fd, name, &req->out.entry);
+    return ret < 0 ? ret : (int)sizeof(req->out.entry);
+}
+
+static int remove_name(struct fuse_req *req, int flags)
+{
+    struct fs_node *dir;
+    const char *name;
+    size_t pos = 0;
+    int ret = req_dir(req, &dir);
+    if (ret == 0)
+        ret = req_new_name(req, &pos, &name);
+    if (ret < 0)
+        return ret;
+    return unlinkat(dir->fd, name, flags) < 0 ? -errno : 0;
+}
+
+int fuse_do_unlink(struct fuse_req *req)
+{
+    return remove_name(req, 0);
+}
+
+int fuse_do_rmdir(struct fuse_req *req)
+{
+    return remove_name(req, AT_REMOVEDIR);
+}
+
+static int rename_names(struct fuse_req *req, size_t skip, uint64_t newdir_id,
+                        unsigned flags)
+{
+    struct fs_node *dir, *newdir;
+    const char *old_name, *new_name;
+    int ret = req_dir(req, &dir);
+    if (ret < 0)
+        return ret;
+    newdir = fs_inode_find(&req->srv->inodes, newdir_id);
+    if (!newdir)
+        return -ESTALE;
+    if (newdir->type != S_IFDIR)
+        return -ENOTDIR;
+    ret = req_new_name(req, &skip, &old_name);
+    if (ret == 0)
+        ret = req_new_name(req, &skip, &new_name);
+    if (ret < 0)
+        return ret;
+    if (flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE))
+        return -EINVAL;
+    if (renameat2(dir->fd, old_name, newdir->fd, new_name, flags) < 0)
+        return -errno;
+    return 0;
+}
+
+int fuse_do_rename(struct fuse_req *req)
+{
+    const struct fuse_rename_in *in = req_args(req);
+    return rename_names(req, sizeof(*in), in->newdir, 0);
+}
+
+int fuse_do_rename2(struct fuse_req *req)
+{
+    const struct fuse_rename2_in *in = req_args(req);
+    return rename_names(req, sizeof(*in), in->newdir, in->flags);
+}

@@ -1,0 +1,435 @@
+/*
+ * The FUSE passthrough server: one request in, one reply out, synchronous.
+ *
+ * This file parses a request out of its scatter list (header and arguments
+ * may be split anywhere), checks it against the opcode's table entry and
+ * dispatches; the operations live in fuse-*-ops.c, the node and handle
+ * tables in fs-inode.c and fs-handle.c.
+ *
+ * Ownership of files the guest creates: when semu runs as root, new files,
+ * directories, nodes and symlinks are given the uid and gid of the guest
+ * process that created them (fchownat right after creation), and the guest
+ * may chown freely. When semu runs as an ordinary user, everything the guest
+ * creates is owned by that host user, whatever the guest's ids; a chown the
+ * host refuses (giving a file away, or to a group the user is not in) fails
+ * with EPERM in the guest. Modes are kept exactly as the guest asked: the
+ * host umask does not apply to files created through the share.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fuse-internal.h"
+#include "fuse-iov.h"
+
+#define NAME_BYTES (NAME_MAX + 1)
+/* fds left to the rest of the emulator when the budget is the rlimit. */
+#define FD_RESERVE 64
+
+struct fuse_op {
+    fuse_op_fn run;
+    uint32_t in_size;  /* fixed arguments: the request must hold them */
+    uint32_t in_max;   /* bytes gathered with names/values (0: in_size) */
+    uint32_t out_size; /* fixed reply: the reply space must hold it */
+    bool modifies;     /* EROFS on a read-only share */
+    bool no_reply;
+};
+
+#define IN(type)  sizeof(struct type)
+#define OUT(type) .out_size = sizeof(struct type)
+
+/* Opcodes missing here (GETLK, SETLK, IOCTL, POLL, ...) get ENOSYS. */
+static const struct fuse_op fuse_ops[] = {
+    [FUSE_INIT] = {fuse_do_init, offsetof(struct fuse_init_in, flags) + 4,
+                   IN(fuse_init_in)},
+    [FUSE_DESTROY] = {fuse_do_destroy},
+    [FUSE_LOOKUP] = {fuse_do_lookup, 0, NAME_BYTES, OUT(fuse_entry_out)},
+    [FUSE_FORGET] = {fuse_do_forget, IN(fuse_forget_in), .no_reply = true},
+    [FUSE_BATCH_FORGET] = {fuse_do_batch_forget, IN(fuse_batch_forget_in),
+                           .no_reply = true},
+    [FUSE_GETATTR] = {fuse_do_getattr, IN(fuse_getattr_in), 0,
+                      OUT(fuse_attr_out)},
+    [FUSE_SETATTR] = {fuse_do_setattr, IN(fuse_setattr_in), 0,
+                      OUT(fuse_attr_out), .modifies = true},
+    [FUSE_STATFS] = {fuse_do_statfs, 0, 0, OUT(fuse_statfs_out)},
+    [FUSE_ACCESS] = {fuse_do_access, IN(fuse_access_in)},
+    [FUSE_READLINK] = {fuse_do_readlink},
+    [FUSE_MKDIR] = {fuse_do_mkdir, IN(fuse_mkdir_in),
+                    IN(fuse_mkdir_in) + NAME_BYTES, OUT(fuse_entry_out),
+                    .modifies = true},
+    [FUSE_MKNOD] = {fuse_do_mknod, IN(fuse_mknod_in),
+                    IN(fuse_mknod_in) + NAME_BYTES, OUT(fuse_entry_out),
+                    .modifies = true},
+    [FUSE_SYMLINK] = {fuse_do_symlink, 0, NAME_BYTES + PATH_MAX,
+                      OUT(fuse_entry_out), .modifies = true},
+    [FUSE_LINK] = {fuse_do_link, IN(fuse_link_in),
+                   IN(fuse_link_in) + NAME_BYTES, OUT(fuse_entry_out),
+                   .modifies = true},
+    [FUSE_UNLINK] = {fuse_do_unlink, 0, NAME_BYTES, .modifies = true},
+    [FUSE_RMDIR] = {fuse_do_rmdir, 0, NAME_BYTES, .modifies = true},
+    [FUSE_RENAME] = {fuse_do_rename, IN(fuse_rename_in),
+                     IN(fuse_rename_in) + 2 * NAME_BYTES, .modifies = true},
+    [FUSE_RENAME2] = {fuse_do_rename2, IN(fuse_rename2_in),
+                      IN(fuse_rename2_in) + 2 * NAME_BYTES, .modifies = true},
+    [FUSE_OPEN] = {fuse_do_open, IN(fuse_open_in), 0, OUT(fuse_open_out)},
+    [FUSE_CREATE] = {fuse_do_create, IN(fuse_create_in),
+                     IN(fuse_create_in) + NAME_BYTES,
+                     sizeof(struct fuse_entry_out) +
+                         sizeof(struct fuse_open_out),
+                     .modifies = true},
+    [FUSE_READ] = {fuse_do_read, IN(fuse_read_in)},
+    [FUSE_WRITE] = {fuse_do_write, IN(fuse_write_in), 0, OUT(fuse_write_out),
+                    .modifies = true},
+    [FUSE_FLUSH] = {fuse_do_flush, IN(fuse_flush_in)},
+    [FUSE_RELEASE] = {fuse_do_release, IN(fuse_release_in)},
+    [FUSE_FSYNC] = {fuse_do_fsync, IN(fuse_fsync_in)},
+    [FUSE_FALLOCATE] = {fuse_do_fallocate, IN(fuse_fallocate_in),
+                        .modifies = true},
+    [FUSE_LSEEK] = {fuse_do_lseek, IN(fuse_lseek_in), 0, OUT(fuse_lseek_out)},
+    [FUSE_COPY_FILE_RANGE] = {fuse_do_copy_file_range,
+                              IN(fuse_copy_file_range_in), 0,
+                              OUT(fuse_write_out), .modifies = true},
+    [FUSE_SYNCFS] = {fuse_do_syncfs, IN(fuse_syncfs_in)},
+    [FUSE_OPENDIR] = {fuse_do_opendir, IN(fuse_open_in), 0, OUT(fuse_open_out)},
+    [FUSE_READDIR] = {fuse_do_readdir, IN(fuse_read_in)},
+    [FUSE_READDIRPLUS] = {fuse_do_readdirplus, IN(fuse_read_in)},
+    [FUSE_RELEASEDIR] = {fuse_do_releasedir, IN(fuse_release_in)},
+    [FUSE_FSYNCDIR] = {fuse_do_fsyncdir, IN(fuse_fsync_in)},
+    /* Without FUSE_SETXATTR_EXT the guest sends the short setxattr_in. */
+    [FUSE_SETXATTR] = {fuse_do_setxattr, FUSE_COMPAT_SETXATTR_IN_SIZE,
+                       FUSE_ARGS_MAX, .modifies = true},
+    [FUSE_GETXATTR] = {fuse_do_getxattr, IN(fuse_getxattr_in),
+                       IN(fuse_getxattr_in) + XATTR_NAME_MAX + 1},
+    [FUSE_LISTXATTR] = {fuse_do_listxattr, IN(fuse_getxattr_in)},
+    [FUSE_REMOVEXATTR] = {fuse_do_removexattr, 0, XATTR_NAME_MAX + 1,
+                          .modifies = true},
+    [FUSE_INTERRUPT] = {fuse_do_interrupt, IN(fuse_interrupt_in),
+                        .no_reply = true},
+};
+
+void fd_path(int fd, char *buf, size_t len)
+{
+    snprintf(buf, len, "/proc/self/fd/%d", fd);
+}
+
+static int check_name(const char *name)
+{
+    size_t len = strlen(name);
+    if (len == 0 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+        strchr(name, '/'))
+        return -EINVAL;
+    return len > NAME_MAX ? -ENAMETOOLONG : 0;
+}
+
+int req_string(const struct fuse_req *req, size_t *pos, const char **str)
+{
+    if (*pos >= req->args_len)
+        return -EINVAL;
+    const char *start = (const char *)req->srv->args + *pos;
+    const char *nul = memchr(start, '\0', req->args_len - *pos);
+    if (!nul) /* cut off by the gather limit, or not terminated at all */
+        return req->arg_len > req->args_len ? -ENAMETOOLONG : -EINVAL;
+    *str = start;
+    *pos += (size_t)(nul - start) + 1;
+    return 0;
+}
+
+int req_new_name(const struct fuse_req *req, size_t *pos, const char **name)
+{
+    int ret = req_string(req, pos, name);
+    return ret < 0 ? ret : check_name(*name);
+}
+
+struct fs_node *req_node(struct fuse_req *req)
+{
+    return fs_inode_find(&req->srv->inodes, req->in.nodeid);
+}
+
+int req_dir(struct fuse_req *req, struct fs_node **dir)
+{
+    *dir = req_node(req);
+    if (!*dir)
+        return -ESTALE;
+    return (*dir)->type == S_IFDIR ? 0 : -ENOTDIR;
+}
+
+size_t req_reply_room(const struct fuse_req *req)
+{
+    return req->reply_cap - sizeof(struct fuse_out_header);
+}
+
+/* Check the request against its opcode and gather its arguments. */
+static int parse(struct fuse_req *req, size_t in_total,
+                 const struct fuse_op **opp)
+{
+    struct fuse_server *srv = req->srv;
+    const struct fuse_op *op;
+
+    if (in_total < sizeof(req->in) || req->in.len < sizeof(req->in) ||
+        req->in.len > in_total)
+        return -EINVAL;
+    if (req->in.opcode >= sizeof(fuse_ops) / sizeof(fuse_ops[0]) ||
+        !fuse_ops[req->in.opcode].run)
+        return -ENOSYS;
+    op = *opp = &fuse_ops[req->in.opcode];
+    if (!srv->initialized && req->in.opcode != FUSE_INIT)
+        return -EIO;
+
+    /* Extensions (security context, groups) trail the arguments. */
+    size_t ext_len = (size_t)req->in.total_extlen * 8;
+    req->arg_len = req->in.len - sizeof(req->in);
+    if (ext_len > req->arg_len)
+        return -EINVAL;
+    req->arg_len -= ext_len;
+    if (req->arg_len < op->in_size)
+        return -EINVAL;
+    if (!op->no_reply &&
+        req->reply_cap < sizeof(struct fuse_out_header) + op->out_size)
+        return -EINVAL;
+    if (op->modifies && srv->opts.read_only)
+        return -EROFS;
+
+    size_t want = op->in_max > op->in_size ? op->in_max : op->in_size;
+    req->args_len = req->arg_len < want ? req->arg_len : want;
+    iov_read(req->req_iov, req->req_count, sizeof(req->in), srv->args,
+             req->args_len);
+    srv->args[req->args_len] = '\0';
+    return 0;
+}
+
+static size_t send_reply(struct fuse_req *req, int ret)
+{
+    struct fuse_out_header out = {.unique = req->in.unique};
+
+    if (req->reply_cap < sizeof(out))
+        return 0;
+    out.len = sizeof(out);
+    if (ret < 0) {
+        out.error = ret;
+    } else {
+        if (!req->reply_in_place)
+            iov_write(req->reply_iov, req->reply_count, sizeof(out), &req->out,
+                      (size_t)ret);
+        out.len += (uint32_t)ret;
+    }
+    iov_write(req->reply_iov, req->reply_count, 0, &out, sizeof(out));
+    return out.len;
+}
+
+size_t fuse_server_handle(struct fuse_server *srv, const struct iovec *req_iov,
+                          unsigned req_count, const struct iovec *reply_iov,
+                          unsigned reply_count)
+{
+    struct fuse_req req = {
+        .srv = srv,
+        .req_iov = req_iov,
+        .req_count = req_count,
+        .reply_iov = reply_iov,
+        .reply_count = reply_count,
+        .reply_cap = iov_total(reply_iov, reply_count),
+    };
+    const struct fuse_op *op = NULL;
+    size_t in_total = iov_total(req_iov, req_count);
+
+    iov_read(req_iov, req_count, 0, &req.in, sizeof(req.in));
+    int ret = parse(&req, in_total, &op);
+    if (ret == 0 && !op->no_reply &&
+        req.reply_cap < sizeof(struct fuse_out_header))
+        return 0; /* no way to tell the guest: do nothing */
+    if (ret == 0)
+        ret = op->run(&req);
+    if (op && op->no_reply)
+        return 0;
+    return send_reply(&req, ret);
+}
+
+/* Reply major/minor, negotiate features, and start serving. */
+int fuse_do_init(struct fuse_req *req)
+{
+    struct fuse_server *srv = req->srv;
+    struct fuse_init_in in = {0};
+    struct fuse_init_out *out = &req->out.init;
+
+    memcpy(&in, req_args(req), req->args_len);
+    memset(out, 0, sizeof(*out));
+    out->major = FUSE_KERNEL_VERSION;
+    out->minor = FUSE_KERNEL_MINOR_VERSION;
+    if (in.major < FUSE_KERNEL_VERSION)
+        return -EPROTO;
+    if (in.major > FUSE_KERNEL_VERSION) /* the guest will retry with ours */
+        return FUSE_COMPAT_INIT_OUT_SIZE;
+    if (in.minor < FUSE_MIN_MINOR)
+        return -EPROTO;
+    if (req->reply_cap < sizeof(struct fuse_out_header) + sizeof(*out))
+        return -EINVAL;
+
+    /* A second INIT (a rebooted guest) starts from a clean state. */
+    if (srv->initialized)
+        fuse_do_destroy(req);
+
+    uint64_t offered = in.flags;
+    if ((in.flags & FUSE_INIT_EXT) &&
+        req->args_len >= offsetof(struct fuse_init_in, flags2) + 4)
+        offered |= (uint64_t)in.flags2 << 32;
+
+    uint64_t wanted =
+        FUSE_ASYNC_READ |       /* preadv/pwritev are positional */
+        FUSE_ATOMIC_O_TRUNC |   /* O_TRUNC goes to the host open */
+        FUSE_EXPORT_SUPPORT |   /* LOOKUP answers "." and ".." */
+        FUSE_BIG_WRITES |       /* writes up to max_write */
+        FUSE_MAX_PAGES |        /* 1 MiB requests */
+        FUSE_DO_READDIRPLUS |   /* one request lists and looks up */
+        FUSE_READDIRPLUS_AUTO | /* ... when the guest expects to stat */
+        FUSE_PARALLEL_DIROPS |  /* each request is whole; no ordering */
+        FUSE_INIT_EXT;
+    /*
+     * Not asked for: WRITEBACK_CACHE (the host would see writes late),
+     * POSIX/FLOCK_LOCKS (locks stay in the guest, which is correct for a
+     * single guest), DONT_MASK (the guest applies its umask; we re-apply
+     * the umask it sends, a no-op), HANDLE_KILLPRIV (the guest clears
+     * setuid bits itself), POSIX_ACL and the security-context extensions.
+     */
+    if (srv->opts.cache != FS_CACHE_NEVER) {
+        /* A symlink's text never changes while its inode lives. */
+        wanted |= FUSE_CACHE_SYMLINKS;
+        /* The host may change files: drop cached pages when mtime moves. */
+        wanted |= FUSE_AUTO_INVAL_DATA;
+    }
+    uint64_t agreed = offered & wanted;
+
+    out->minor = in.minor < FUSE_KERNEL_MINOR_VERSION
+                     ? in.minor
+                     : FUSE_KERNEL_MINOR_VERSION;
+    out->max_readahead = in.max_readahead;
+    out->flags = (uint32_t)agreed;
+    out->flags2 = (uint32_t)(agreed >> 32);
+    out->max_background = 64;
+    out->congestion_threshold = 48;
+    out->max_write = FUSE_MAX_WRITE;
+    out->time_gran = 1;
+    out->max_pages = FUSE_MAX_PAGES_WANTED;
+
+    srv->minor = out->minor;
+    srv->initialized = true;
+    return out->minor < 23 ? FUSE_COMPAT_22_INIT_OUT_SIZE : sizeof(*out);
+}
+
+/* Close every handle and forget every node; INIT starts over. */
+int fuse_do_destroy(struct fuse_req *req)
+{
+    struct fuse_server *srv = req->srv;
+    fs_handles_free(&srv->handles);
+    fs_handles_init(&srv->handles, &srv->fds);
+    fs_inodes_reset(&srv->inodes);
+    srv->initialized = false;
+    return 0;
+}
+
+/* Requests are served one at a time to the end: nothing to interrupt. */
+int fuse_do_interrupt(struct fuse_req *req)
+{
+    (void)req;
+    return 0;
+}
+
+static unsigned fd_budget_max(unsigned wanted)
+{
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) < 0)
+        return wanted ? wanted : 1024;
+    /*
+     * Every inode the guest has cached holds an O_PATH fd (as in
+     * virtiofsd), so a guest `find` over a big tree needs many: raise the
+     * soft limit to the hard one and, by default, use all but a reserve.
+     */
+    if (lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &lim);
+        getrlimit(RLIMIT_NOFILE, &lim);
+    }
+    rlim_t avail = lim.rlim_cur > 2 * FD_RESERVE ? lim.rlim_cur - FD_RESERVE
+                                                 : lim.rlim_cur / 2;
+    if (avail > 1u << 20)
+        avail = 1u << 20;
+    if (wanted == 0 || wanted > avail)
+        return (unsigned)avail;
+    return wanted;
+}
+
+struct fuse_server *fuse_server_new(const struct fs_share_options *opts,
+                                    char *err, size_t err_len)
+{
+    struct stat st;
+    int root_fd;
+
+    root_fd = open(opts->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd < 0) {
+        snprintf(err, err_len, "shared directory %s: %s", opts->dir,
+                 strerror(errno));
+        return NULL;
+    }
+    /* Nodes are reopened for I/O through /proc/self/fd. */
+    if (stat("/proc/self/fd", &st) < 0) {
+        snprintf(err, err_len, "virtio-fs needs /proc mounted: %s",
+                 strerror(errno));
+        close(root_fd);
+        return NULL;
+    }
+    struct fuse_server *srv = calloc(1, sizeof(*srv));
+    if (!srv) {
+        snprintf(err, err_len, "out of memory");
+        close(root_fd);
+        return NULL;
+    }
+    srv->opts = *opts;
+    srv->fds.max = fd_budget_max(opts->max_fds);
+    srv->fds.used = 1; /* the root */
+    srv->host_umask = umask(0);
+    umask(srv->host_umask);
+    srv->chown_created = geteuid() == 0;
+    switch (opts->cache) {
+    case FS_CACHE_NEVER:
+        srv->entry_timeout = srv->attr_timeout = 0;
+        break;
+    case FS_CACHE_ALWAYS:
+        srv->entry_timeout = srv->attr_timeout = 86400;
+        break;
+    default:
+        srv->entry_timeout = srv->attr_timeout = 1;
+        break;
+    }
+    int ret = fs_inodes_init(&srv->inodes, &srv->fds, root_fd);
+    if (ret < 0) {
+        snprintf(err, err_len, "shared directory %s: %s", opts->dir,
+                 strerror(-ret));
+        close(root_fd);
+        free(srv);
+        return NULL;
+    }
+    fs_handles_init(&srv->handles, &srv->fds);
+    return srv;
+}
+
+void fuse_server_free(struct fuse_server *srv)
+{
+    if (!srv)
+        return;
+    fs_handles_free(&srv->handles);
+    fs_inodes_free(&srv->inodes);
+    free(srv);
+}
+
+void fuse_server_stats(const struct fuse_server *srv,
+                       struct fuse_server_stats *stats)
+{
+    stats->nodes = srv->inodes.count;
+    stats->handles = srv->handles.used;
+    stats->fds = srv->fds.used;
+}

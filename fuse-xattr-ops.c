@@ -1,0 +1,118 @@
+/*
+ * Extended attributes, through the node's /proc/self/fd path (f*xattr
+ * calls refuse O_PATH fds). A zero size asks for the size needed; a value
+ * bigger than the guest's buffer is ERANGE, as from the host.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <sys/xattr.h>
+
+#include "fuse-internal.h"
+#include "fuse-iov.h"
+
+/* The xattr name after `skip` fixed bytes; the node's path in path. */
+static int xattr_target(struct fuse_req *req, size_t *pos, const char **name,
+                        char *path)
+{
+    struct fs_node *node = req_node(req);
+    if (!node)
+        return -ESTALE;
+    fd_path(node->fd, path, FD_PATH_MAX);
+    if (!name)
+        return 0;
+    int ret = req_string(req, pos, name);
+    if (ret < 0)
+        return ret;
+    if ((*name)[0] == '\0')
+        return -EINVAL;
+    return strlen(*name) > XATTR_NAME_MAX ? -ERANGE : 0;
+}
+
+/* Size query or value/list reply, after the host call's result. */
+static int reply_value(struct fuse_req *req, uint32_t size, ssize_t len)
+{
+    if (len < 0)
+        return -errno;
+    if (size == 0) {
+        memset(&req->out.getxattr, 0, sizeof(req->out.getxattr));
+        req->out.getxattr.size = (uint32_t)len;
+        return sizeof(req->out.getxattr);
+    }
+    iov_write(req->reply_iov, req->reply_count, sizeof(struct fuse_out_header),
+              req->srv->value, (size_t)len);
+    req->reply_in_place = true;
+    return (int)len;
+}
+
+/* The most the reply can take: the guest's size, the buffers, our value. */
+static size_t value_room(struct fuse_req *req, uint32_t size)
+{
+    size_t room = req_reply_room(req);
+    if (size < room)
+        room = size;
+    return room < sizeof(req->srv->value) ? room : sizeof(req->srv->value);
+}
+
+int fuse_do_getxattr(struct fuse_req *req)
+{
+    const struct fuse_getxattr_in *in = req_args(req);
+    const char *name;
+    char path[FD_PATH_MAX];
+    size_t pos = sizeof(*in);
+    int ret = xattr_target(req, &pos, &name, path);
+    if (ret < 0)
+        return ret;
+    if (in->size == 0 && req_reply_room(req) < sizeof(struct fuse_getxattr_out))
+        return -EINVAL;
+    size_t room = value_room(req, in->size);
+    return reply_value(req, in->size,
+                       getxattr(path, name, in->size ? req->srv->value : NULL,
+                                in->size ? room : 0));
+}
+
+int fuse_do_listxattr(struct fuse_req *req)
+{
+    const struct fuse_getxattr_in *in = req_args(req);
+    char path[FD_PATH_MAX];
+    int ret = xattr_target(req, NULL, NULL, path);
+    if (ret < 0)
+        return ret;
+    if (in->size == 0 && req_reply_room(req) < sizeof(struct fuse_getxattr_out))
+        return -EINVAL;
+    size_t room = value_room(req, in->size);
+    return reply_value(req, in->size,
+                       listxattr(path,
+                                 in->size ? (char *)req->srv->value : NULL,
+                                 in->size ? room : 0));
+}
+
+int fuse_do_setxattr(struct fuse_req *req)
+{
+    const struct fuse_setxattr_in *in = req_args(req);
+    const char *name;
+    char path[FD_PATH_MAX];
+    size_t pos = FUSE_COMPAT_SETXATTR_IN_SIZE;
+    int ret = xattr_target(req, &pos, &name, path);
+    if (ret < 0)
+        return ret;
+    if (in->size > XATTR_SIZE_MAX)
+        return -E2BIG;
+    if (in->size > req->args_len - pos)
+        return -EINVAL; /* the value is not all there */
+    const uint8_t *value = (const uint8_t *)req_args(req) + pos;
+    if (setxattr(path, name, value, in->size, (int)in->flags) < 0)
+        return -errno;
+    return 0;
+}
+
+int fuse_do_removexattr(struct fuse_req *req)
+{
+    const char *name;
+    char path[FD_PATH_MAX];
+    size_t pos = 0;
+    int ret = xattr_target(req, &pos, &name, path);
+    if (ret < 0)
+        return ret;
+    return removexattr(path, name) < 0 ? -errno : 0;
+}
