@@ -1,0 +1,8 @@
+# The RV64GC hart.
+CPU_SRCS := riscv.c riscv-decode.c riscv-mmu.c riscv-csr.c riscv-amo.c \
+            riscv-fpu.c
+SEMU_SRCS += $(CPU_SRCS)
+
+# The FPU changes the host rounding mode and reads its exception flags.
+$(BUILD)/obj/riscv-fpu.o $(BUILD)/asan/riscv-fpu.o: \
+    CFLAGS += -frounding-math -fsignaling-nans

@@ -1,0 +1,285 @@
+/*
+ * Private state of one hart, shared by the riscv*.c files only.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "riscv.h"
+
+#define PAGE_SHIFT     12
+#define PAGE_SIZE      4096ull
+#define PAGE_MASK      (~(PAGE_SIZE - 1))
+#define SLOTS_PER_PAGE (PAGE_SIZE / 2) /* one decoded op per halfword */
+#define TLB_ENTRIES    256
+#define DCACHE_PAGES   1024
+#define NO_PAGE        1ull /* never a page address: empty cache slot */
+
+/* mstatus bits */
+#define MSTATUS_SIE  (1ull << 1)
+#define MSTATUS_MIE  (1ull << 3)
+#define MSTATUS_SPIE (1ull << 5)
+#define MSTATUS_MPIE (1ull << 7)
+#define MSTATUS_SPP  (1ull << 8)
+#define MSTATUS_MPP  (3ull << 11)
+#define MSTATUS_FS   (3ull << 13)
+#define MSTATUS_MPRV (1ull << 17)
+#define MSTATUS_SUM  (1ull << 18)
+#define MSTATUS_MXR  (1ull << 19)
+#define MSTATUS_TVM  (1ull << 20)
+#define MSTATUS_TW   (1ull << 21)
+#define MSTATUS_TSR  (1ull << 22)
+#define MSTATUS_UXL  (3ull << 32)
+#define MSTATUS_SXL  (3ull << 34)
+#define MSTATUS_SD   (1ull << 63)
+
+#define MENVCFG_FIOM (1ull << 0)
+#define MENVCFG_STCE (1ull << 63)
+
+/* Exception causes */
+enum {
+    CAUSE_FETCH_MISALIGNED = 0,
+    CAUSE_FETCH_ACCESS = 1,
+    CAUSE_ILLEGAL = 2,
+    CAUSE_BREAKPOINT = 3,
+    CAUSE_LOAD_MISALIGNED = 4,
+    CAUSE_LOAD_ACCESS = 5,
+    CAUSE_STORE_MISALIGNED = 6,
+    CAUSE_STORE_ACCESS = 7,
+    CAUSE_ECALL_U = 8,
+    CAUSE_ECALL_S = 9,
+    CAUSE_ECALL_M = 11,
+    CAUSE_FETCH_PAGE = 12,
+    CAUSE_LOAD_PAGE = 13,
+    CAUSE_STORE_PAGE = 15,
+};
+#define CAUSE_INTERRUPT (1ull << 63)
+
+enum access { ACC_READ, ACC_WRITE, ACC_EXEC };
+
+/*
+ * A decoded instruction. `kind` selects the handler; `len` is the size in
+ * halfword slots (1 or 2), so the next op in a page is `op + op->len`.
+ * Register numbers are pre-mapped: a destination x0 becomes 32, a scratch
+ * register nobody reads, so handlers never test for x0.
+ */
+struct op {
+    uint16_t kind;
+    uint8_t rd, rs1, rs2, rs3, rm, len;
+    int32_t imm;
+    uint32_t insn; /* raw bits: mtval of an illegal instruction */
+};
+
+/* Handler kinds: the fast ones run inline in the interpreter loop. */
+enum op_kind {
+    K_DECODE = 0, /* not decoded yet: decode, then run */
+    K_REFETCH,    /* leave the page: translate pc again */
+    K_LI,
+    K_AUIPC,
+    K_JAL,
+    K_JALR,
+    K_BEQ,
+    K_BNE,
+    K_BLT,
+    K_BGE,
+    K_BLTU,
+    K_BGEU,
+    K_LB,
+    K_LH,
+    K_LW,
+    K_LD,
+    K_LBU,
+    K_LHU,
+    K_LWU,
+    K_SB,
+    K_SH,
+    K_SW,
+    K_SD,
+    K_ADDI,
+    K_SLTI,
+    K_SLTIU,
+    K_XORI,
+    K_ORI,
+    K_ANDI,
+    K_SLLI,
+    K_SRLI,
+    K_SRAI,
+    K_ADD,
+    K_SUB,
+    K_SLL,
+    K_SLT,
+    K_SLTU,
+    K_XOR,
+    K_SRL,
+    K_SRA,
+    K_OR,
+    K_AND,
+    K_ADDIW,
+    K_SLLIW,
+    K_SRLIW,
+    K_SRAIW,
+    K_ADDW,
+    K_SUBW,
+    K_SLLW,
+    K_SRLW,
+    K_SRAW,
+    K_MUL,
+    K_MULH,
+    K_MULHSU,
+    K_MULHU,
+    K_DIV,
+    K_DIVU,
+    K_REM,
+    K_REMU,
+    K_MULW,
+    K_DIVW,
+    K_DIVUW,
+    K_REMW,
+    K_REMUW,
+    K_NOP,
+    K_CROSS, /* a 32-bit instruction straddling two pages */
+    /* Everything below goes through exec_slow() with the state synced. */
+    K_SLOW_FIRST,
+    K_ILLEGAL = K_SLOW_FIRST,
+    K_ECALL,
+    K_EBREAK,
+    K_MRET,
+    K_SRET,
+    K_WFI,
+    K_SFENCE_VMA,
+    K_FENCE_I,
+    K_CSR,
+    K_AMO,
+    K_FLW,
+    K_FLD,
+    K_FSW,
+    K_FSD,
+    K_FP,
+    K_KIND_COUNT,
+};
+
+struct tlb_entry {
+    uint64_t tag;     /* virtual page | generation */
+    uintptr_t addend; /* host address = guest virtual address + addend */
+    uint64_t ppage;   /* guest physical page */
+};
+
+/* One set of TLBs per (privilege, SUM) combination: see tlb_data_set(). */
+struct tlb_set {
+    struct tlb_entry r[TLB_ENTRIES], w[TLB_ENTRIES], x[TLB_ENTRIES];
+};
+enum { TLB_SET_U, TLB_SET_S, TLB_SET_S_SUM, TLB_SET_M, TLB_SETS };
+
+struct dcache_page {
+    uint64_t ppage; /* NO_PAGE when empty */
+    uint8_t *host;
+    struct op *ops; /* SLOTS_PER_PAGE + 1 (a K_REFETCH sentinel) */
+};
+
+struct hart {
+    uint64_t x[33]; /* x[32] swallows writes to x0 */
+    uint64_t f[32];
+    uint64_t pc;
+    enum priv_mode priv;
+    struct hart_env env;
+    unsigned hartid;
+
+    /* CSRs */
+    uint64_t mstatus; /* without SD; computed on read */
+    uint64_t medeleg, mideleg, mie;
+    uint64_t mip;       /* software-visible bits (SSIP, STIP, SEIP...) */
+    uint64_t mip_lines; /* external wires: MSIP, MTIP, MEIP, SEIP */
+    uint64_t mtvec, stvec, mscratch, sscratch, mepc, sepc;
+    uint64_t mcause, scause, mtval, stval, satp;
+    uint64_t mcounteren, scounteren, menvcfg, senvcfg, mcountinhibit;
+    uint64_t stimecmp;
+    uint64_t pmpcfg[16], pmpaddr[64];
+    uint64_t cycle_offset, instret;
+    uint64_t run_retired; /* retired so far inside the current hart_run */
+    uint32_t fflags, frm;
+
+    /* LR/SC reservation: physical address and the value LR saw. */
+    bool lr_valid;
+    uint64_t lr_addr, lr_value;
+
+    /* Address translation caches. */
+    uint64_t tlb_gen;
+    struct tlb_set tlb[TLB_SETS];
+    struct tlb_set *dtlb, *itlb; /* the sets current mode uses */
+
+    /* Decoded instruction cache, per guest physical page. */
+    struct dcache_page dcache[DCACHE_PAGES];
+    uint8_t *code_page; /* per RAM page: 1 when decoded ops exist */
+    uint64_t ram_pages;
+    struct op cross_ops[3]; /* a decoded page-straddling instruction */
+
+    /* Run-loop signals. */
+    bool waiting;    /* in WFI */
+    bool stop;       /* leave hart_run now */
+    bool refetch;    /* decoded code or translation changed */
+    bool irq_dirty;  /* mip/mie/mstatus changed: check interrupts */
+    bool stip_timer; /* Sstc: mtime >= stimecmp */
+};
+
+/* riscv-csr.c: traps, interrupts, CSRs, privileged instructions */
+void hart_trap(struct hart *h, uint64_t cause, uint64_t tval);
+bool hart_check_interrupts(struct hart *h);
+uint64_t hart_pending_irqs(const struct hart *h);
+void hart_update_timer(struct hart *h);
+void hart_mode_changed(struct hart *h);
+int exec_csr(struct hart *h, const struct op *op);
+int exec_system(struct hart *h, const struct op *op);
+
+/* riscv-mmu.c: translation, TLB, slow loads and stores, decode cache */
+int mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa);
+bool mmu_load(struct hart *h, uint64_t va, unsigned size, uint64_t *val);
+bool mmu_store(struct hart *h, uint64_t va, unsigned size, uint64_t val);
+bool mmu_phys_read(struct hart *h, uint64_t pa, unsigned size, uint64_t *val);
+bool mmu_phys_write(struct hart *h, uint64_t pa, unsigned size, uint64_t val);
+void tlb_flush(struct hart *h);
+struct op *fetch_page(struct hart *h, uint8_t **host);
+bool fetch_cross(struct hart *h);
+void dcache_flush(struct hart *h);
+void mmu_init(struct hart *h);
+void mmu_free(struct hart *h);
+
+/* riscv-amo.c */
+int exec_amo(struct hart *h, const struct op *op);
+
+/* riscv-decode.c */
+void decode_insn(struct op *op, uint32_t insn);
+void decode_compressed(struct op *op, uint16_t insn);
+
+/* riscv-fpu.c */
+int exec_fp(struct hart *h, const struct op *op);
+int exec_fp_mem(struct hart *h, const struct op *op);
+
+/*
+ * Results of the slow handlers, which run with h->pc at the instruction:
+ * NEXT: retired, fall through to the next op; REDIRECT: retired, continue
+ * at h->pc; TRAP: an exception was raised, continue at h->pc.
+ */
+enum { EXEC_NEXT, EXEC_REDIRECT, EXEC_TRAP };
+
+static inline int tlb_set_index(enum priv_mode priv, uint64_t mstatus)
+{
+    if (priv == PRIV_M)
+        return TLB_SET_M;
+    if (priv == PRIV_U)
+        return TLB_SET_U;
+    return (mstatus & MSTATUS_SUM) ? TLB_SET_S_SUM : TLB_SET_S;
+}
+
+/* Privilege used for loads and stores (MPRV applies MPP in M-mode). */
+static inline enum priv_mode data_priv(const struct hart *h)
+{
+    if (h->priv == PRIV_M && (h->mstatus & MSTATUS_MPRV))
+        return (enum priv_mode)((h->mstatus >> 11) & 3);
+    return h->priv;
+}
+
+static inline uint64_t pc_next(const struct op *op, uint64_t pc)
+{
+    return pc + 2 * op->len;
+}

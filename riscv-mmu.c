@@ -1,0 +1,417 @@
+/*
+ * Address translation (Sv39, Sv48), the software TLB, loads and stores
+ * that miss it, and the per-physical-page cache of decoded instructions.
+ *
+ * TLB entries map one 4 KiB virtual page to its host address in guest
+ * RAM; pages outside RAM (MMIO) are never cached and always take the slow
+ * path. A flush bumps a generation number that is part of every tag, so
+ * it costs nothing until the generation counter wraps.
+ *
+ * Decoded pages are tracked in code_page[]: a store that reaches such a
+ * page drops its decoded ops. The fast store path cannot see that, so a
+ * write TLB entry is never created for a page holding decoded code.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "riscv-internal.h"
+
+#define PTE_V (1ull << 0)
+#define PTE_R (1ull << 1)
+#define PTE_W (1ull << 2)
+#define PTE_X (1ull << 3)
+#define PTE_U (1ull << 4)
+#define PTE_A (1ull << 6)
+#define PTE_D (1ull << 7)
+
+#define PPN_MASK    ((1ull << 44) - 1)
+#define TLB_GEN_MAX 0xfff
+
+static const uint8_t page_fault_cause[] = {
+    [ACC_READ] = CAUSE_LOAD_PAGE,
+    [ACC_WRITE] = CAUSE_STORE_PAGE,
+    [ACC_EXEC] = CAUSE_FETCH_PAGE,
+};
+static const uint8_t access_fault_cause[] = {
+    [ACC_READ] = CAUSE_LOAD_ACCESS,
+    [ACC_WRITE] = CAUSE_STORE_ACCESS,
+    [ACC_EXEC] = CAUSE_FETCH_ACCESS,
+};
+
+void tlb_flush(struct hart *h)
+{
+    if (++h->tlb_gen > TLB_GEN_MAX) {
+        memset(h->tlb, 0, sizeof(h->tlb));
+        h->tlb_gen = 1;
+    }
+    h->refetch = true;
+}
+
+static bool leaf_allows(const struct hart *h, uint64_t pte, enum access acc,
+                        enum priv_mode priv)
+{
+    if (priv == PRIV_U && !(pte & PTE_U))
+        return false;
+    if (priv == PRIV_S && (pte & PTE_U) &&
+        (acc == ACC_EXEC || !(h->mstatus & MSTATUS_SUM)))
+        return false;
+    switch (acc) {
+    case ACC_READ:
+        return (pte & PTE_R) || ((h->mstatus & MSTATUS_MXR) && (pte & PTE_X));
+    case ACC_WRITE:
+        return pte & PTE_W;
+    case ACC_EXEC:
+        return pte & PTE_X;
+    }
+    return false;
+}
+
+/* Returns 0 and the physical address, or the exception cause. */
+int mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
+{
+    enum priv_mode priv = acc == ACC_EXEC ? h->priv : data_priv(h);
+    unsigned mode = h->satp >> 60;
+    if (priv == PRIV_M || mode == 0) {
+        *pa = va;
+        return 0;
+    }
+    int levels = mode == 8 ? 3 : 4;
+    unsigned va_bits = 12 + 9 * levels;
+    /* The unused upper bits must copy the top valid bit. */
+    if ((uint64_t)((int64_t)(va << (64 - va_bits)) >> (64 - va_bits)) != va)
+        return page_fault_cause[acc];
+
+    uint64_t table = (h->satp & PPN_MASK) << 12;
+    for (int level = levels - 1; level >= 0; level--) {
+        unsigned shift = 12 + 9 * level;
+        uint64_t pte_addr = table + ((va >> shift) & 511) * 8;
+        uint8_t *slot = guest_ram_ptr(h->env.ram, pte_addr, 8);
+        if (!slot)
+            return access_fault_cause[acc];
+        uint64_t pte;
+        memcpy(&pte, slot, 8);
+        /* Bits 63:54 are reserved or belong to Svpbmt/Svnapot: absent. */
+        if (!(pte & PTE_V) || ((pte & PTE_W) && !(pte & PTE_R)) || (pte >> 54))
+            return page_fault_cause[acc];
+        uint64_t ppn = (pte >> 10) & PPN_MASK;
+        if (!(pte & (PTE_R | PTE_X))) {
+            table = ppn << 12;
+            continue;
+        }
+        if (!leaf_allows(h, pte, acc, priv))
+            return page_fault_cause[acc];
+        uint64_t offset_mask = (1ull << shift) - 1;
+        if ((ppn << 12) & offset_mask)
+            return page_fault_cause[acc]; /* misaligned superpage */
+        /* Hardware A/D update, as QEMU does. */
+        uint64_t updated = pte | PTE_A | (acc == ACC_WRITE ? PTE_D : 0);
+        if (updated != pte)
+            memcpy(slot, &updated, 8);
+        *pa = (ppn << 12) | (va & offset_mask);
+        return 0;
+    }
+    return page_fault_cause[acc];
+}
+
+static uint8_t *ram_page(const struct hart *h, uint64_t ppage)
+{
+    return guest_ram_ptr(h->env.ram, ppage, PAGE_SIZE);
+}
+
+static int64_t code_page_index(const struct hart *h, uint64_t ppage)
+{
+    uint64_t base = h->env.ram->base;
+    if (ppage < base || (ppage - base) >> PAGE_SHIFT >= h->ram_pages)
+        return -1;
+    return (ppage - base) >> PAGE_SHIFT;
+}
+
+static void tlb_fill(struct hart *h, struct tlb_entry *table, uint64_t va,
+                     uint64_t ppage, uint8_t *host)
+{
+    struct tlb_entry *e = &table[(va >> PAGE_SHIFT) % TLB_ENTRIES];
+    e->tag = (va & PAGE_MASK) | h->tlb_gen;
+    e->addend = (uintptr_t)host - (uintptr_t)(va & PAGE_MASK);
+    e->ppage = ppage;
+}
+
+/* One access wholly inside a page, after translation. */
+static bool phys_read(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
+                      uint64_t *val)
+{
+    uint64_t ppage = pa & PAGE_MASK;
+    uint8_t *host = ram_page(h, ppage);
+    if (host) {
+        tlb_fill(h, h->dtlb->r, va, ppage, host);
+        *val = 0;
+        memcpy(val, host + (pa & ~PAGE_MASK), size);
+        return true;
+    }
+    uint8_t *p = guest_ram_ptr(h->env.ram, pa, size); /* ragged RAM end */
+    if (p) {
+        *val = 0;
+        memcpy(val, p, size);
+        return true;
+    }
+    if (!bus_read(h->env.bus, pa, size, val))
+        return false;
+    if (size < 8)
+        *val &= (1ull << (8 * size)) - 1;
+    return true;
+}
+
+static void invalidate_code(struct hart *h, uint64_t ppage)
+{
+    int64_t index = code_page_index(h, ppage);
+    if (index < 0 || !h->code_page[index])
+        return;
+    h->code_page[index] = 0;
+    struct dcache_page *d = &h->dcache[(ppage >> PAGE_SHIFT) % DCACHE_PAGES];
+    if (d->ppage == ppage)
+        d->ppage = NO_PAGE;
+    h->refetch = true;
+}
+
+static bool phys_write(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
+                       uint64_t val)
+{
+    uint64_t ppage = pa & PAGE_MASK;
+    uint8_t *host = ram_page(h, ppage);
+    if (host) {
+        memcpy(host + (pa & ~PAGE_MASK), &val, size);
+        int64_t index = code_page_index(h, ppage);
+        if (index >= 0 && h->code_page[index])
+            invalidate_code(h, ppage);
+        else
+            tlb_fill(h, h->dtlb->w, va, ppage, host);
+        return true;
+    }
+    uint8_t *p = guest_ram_ptr(h->env.ram, pa, size);
+    if (p) {
+        memcpy(p, &val, size);
+        return true;
+    }
+    /* A device raising an interrupt reaches hart_set_irq(), which sets
+     * irq_dirty; the loop checks it after every slow access. */
+    return bus_write(h->env.bus, pa, size, val);
+}
+
+/* Physical accesses of atomics: no TLB, but code pages still noticed. */
+bool mmu_phys_read(struct hart *h, uint64_t pa, unsigned size, uint64_t *val)
+{
+    uint8_t *p = guest_ram_ptr(h->env.ram, pa, size);
+    if (!p)
+        return bus_read(h->env.bus, pa, size, val);
+    *val = 0;
+    memcpy(val, p, size);
+    return true;
+}
+
+bool mmu_phys_write(struct hart *h, uint64_t pa, unsigned size, uint64_t val)
+{
+    uint8_t *p = guest_ram_ptr(h->env.ram, pa, size);
+    if (!p)
+        return bus_write(h->env.bus, pa, size, val);
+    memcpy(p, &val, size);
+    invalidate_code(h, pa & PAGE_MASK);
+    return true;
+}
+
+static bool crosses_page(uint64_t va, unsigned size)
+{
+    return (va & ~PAGE_MASK) + size > PAGE_SIZE;
+}
+
+/* Translate both halves first so a fault leaves memory untouched. */
+static bool translate_split(struct hart *h, uint64_t va, unsigned size,
+                            enum access acc, uint64_t *pa_lo, uint64_t *pa_hi)
+{
+    uint64_t va_hi = (va + size - 1) & PAGE_MASK;
+    int cause = mmu_translate(h, va, acc, pa_lo);
+    if (cause) {
+        hart_trap(h, cause, va);
+        return false;
+    }
+    cause = mmu_translate(h, va_hi, acc, pa_hi);
+    if (cause) {
+        hart_trap(h, cause, va_hi);
+        return false;
+    }
+    return true;
+}
+
+bool mmu_load(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
+{
+    uint64_t pa;
+    if (!crosses_page(va, size)) {
+        int cause = mmu_translate(h, va, ACC_READ, &pa);
+        if (!cause && !phys_read(h, va, pa, size, val))
+            cause = CAUSE_LOAD_ACCESS;
+        if (cause)
+            hart_trap(h, cause, va);
+        return !cause;
+    }
+    uint64_t pa_hi;
+    if (!translate_split(h, va, size, ACC_READ, &pa, &pa_hi))
+        return false;
+    uint64_t result = 0;
+    for (unsigned i = 0; i < size; i++) {
+        uint64_t a = va + i, byte;
+        uint64_t p = (a & PAGE_MASK) == (va & PAGE_MASK)
+                         ? pa + i
+                         : pa_hi + (a & ~PAGE_MASK);
+        if (!phys_read(h, a, p, 1, &byte)) {
+            hart_trap(h, CAUSE_LOAD_ACCESS, a);
+            return false;
+        }
+        result |= byte << (8 * i);
+    }
+    *val = result;
+    return true;
+}
+
+bool mmu_store(struct hart *h, uint64_t va, unsigned size, uint64_t val)
+{
+    uint64_t pa;
+    if (!crosses_page(va, size)) {
+        int cause = mmu_translate(h, va, ACC_WRITE, &pa);
+        if (!cause && !phys_write(h, va, pa, size, val))
+            cause = CAUSE_STORE_ACCESS;
+        if (cause)
+            hart_trap(h, cause, va);
+        return !cause;
+    }
+    uint64_t pa_hi;
+    if (!translate_split(h, va, size, ACC_WRITE, &pa, &pa_hi))
+        return false;
+    for (unsigned i = 0; i < size; i++) {
+        uint64_t a = va + i;
+        uint64_t p = (a & PAGE_MASK) == (va & PAGE_MASK)
+                         ? pa + i
+                         : pa_hi + (a & ~PAGE_MASK);
+        if (!phys_write(h, a, p, 1, val >> (8 * i))) {
+            hart_trap(h, CAUSE_STORE_ACCESS, a);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Drop write TLB entries that point at a page about to hold decoded ops. */
+static void tlb_protect_code(struct hart *h, uint64_t ppage)
+{
+    for (int s = 0; s < TLB_SETS; s++)
+        for (int i = 0; i < TLB_ENTRIES; i++)
+            if (h->tlb[s].w[i].ppage == ppage)
+                h->tlb[s].w[i].tag = 0; /* generations start at 1 */
+}
+
+static struct op *dcache_lookup(struct hart *h, uint64_t ppage, uint8_t *host)
+{
+    struct dcache_page *d = &h->dcache[(ppage >> PAGE_SHIFT) % DCACHE_PAGES];
+    if (d->ppage == ppage)
+        return d->ops;
+    if (!d->ops) {
+        d->ops = malloc((SLOTS_PER_PAGE + 1) * sizeof(struct op));
+        if (!d->ops) {
+            fprintf(stderr, "semu: out of memory for decoded code\n");
+            abort();
+        }
+    } else if (d->ppage != NO_PAGE) {
+        h->code_page[code_page_index(h, d->ppage)] = 0;
+    }
+    memset(d->ops, 0, SLOTS_PER_PAGE * sizeof(struct op));
+    d->ops[SLOTS_PER_PAGE] = (struct op){.kind = K_REFETCH};
+    d->ppage = ppage;
+    d->host = host;
+    h->code_page[code_page_index(h, ppage)] = 1;
+    tlb_protect_code(h, ppage);
+    return d->ops;
+}
+
+void dcache_flush(struct hart *h)
+{
+    for (int i = 0; i < DCACHE_PAGES; i++)
+        h->dcache[i].ppage = NO_PAGE;
+    memset(h->code_page, 0, h->ram_pages);
+    h->refetch = true;
+}
+
+/*
+ * Find the decoded ops of the page holding h->pc. On a fault, traps and
+ * returns NULL (h->pc is then the trap vector).
+ */
+struct op *fetch_page(struct hart *h, uint8_t **host_out)
+{
+    uint64_t pc = h->pc;
+    struct tlb_entry *e = &h->itlb->x[(pc >> PAGE_SHIFT) % TLB_ENTRIES];
+    uint64_t ppage;
+    uint8_t *host;
+    if (e->tag == ((pc & PAGE_MASK) | h->tlb_gen)) {
+        ppage = e->ppage;
+        host = (uint8_t *)(e->addend + (uintptr_t)(pc & PAGE_MASK));
+    } else {
+        uint64_t pa;
+        int cause = mmu_translate(h, pc, ACC_EXEC, &pa);
+        if (cause) {
+            hart_trap(h, cause, pc);
+            return NULL;
+        }
+        ppage = pa & PAGE_MASK;
+        host = ram_page(h, ppage);
+        if (!host) {
+            hart_trap(h, CAUSE_FETCH_ACCESS, pc);
+            return NULL;
+        }
+        tlb_fill(h, h->itlb->x, pc, ppage, host);
+    }
+    *host_out = host;
+    return dcache_lookup(h, ppage, host);
+}
+
+/*
+ * Decode the 32-bit instruction at h->pc whose upper half lies on the
+ * next page into cross_ops[0]; cross_ops[2] then leaves for the next pc.
+ */
+bool fetch_cross(struct hart *h)
+{
+    uint64_t halves[2];
+    for (int i = 0; i < 2; i++) {
+        uint64_t va = h->pc + 2 * i, pa;
+        int cause = mmu_translate(h, va, ACC_EXEC, &pa);
+        uint8_t *p = cause ? NULL : guest_ram_ptr(h->env.ram, pa, 2);
+        if (!cause && !p)
+            cause = CAUSE_FETCH_ACCESS;
+        if (cause) {
+            /* The spec allows reporting the instruction's own address. */
+            hart_trap(h, cause, va);
+            return false;
+        }
+        halves[i] = p[0] | p[1] << 8;
+    }
+    decode_insn(&h->cross_ops[0], (uint32_t)(halves[0] | halves[1] << 16));
+    h->cross_ops[2] = (struct op){.kind = K_REFETCH};
+    return true;
+}
+
+void mmu_init(struct hart *h)
+{
+    h->ram_pages = h->env.ram->size >> PAGE_SHIFT;
+    h->code_page = calloc(h->ram_pages ? h->ram_pages : 1, 1);
+    if (!h->code_page) {
+        fprintf(stderr, "semu: out of memory\n");
+        abort();
+    }
+    for (int i = 0; i < DCACHE_PAGES; i++)
+        h->dcache[i] = (struct dcache_page){.ppage = NO_PAGE};
+    h->tlb_gen = TLB_GEN_MAX;
+    tlb_flush(h);
+}
+
+void mmu_free(struct hart *h)
+{
+    for (int i = 0; i < DCACHE_PAGES; i++)
+        free(h->dcache[i].ops);
+    free(h->code_page);
+}
