@@ -283,12 +283,12 @@ static void notify(struct virtio_mmio *m, uint32_t index)
         (m->status & (live | VIRTIO_CONFIG_S_NEEDS_RESET)) != live)
         return; /* nothing to do for a queue that is not running */
     struct virtqueue *vq = &m->queues[index].vq;
-    if (m->dev->ops->queue_notify(m->dev, index, vq) < 0) {
-        needs_reset(m);
-        return;
-    }
+    int err = m->dev->ops->queue_notify(m->dev, index, vq);
+    /* Chains completed before a broken one are still the driver's. */
     if (vq_should_signal(vq))
         interrupt(m, VIRTIO_MMIO_INT_VRING);
+    if (err < 0)
+        needs_reset(m);
 }
 
 static void write_reg(struct virtio_mmio *m, uint64_t offset, uint32_t value)

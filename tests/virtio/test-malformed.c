@@ -343,6 +343,26 @@ static void test_bad_notify(void)
     vqd_free(&d);
 }
 
+/* A good chain before a broken one in the same batch is still completed. */
+static void test_good_then_bad(void)
+{
+    vqd_init(&d, RAM_SIZE, echo_device_init(&echo));
+    EXPECT(vqd_start(&d, F_VERSION_1, ECHO_QUEUES, QSIZE) == 0);
+    buf = vqd_alloc(&d, 64, 8);
+    struct vqd_buf bufs[2] = {{buf, 8}, {buf + 8, 8}};
+    uint16_t head = vqd_add_chain(&d, 0, bufs, 1, 1, false);
+    desc(5, buf, 8, NEXT, 5);
+    vqd_publish(&d, 0, 5);
+    vqd_notify(&d, 0);
+    uint32_t id, len;
+    EXPECT(vqd_get_used(&d, 0, &id, &len) && id == head && len == 8);
+    EXPECT(!vqd_get_used(&d, 0, &id, &len));
+    EXPECT(vqd_needs_reset(&d));
+    EXPECT(vqd_read(&d, VIRTIO_MMIO_INTERRUPT_STATUS) ==
+           (VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG));
+    vqd_free(&d);
+}
+
 int main(void)
 {
     for (size_t i = 0; i < sizeof chain_cases / sizeof chain_cases[0]; i++)
@@ -350,5 +370,6 @@ int main(void)
     for (size_t i = 0; i < sizeof layout_cases / sizeof layout_cases[0]; i++)
         test_layout_case(&layout_cases[i]);
     test_bad_notify();
+    test_good_then_bad();
     return expect_summary();
 }
