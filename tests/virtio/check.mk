@@ -22,8 +22,26 @@ $(BUILD)/tests/virtio-asan/%: $(BUILD)/asan/tests/virtio/%.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^
 
+# virtio-fs end to end: also links the device and the FUSE server
+# (FUSE_SRCS from mk/fuse.mk).
+ifneq ($(FUSE_SRCS),)
+VIRTIO_FS_TEST_SRCS := tests/virtio/vq-driver.c $(VIRTIO_SRCS) $(FUSE_SRCS)
+VIRTIO_TEST_BINS += $(BUILD)/tests/virtio/test-fs \
+                    $(BUILD)/tests/virtio-asan/test-fs
+
+$(BUILD)/tests/virtio/test-fs: $(BUILD)/obj/tests/virtio/test-fs.o \
+                               $(VIRTIO_FS_TEST_SRCS:%.c=$(BUILD)/obj/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^
+
+$(BUILD)/tests/virtio-asan/test-fs: $(BUILD)/asan/tests/virtio/test-fs.o \
+                                    $(VIRTIO_FS_TEST_SRCS:%.c=$(BUILD)/asan/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^
+endif
+
 # Keep test objects between runs (make would delete them as intermediate).
-.SECONDARY: $(foreach t,$(VIRTIO_TESTS) $(basename $(notdir $(VIRTIO_TEST_LIB))),\
+.SECONDARY: $(foreach t,$(VIRTIO_TESTS) test-fs $(basename $(notdir $(VIRTIO_TEST_LIB))),\
               $(BUILD)/obj/tests/virtio/$(t).o $(BUILD)/asan/tests/virtio/$(t).o)
 
 .PHONY: check-virtio

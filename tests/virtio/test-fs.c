@@ -1,0 +1,424 @@
+/*
+ * virtio-fs end to end without a guest: FUSE requests laid out the way
+ * Linux's virtio-fs driver lays them out (headers in their own buffers,
+ * file data in page-sized descriptors) go through real virtqueues to the
+ * real FUSE server, which serves a temp directory; results are checked
+ * against the host files.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fuse.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_fs.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_mmio.h>
+#include <linux/virtio_ring.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "expect.h"
+#include "vq-driver.h"
+
+#define RAM_SIZE   (8u << 20)
+#define PAGE       4096u
+#define QUEUE_SIZE 128
+#define HIPRIO     0
+#define REQUESTS   1
+#define FILE_SIZE  (3 * PAGE + 1000)
+
+static struct vqd d;
+static char dir[64];
+static uint8_t pattern[4 * PAGE];
+static uint64_t unique;
+
+/* One request: arguments, an optional paged payload, the reply's room. */
+struct call {
+    uint32_t opcode;
+    uint64_t nodeid;
+    const void *args;
+    size_t args_len;
+    const void *data; /* WRITE payload, sent page by page */
+    size_t data_len;
+    size_t reply_len; /* room after the fuse_out_header */
+    bool paged_reply; /* room split into pages, like READ */
+    unsigned queue;
+    bool indirect;
+    bool no_out_header; /* FORGET: nothing writable at all */
+};
+
+struct result {
+    bool used;    /* the device returned the chain */
+    uint32_t len; /* used length */
+    struct fuse_out_header out;
+    uint8_t data[4 * PAGE]; /* the reply after the header, gathered */
+};
+
+static uint64_t copy_in(const void *src, size_t len)
+{
+    uint64_t addr = vqd_alloc(&d, len, 8);
+    memcpy(vqd_ptr(&d, addr, len), src, len);
+    return addr;
+}
+
+static void call(const struct call *c, struct result *r)
+{
+    struct vqd_buf bufs[32];
+    unsigned n = 0;
+    struct fuse_in_header in = {
+        .len = sizeof in + c->args_len + c->data_len,
+        .opcode = c->opcode,
+        .unique = ++unique,
+        .nodeid = c->nodeid,
+    };
+    bufs[n++] = (struct vqd_buf){copy_in(&in, sizeof in), sizeof in};
+    if (c->args_len)
+        bufs[n++] =
+            (struct vqd_buf){copy_in(c->args, c->args_len), c->args_len};
+    for (size_t at = 0; at < c->data_len; at += PAGE) {
+        size_t len = c->data_len - at < PAGE ? c->data_len - at : PAGE;
+        bufs[n++] =
+            (struct vqd_buf){copy_in((const uint8_t *)c->data + at, len), len};
+    }
+    unsigned readable = n;
+    if (!c->no_out_header)
+        bufs[n++] =
+            (struct vqd_buf){vqd_alloc(&d, sizeof(struct fuse_out_header), 8),
+                             sizeof(struct fuse_out_header)};
+    unsigned first_reply = n;
+    size_t piece = c->paged_reply ? PAGE : c->reply_len;
+    for (size_t at = 0; at < c->reply_len; at += piece) {
+        size_t len = c->reply_len - at < piece ? c->reply_len - at : piece;
+        bufs[n++] = (struct vqd_buf){vqd_alloc(&d, len, PAGE), len};
+    }
+    uint16_t head =
+        vqd_add_chain(&d, c->queue, bufs, readable, n - readable, c->indirect);
+    vqd_notify(&d, c->queue);
+
+    uint32_t id;
+    memset(r, 0, sizeof *r);
+    r->used = vqd_get_used(&d, c->queue, &id, &r->len) && id == head;
+    if (c->no_out_header)
+        return;
+    memcpy(&r->out, vqd_ptr(&d, bufs[readable].addr, sizeof r->out),
+           sizeof r->out);
+    size_t at = 0;
+    for (unsigned i = first_reply; i < n && at < sizeof r->data; i++) {
+        memcpy(r->data + at, vqd_ptr(&d, bufs[i].addr, bufs[i].len),
+               bufs[i].len);
+        at += bufs[i].len;
+    }
+}
+
+/* Whether the reply is a success carrying exactly `len` bytes. */
+static bool ok_reply(const struct result *r, size_t len)
+{
+    size_t total = sizeof(struct fuse_out_header) + len;
+    return r->used && r->len == total && r->out.len == total &&
+           r->out.error == 0 && r->out.unique == unique;
+}
+
+static void setup_share(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/semu-virtio-fs-XXXXXX");
+    if (!mkdtemp(dir))
+        abort();
+    for (size_t i = 0; i < sizeof pattern; i++)
+        pattern[i] = (uint8_t)(i * 7 + i / 251);
+    char path[128];
+    snprintf(path, sizeof path, "%s/hello.bin", dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0 || write(fd, pattern, FILE_SIZE) != FILE_SIZE)
+        abort();
+    close(fd);
+}
+
+static void remove_share(void)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/hello.bin", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/new.bin", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
+static void test_new_errors(void)
+{
+    char err[256] = "";
+    struct fs_share_options bad_dir = {.dir = "/nonexistent/semu",
+                                       .tag = "myfs"};
+    EXPECT(virtio_fs_new(&bad_dir, err, sizeof err) == NULL && err[0]);
+    err[0] = '\0';
+    struct fs_share_options long_tag = {
+        .dir = dir, .tag = "a-tag-that-is-longer-than-36-bytes-in-total"};
+    EXPECT(virtio_fs_new(&long_tag, err, sizeof err) == NULL && err[0]);
+}
+
+static void test_identity(void)
+{
+    EXPECT(vqd_read(&d, VIRTIO_MMIO_DEVICE_ID) == VIRTIO_ID_FS);
+    char tag[36];
+    uint64_t v;
+    bool all = true;
+    for (unsigned i = 0; i < sizeof tag; i++) {
+        all &= vqd_read_config(&d, i, 1, &v);
+        tag[i] = (char)v;
+    }
+    EXPECT(all && memcmp(tag, "myfs", 4) == 0);
+    bool padded = true;
+    for (unsigned i = 4; i < sizeof tag; i++)
+        padded &= tag[i] == 0;
+    EXPECT(padded);
+    EXPECT(vqd_read_config(&d, 36, 4, &v) && v == 1); /* request queues */
+    EXPECT(!vqd_read_config(&d, 40, 1, &v));
+    vqd_write(&d, VIRTIO_MMIO_QUEUE_SEL, 1);
+    EXPECT(vqd_read(&d, VIRTIO_MMIO_QUEUE_NUM_MAX) >= QUEUE_SIZE);
+    vqd_write(&d, VIRTIO_MMIO_QUEUE_SEL, 2);
+    EXPECT(vqd_read(&d, VIRTIO_MMIO_QUEUE_NUM_MAX) == 0);
+}
+
+static void test_init(void)
+{
+    struct fuse_init_in in = {
+        .major = FUSE_KERNEL_VERSION,
+        .minor = FUSE_KERNEL_MINOR_VERSION,
+        .max_readahead = 1 << 17,
+        .flags = FUSE_ASYNC_READ | FUSE_BIG_WRITES | FUSE_MAX_PAGES,
+    };
+    struct result r;
+    call(&(struct call){.opcode = FUSE_INIT,
+                        .args = &in,
+                        .args_len = sizeof in,
+                        .reply_len = sizeof(struct fuse_init_out),
+                        .queue = REQUESTS},
+         &r);
+    struct fuse_init_out out;
+    memcpy(&out, r.data, sizeof out);
+    EXPECT(r.used && r.out.error == 0 && r.out.unique == unique);
+    EXPECT(out.major == FUSE_KERNEL_VERSION && out.max_write >= PAGE);
+}
+
+static uint64_t lookup(const char *name, struct fuse_entry_out *entry,
+                       int32_t *error)
+{
+    struct result r;
+    call(&(struct call){.opcode = FUSE_LOOKUP,
+                        .nodeid = FUSE_ROOT_ID,
+                        .args = name,
+                        .args_len = strlen(name) + 1,
+                        .reply_len = sizeof *entry,
+                        .queue = REQUESTS},
+         &r);
+    memcpy(entry, r.data, sizeof *entry);
+    *error = r.used ? r.out.error : 1;
+    return *error ? 0 : entry->nodeid;
+}
+
+static uint64_t open_file(uint64_t node, uint32_t flags)
+{
+    struct fuse_open_in in = {.flags = flags};
+    struct result r;
+    call(&(struct call){.opcode = FUSE_OPEN,
+                        .nodeid = node,
+                        .args = &in,
+                        .args_len = sizeof in,
+                        .reply_len = sizeof(struct fuse_open_out),
+                        .queue = REQUESTS},
+         &r);
+    struct fuse_open_out out;
+    memcpy(&out, r.data, sizeof out);
+    EXPECT(ok_reply(&r, sizeof out));
+    return out.fh;
+}
+
+static void test_lookup_getattr_read(void)
+{
+    struct fuse_entry_out entry;
+    int32_t error;
+    uint64_t node = lookup("hello.bin", &entry, &error);
+    EXPECT(error == 0 && node != 0);
+    EXPECT(entry.attr.size == FILE_SIZE && S_ISREG(entry.attr.mode));
+
+    struct fuse_getattr_in gin = {0};
+    struct result r;
+    call(&(struct call){.opcode = FUSE_GETATTR,
+                        .nodeid = node,
+                        .args = &gin,
+                        .args_len = sizeof gin,
+                        .reply_len = sizeof(struct fuse_attr_out),
+                        .queue = REQUESTS},
+         &r);
+    struct fuse_attr_out attr;
+    memcpy(&attr, r.data, sizeof attr);
+    EXPECT(ok_reply(&r, sizeof attr) && attr.attr.size == FILE_SIZE);
+
+    lookup("missing", &entry, &error);
+    EXPECT(error == -ENOENT);
+
+    /* READ of the whole file into four page-sized descriptors. */
+    uint64_t fh = open_file(node, O_RDONLY);
+    for (int indirect = 0; indirect < 2; indirect++) {
+        struct fuse_read_in rin = {.fh = fh, .offset = 0, .size = 4 * PAGE};
+        call(&(struct call){.opcode = FUSE_READ,
+                            .nodeid = node,
+                            .args = &rin,
+                            .args_len = sizeof rin,
+                            .reply_len = 4 * PAGE,
+                            .paged_reply = true,
+                            .queue = REQUESTS,
+                            .indirect = indirect},
+             &r);
+        EXPECT(ok_reply(&r, FILE_SIZE));
+        EXPECT(memcmp(r.data, pattern, FILE_SIZE) == 0);
+    }
+    /* A read from the middle, straddling page boundaries. */
+    struct fuse_read_in rin = {.fh = fh, .offset = 1000, .size = 2 * PAGE};
+    call(&(struct call){.opcode = FUSE_READ,
+                        .nodeid = node,
+                        .args = &rin,
+                        .args_len = sizeof rin,
+                        .reply_len = 2 * PAGE,
+                        .paged_reply = true,
+                        .queue = REQUESTS},
+         &r);
+    EXPECT(ok_reply(&r, 2 * PAGE) &&
+           memcmp(r.data, pattern + 1000, 2 * PAGE) == 0);
+}
+
+static void test_create_write(void)
+{
+    const char *name = "new.bin";
+    uint8_t args[sizeof(struct fuse_create_in) + 16];
+    struct fuse_create_in cin = {.flags = O_RDWR, .mode = S_IFREG | 0644};
+    memcpy(args, &cin, sizeof cin);
+    strcpy((char *)args + sizeof cin, name);
+    struct result r;
+    size_t reply = sizeof(struct fuse_entry_out) + sizeof(struct fuse_open_out);
+    call(&(struct call){.opcode = FUSE_CREATE,
+                        .nodeid = FUSE_ROOT_ID,
+                        .args = args,
+                        .args_len = sizeof cin + strlen(name) + 1,
+                        .reply_len = reply,
+                        .queue = REQUESTS},
+         &r);
+    struct fuse_entry_out entry;
+    struct fuse_open_out open_out;
+    memcpy(&entry, r.data, sizeof entry);
+    memcpy(&open_out, r.data + sizeof entry, sizeof open_out);
+    EXPECT(ok_reply(&r, reply) && entry.nodeid != 0);
+
+    /* WRITE: header and fuse_write_in, then the data page by page. */
+    size_t len = 3 * PAGE + 100;
+    struct fuse_write_in win = {.fh = open_out.fh, .offset = 0, .size = len};
+    call(&(struct call){.opcode = FUSE_WRITE,
+                        .nodeid = entry.nodeid,
+                        .args = &win,
+                        .args_len = sizeof win,
+                        .data = pattern + 5,
+                        .data_len = len,
+                        .reply_len = sizeof(struct fuse_write_out),
+                        .queue = REQUESTS},
+         &r);
+    struct fuse_write_out wout;
+    memcpy(&wout, r.data, sizeof wout);
+    EXPECT(ok_reply(&r, sizeof wout) && wout.size == len);
+
+    struct fuse_release_in rel = {.fh = open_out.fh};
+    call(&(struct call){.opcode = FUSE_RELEASE,
+                        .nodeid = entry.nodeid,
+                        .args = &rel,
+                        .args_len = sizeof rel,
+                        .queue = REQUESTS},
+         &r);
+    EXPECT(ok_reply(&r, 0));
+
+    char path[128];
+    uint8_t host[4 * PAGE];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_RDONLY);
+    EXPECT(fd >= 0 && read(fd, host, sizeof host) == (ssize_t)len &&
+           memcmp(host, pattern + 5, len) == 0);
+    if (fd >= 0)
+        close(fd);
+
+    /* FORGET goes on the hiprio queue and takes no reply. */
+    struct fuse_forget_in fin = {.nlookup = 1};
+    call(&(struct call){.opcode = FUSE_FORGET,
+                        .nodeid = entry.nodeid,
+                        .args = &fin,
+                        .args_len = sizeof fin,
+                        .queue = HIPRIO,
+                        .no_out_header = true},
+         &r);
+    EXPECT(r.used && r.len == 0);
+}
+
+/* Broken FUSE requests get error replies; the device keeps working. */
+static void test_bad_requests(void)
+{
+    struct result r;
+    /* Shorter than a fuse_in_header. */
+    struct vqd_buf bufs[2] = {{copy_in("\1\2\3\4\5", 5), 5},
+                              {vqd_alloc(&d, 64, 8), 64}};
+    uint16_t head = vqd_add_chain(&d, REQUESTS, bufs, 1, 1, false);
+    vqd_notify(&d, REQUESTS);
+    uint32_t id, len;
+    EXPECT(vqd_get_used(&d, REQUESTS, &id, &len) && id == head);
+    struct fuse_out_header out;
+    memcpy(&out, vqd_ptr(&d, bufs[1].addr, sizeof out), sizeof out);
+    EXPECT(len == sizeof out && out.error == -EINVAL);
+
+    /* Unknown opcode. */
+    call(&(struct call){.opcode = 9999, .queue = REQUESTS, .reply_len = 0}, &r);
+    EXPECT(r.used && r.len == sizeof out && r.out.error == -ENOSYS);
+
+    /* No room for even the reply header: nothing is written. */
+    struct fuse_getattr_in gin = {0};
+    call(&(struct call){.opcode = FUSE_GETATTR,
+                        .nodeid = FUSE_ROOT_ID,
+                        .args = &gin,
+                        .args_len = sizeof gin,
+                        .queue = REQUESTS,
+                        .no_out_header = true},
+         &r);
+    EXPECT(r.used && r.len == 0);
+
+    EXPECT(!vqd_needs_reset(&d));
+    call(&(struct call){.opcode = FUSE_GETATTR,
+                        .nodeid = FUSE_ROOT_ID,
+                        .args = &gin,
+                        .args_len = sizeof gin,
+                        .reply_len = sizeof(struct fuse_attr_out),
+                        .queue = REQUESTS},
+         &r);
+    EXPECT(ok_reply(&r, sizeof(struct fuse_attr_out)));
+}
+
+int main(void)
+{
+    char err[256];
+    setup_share();
+    test_new_errors();
+    struct fs_share_options share = {.dir = dir, .tag = "myfs"};
+    struct virtio_device *dev = virtio_fs_new(&share, err, sizeof err);
+    if (!EXPECT(dev != NULL) || !EXPECT(vqd_init(&d, RAM_SIZE, dev) == 0)) {
+        fprintf(stderr, "virtio_fs_new: %s\n", err);
+        return expect_summary();
+    }
+    test_identity();
+    uint64_t features = (1ull << VIRTIO_F_VERSION_1) |
+                        (1ull << VIRTIO_RING_F_INDIRECT_DESC) |
+                        (1ull << VIRTIO_RING_F_EVENT_IDX);
+    EXPECT(vqd_start(&d, features, 2, QUEUE_SIZE) == 0);
+    test_init();
+    test_lookup_getattr_read();
+    test_create_write();
+    test_bad_requests();
+    EXPECT(d.irq_raised > 0);
+    vqd_free(&d);
+    remove_share();
+    return expect_summary();
+}
