@@ -1,0 +1,230 @@
+/*
+ * Interrupts: the machine timer (CLINT mtimecmp), direct and vectored
+ * mtvec; the machine software interrupt (CLINT msip), also taken from S
+ * with mstatus.MIE clear; a supervisor software interrupt delegated with
+ * mideleg and taken in S, gated by sstatus.SIE in S but not in U.
+ */
+#include "test.h"
+
+#define IRQ_S_SOFT  0x8000000000000001
+#define IRQ_M_SOFT  0x8000000000000003
+#define IRQ_M_TIMER 0x8000000000000007
+
+/* Wait (up to 0.1 s of mtime) for the handler to count an interrupt. */
+#define WAIT_IRQ \
+    li t0, CLINT_MTIME; ld t1, 0(t0); li t2, 1000000; add t1, t1, t2; \
+8:  bnez s5, 9f; ld t2, 0(t0); bltu t2, t1, 8b; 9:
+
+    .text
+    .globl main
+main:
+    la t0, m_irq
+    csrw mtvec, t0
+    li s5, 0
+    li s4, 0
+
+    /* mtimecmp in the future: MTIP clear */
+    li a0, CLINT_MTIME
+    ld a1, 0(a0)
+    li t0, 20000                    /* 2 ms */
+    add a1, a1, t0
+    li a2, CLINT_MTIMECMP
+    sd a1, 0(a2)
+    csrr a3, mip
+    andi a3, a3, 1 << 7
+    CHECK(a3, 0)
+    /* MTIP is read-only in mip */
+    li t0, 1 << 7
+    csrs mip, t0
+    csrr a3, mip
+    andi a3, a3, 1 << 7
+    CHECK(a3, 0)
+    /* mtimecmp reached: pending, but not taken while mstatus.MIE = 0 */
+    csrs mie, t0
+1:  ld a3, 0(a0)
+    bltu a3, a1, 1b
+    csrr a3, mip
+    andi a3, a3, 1 << 7
+    CHECK(a3, 1 << 7)
+    CHECK(s5, 0)
+    /* enabling MIE takes it at once */
+    csrsi mstatus, MSTATUS_MIE
+2:  WAIT_IRQ
+    CHECK(s5, 1)
+    li t0, IRQ_M_TIMER
+    CHECK_REG(s8, t0)
+    CHECK(s9, 0)                    /* mtval is zero for interrupts */
+    la t0, 2b                       /* taken right after the csrs */
+    CHECK_REG(s10, t0)
+    andi a0, s7, 1 << 7             /* mip.MTIP in the handler */
+    CHECK(a0, 1 << 7)
+    srli a0, s6, 7                  /* MPIE = 1, MIE = 0 in the handler */
+    andi a0, a0, 1
+    CHECK(a0, 1)
+    andi a0, s6, MSTATUS_MIE
+    CHECK(a0, 0)
+    /* a far-future mtimecmp clears MTIP */
+    li a2, CLINT_MTIMECMP
+    li t0, -1
+    sd t0, 0(a2)
+    csrr a3, mip
+    andi a3, a3, 1 << 7
+    CHECK(a3, 0)
+
+    /* vectored mtvec: interrupt cause 7 enters at base + 4 * 7 */
+    csrci mstatus, MSTATUS_MIE
+    la t0, vectors
+    ori t0, t0, 1
+    csrw mtvec, t0
+    csrr a0, mtvec
+    CHECK_REG(a0, t0)
+    li s5, 0
+    li t0, 1 << 7
+    csrs mie, t0
+    li a0, CLINT_MTIME
+    ld a1, 0(a0)
+    addi a1, a1, 100
+    li a2, CLINT_MTIMECMP
+    sd a1, 0(a2)
+    csrsi mstatus, MSTATUS_MIE
+    WAIT_IRQ
+    CHECK(s5, 1)
+    CHECK(s4, 7)
+    li t0, IRQ_M_TIMER
+    CHECK_REG(s8, t0)
+    li t0, -1
+    sd t0, 0(a2)
+    /* exceptions still enter at the base */
+    EXPECT_TRAP(1f)
+    ebreak
+1:  CHECK(s8, 3)
+    CHECK(s4, 0x100)
+    csrci mstatus, MSTATUS_MIE
+    la t0, m_irq
+    csrw mtvec, t0
+
+    /* machine software interrupt through the CLINT's msip */
+    li s5, 0
+    li a0, CLINT
+    li t0, 1
+    sw t0, 0(a0)
+    csrr a3, mip
+    andi a3, a3, 1 << 3
+    CHECK(a3, 1 << 3)
+    li t0, 1 << 3
+    csrs mie, t0
+    csrsi mstatus, MSTATUS_MIE
+    WAIT_IRQ
+    CHECK(s5, 1)
+    li t0, IRQ_M_SOFT
+    CHECK_REG(s8, t0)
+    csrci mstatus, MSTATUS_MIE
+    sw zero, 0(a0)
+    lw a1, 0(a0)
+    CHECK(a1, 0)
+    csrr a3, mip
+    andi a3, a3, 1 << 3
+    CHECK(a3, 0)
+
+    /* an M interrupt is taken in S even with mstatus.MIE = 0 */
+    li s5, 0
+    li t0, 1
+    sw t0, 0(a0)
+    li t0, 1 << 3
+    csrs mie, t0
+    GO_MODE 1, 2f
+2:  WAIT_IRQ
+    TO_M
+    CHECK(s5, 1)
+    li t0, IRQ_M_SOFT
+    CHECK_REG(s8, t0)
+    srli a1, s6, 11                 /* MPP = S */
+    andi a1, a1, 3
+    CHECK(a1, 1)
+    li a0, CLINT
+    sw zero, 0(a0)
+
+    /* delegated supervisor software interrupt, taken in S */
+    li t0, 1 << 1
+    csrw mideleg, t0
+    la t0, s_irq
+    csrw stvec, t0
+    li s5, 0
+    li t0, 1 << 1
+    csrs mie, t0
+    csrs mip, t0                    /* SSIP pending */
+    csrci mstatus, MSTATUS_SIE
+    GO_MODE 1, 2f
+2:  li t0, 1000                     /* SIE = 0 in S: held off */
+1:  addi t0, t0, -1
+    bnez t0, 1b
+    CHECK(s5, 0)
+    csrsi sstatus, MSTATUS_SIE
+3:  WAIT_IRQ
+    CHECK(s5, 1)
+    li t0, IRQ_S_SOFT
+    CHECK_REG(s8, t0)
+    la t0, 3b
+    CHECK_REG(s10, t0)
+    csrr a0, sip                    /* the handler cleared SSIP */
+    andi a0, a0, 1 << 1
+    CHECK(a0, 0)
+    TO_M
+    /* from U it is taken whatever sstatus.SIE says */
+    li s5, 0
+    li t0, 1 << 1
+    csrs mie, t0
+    csrs mip, t0
+    csrci mstatus, MSTATUS_SIE
+    GO_MODE 0, 2f
+2:  WAIT_IRQ
+    CHECK(s5, 1)
+    li t0, IRQ_S_SOFT
+    CHECK_REG(s8, t0)
+    la t0, 2b
+    CHECK_REG(s10, t0)
+    TO_M
+    csrr a0, mcause                 /* M saw only the ecall from U */
+    CHECK(a0, 8)
+    PASS
+
+/* Count and record the interrupt, disable all sources, resume. */
+    .align 2
+m_irq:
+    csrr t4, mcause
+    bgez t4, trap_entry             /* exceptions: the default handler */
+    csrr s8, mcause
+    csrr s9, mtval
+    csrr s10, mepc
+    csrr s7, mip
+    csrr s6, mstatus
+    csrw mie, zero
+    addi s5, s5, 1
+    mret
+
+/* Delegated interrupts: record, clear SSIP, resume. */
+    .align 2
+s_irq:
+    csrr s8, scause
+    csrr s9, stval
+    csrr s10, sepc
+    csrci sip, 1 << 1
+    addi s5, s5, 1
+    sret
+
+/* Vectored mtvec: exceptions at +0, interrupt i at +4i. */
+    .option norvc                   /* 4-byte slots */
+    .align 8
+vectors:
+    j vec_exc
+    .rept 6
+    j vec_bad
+    .endr
+    li s4, 7
+    j m_irq
+vec_bad:
+    li s4, -1
+    j m_irq
+vec_exc:
+    li s4, 0x100
+    j trap_entry
