@@ -62,6 +62,10 @@ void hart_irq_set_level(void *hart, unsigned irq, bool level);
 
 /* Drop cached translations (SBI remote sfence, hart start). */
 void hart_flush_tlb(struct hart *hart);
+/* Drop decoded instructions (SBI remote fence.i). */
+void hart_flush_icache(struct hart *hart);
+/* Make the current hart_run return after this instruction (SBI hart_stop). */
+void hart_yield(struct hart *hart);
 
 /*
  * Run up to `budget` instructions. Returns how many retired. Returns early

@@ -169,7 +169,8 @@ static struct sbiret sbi_rfence(struct sbi_call *call)
     if (call->fid > 2)
         return fail(SBI_ERR_NOT_SUPPORTED);
     /* Flushing everything is a correct superset of any ranged fence. */
-    return for_each_hart(call, call->a[0], call->a[1], hart_flush_tlb);
+    return for_each_hart(call, call->a[0], call->a[1],
+                         call->fid == 0 ? hart_flush_icache : hart_flush_tlb);
 }
 
 /* ---- HSM ---- */
@@ -199,8 +200,9 @@ static struct sbiret sbi_hsm(struct sbi_call *call)
     switch (call->fid) {
     case 0:
         return hsm_start(call);
-    case 1: /* hart_stop: the calling hart stops for good */
+    case 1: /* hart_stop: the caller runs no further, until a hart_start */
         machine_stop_hart(m, hart_id(call->hart));
+        hart_yield(call->hart);
         return ok(0);
     case 2: /* hart_get_status */
         if (call->a[0] >= m->nharts)
@@ -238,14 +240,17 @@ static struct sbiret sbi_srst(struct sbi_call *call)
         /* A shutdown because of a system failure exits non-zero. */
         call->m->request = (struct power_request){
             POWER_OFF, reason == SRST_REASON_FAILURE ? 1 : 0};
-        return ok(0);
+        break;
     case SRST_COLD_REBOOT:
     case SRST_WARM_REBOOT:
         call->m->request = (struct power_request){POWER_RESET, 0};
-        return ok(0);
+        break;
     default:
         return fail(SBI_ERR_INVALID_PARAM);
     }
+    /* A successful reset does not return: run nothing after it. */
+    hart_yield(call->hart);
+    return ok(0);
 }
 
 /* ---- DBCN ---- */
@@ -354,6 +359,7 @@ static bool sbi_legacy(struct sbi_call *call, uint64_t eid, uint64_t *a0)
     }
     case EXT_LEGACY_SHUTDOWN:
         m->request = (struct power_request){POWER_OFF, 0};
+        hart_yield(call->hart);
         *a0 = 0;
         return true;
     default:
