@@ -59,9 +59,9 @@ static unsigned long parse_number(const char *s, const char *what,
     if (*s < '0' || *s > '9')
         die("%s: not a number", what);
     unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end != '\0')
+    if (*end != '\0')
         die("%s: not a number", what);
-    if (v < min || v > max)
+    if (errno == ERANGE || v < min || v > max)
         die("%s: out of range", what);
     return v;
 }

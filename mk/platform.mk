@@ -22,3 +22,9 @@ $(MINIMAL_DTB_OBJ): $(MINIMAL_DTB) mk/platform.mk
 	    'minimal_dtb:' '.incbin "$<"' \
 	    '.section .note.GNU-stack,"",%progbits' | \
 	    $(CC) -c -x assembler -o $@ -
+
+.PHONY: bench-boot
+bench-boot: semu images
+	scripts/bench-boot.sh ./semu
+
+BENCH_TARGETS += bench-boot

@@ -1,0 +1,26 @@
+# Boot tests: bare-metal device and SBI guests, then Linux on semu with the
+# built-in SBI (1 and 4 harts), with Debian's OpenSBI, and under ASan.
+BOOT_GUESTS := $(BUILD)/boot/devices-guest.bin $(BUILD)/boot/sbi-guest.bin
+BOOT_CC := riscv64-linux-gnu-gcc
+BOOT_CFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -static -fno-pie -no-pie \
+               -Wl,--build-id=none,--no-warn-rwx-segments
+BOOT_DEPS := $(BUILD)/.deps-boot
+
+$(BOOT_DEPS): scripts/deps.sh
+	@mkdir -p $(BUILD)
+	scripts/deps.sh test
+	@touch $@
+
+$(BUILD)/boot/%.elf: tests/boot/%.S tests/boot/%.ld $(BOOT_DEPS)
+	@mkdir -p $(dir $@)
+	$(BOOT_CC) $(BOOT_CFLAGS) -T tests/boot/$*.ld -o $@ $<
+
+$(BUILD)/boot/%.bin: $(BUILD)/boot/%.elf
+	riscv64-linux-gnu-objcopy -O binary $< $@
+
+.PRECIOUS: $(BUILD)/boot/%.elf
+.PHONY: check-boot
+check-boot: semu $(BUILD)/semu-asan images $(BOOT_GUESTS)
+	tests/boot/run.sh ./semu $(BUILD)/semu-asan
+
+CHECK_TARGETS += check-boot

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Boot tests: bare-metal device and SBI checks, then Linux (build/Image +
+# build/rootfs.cpio) with the built-in SBI on 1 and 4 harts and with
+# Debian's OpenSBI, checking the exit status the guest chooses.
+#   tests/boot/run.sh [SEMU [SEMU_ASAN]]
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib.sh"
+semu=${1:-$top/semu}
+asan=${2:-$top/build/semu-asan}
+image=$top/build/Image
+guests=$top/build/boot
+opensbi=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
+# Generous: a hang fails the test instead of hanging CI.
+limit=${BOOT_TIMEOUT:-300}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# run NAME WANT_STATUS CMD...: the command's exit status must be WANT.
+# Output is in $tmp/NAME.log; a sanitizer report fails the check.
+run() {
+    local name=$1 want=$2 log="$tmp/$1.log"
+    shift 2
+    timeout "$limit" "$@" >"$log" 2>&1
+    local rc=$?
+    if [ $rc -ne "$want" ]; then
+        fail "$name: exit status $rc, want $want"
+        tail -n 15 "$log" | tr -d '\r' | sed 's/^/    | /'
+    elif grep -q 'Sanitizer' "$log"; then
+        fail "$name: sanitizer report"
+        grep -A5 'Sanitizer' "$log" | head -20 | sed 's/^/    | /'
+    else
+        pass "$name"
+    fi
+}
+
+# has NAME TEXT: the log of check NAME contains TEXT.
+has() {
+    expect "$1 prints '$2'" grep -q -- "$2" "$tmp/$1.log"
+}
+
+# --- without Linux ---
+run devices 0 sh -c "printf A | '$semu' --bios '$guests/devices-guest.bin'"
+run sbi 0 "$semu" -c 2 -k "$guests/sbi-guest.bin" </dev/null
+has sbi "all checks passed"
+
+# --- Linux, built-in SBI ---
+run linux-c1 0 "$semu" -k "$image" -a 'semu.run="exit 0"' </dev/null
+has linux-c1 "semu guest: Linux"
+has linux-c1 ", 1 harts,"
+run linux-c1-status 7 "$semu" -k "$image" -a 'semu.run="exit 7"' </dev/null
+run linux-c4 0 "$semu" -c 4 -k "$image" \
+    -a 'semu.run="test $(grep -c ^processor /proc/cpuinfo) = 4"' </dev/null
+has linux-c4 ", 4 harts,"
+run linux-c4-status 7 "$semu" -c 4 -k "$image" -a 'semu.run="exit 7"' \
+    </dev/null
+# More RAM than 4 GiB reaches past the 32-bit boundary.
+run linux-6g 0 "$semu" -m 6144 -k "$image" -a 'semu.run="exit 0"' </dev/null
+expect "linux-6g sees the RAM" grep -Eq 'harts, 5[0-9]{3} MiB' \
+    "$tmp/linux-6g.log"
+# Linux's own power-off goes through syscon-poweroff to the finisher.
+run linux-poweroff 0 "$semu" -k "$image" \
+    -a 'semu.run="poweroff -f; sleep 10; exit 3"' </dev/null
+# The shell on the console reads what we type (UART receive interrupts).
+run linux-console 0 sh -c "(sleep 3; printf 'echo \$((6 * 7))x\nexit\n') |
+    '$semu' -k '$image'"
+has linux-console "42x"
+# A panic is visible on the console (semu keeps running: time it out).
+timeout 20 "$semu" -k "$image" -a 'rdinit=/nonexistent panic=0' </dev/null \
+    >"$tmp/panic.log" 2>&1
+expect "kernel panic is visible" grep -q "Kernel panic" "$tmp/panic.log"
+
+# --- Linux under Debian's OpenSBI ---
+run opensbi 5 "$semu" --bios "$opensbi" -c 2 -k "$image" \
+    -a 'semu.run="exit 5"' </dev/null
+has opensbi "OpenSBI"
+has opensbi "semu guest: Linux"
+
+# --- the sanitizer build ---
+run asan-sbi 0 "$asan" -c 2 -k "$guests/sbi-guest.bin" </dev/null
+run asan-linux 7 "$asan" -c 2 -k "$image" -a 'semu.run="exit 7"' </dev/null
+has asan-linux "semu guest: Linux"
+
+summary
