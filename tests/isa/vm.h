@@ -1,0 +1,132 @@
+/*
+ * Page tables shared by the paging tests (Sv39, and Sv48 on top of it).
+ * VM_BUILD (M-mode code) fills the tables VM_DATA reserves:
+ *
+ *   VA 0x8000_0000 + 2 MiB  identity, 4 KiB pages, RWX (what the test runs
+ *                           from; its code, data, stack and these tables)
+ *   VA 0x4000_0000   2 MiB megapage -> PA 0x8000_0000, RW
+ *   VA 0x4020_0000 + 4K*i   4 KiB pages, see VA_* below
+ *   VA 0x4040_0000   misaligned megapage (PPN[0] != 0): always faults
+ *   VA 0xc000_0000   1 GiB gigapage -> PA 0x8000_0000, RW
+ *   Sv48 only: VA 0x80_0000_0000 (VPN[3] = 1) 1 GiB -> PA 0x8000_0000, RW
+ */
+#pragma once
+
+#define PTE_V 0x01
+#define PTE_R 0x02
+#define PTE_W 0x04
+#define PTE_X 0x08
+#define PTE_U 0x10
+#define PTE_A 0x40
+#define PTE_D 0x80
+#define RWXAD (PTE_V|PTE_R|PTE_W|PTE_X|PTE_A|PTE_D)
+#define RWAD  (PTE_V|PTE_R|PTE_W|PTE_A|PTE_D)
+
+#define VA_MEGA  0x40000000
+#define VA_RW    0x40200000     /* page_a, RW */
+#define VA_RO    0x40201000     /* page_a, read-only */
+#define VA_NONE  0x40202000     /* invalid PTE */
+#define VA_USER  0x40203000     /* page_a, U RW */
+#define VA_XO    0x40204000     /* page_a, execute-only */
+#define VA_AD    0x40205000     /* page_a, RW with A = D = 0 */
+#define VA_CODE  0x40206000     /* code_page, X */
+#define VA_NOX   0x40207000     /* code_page, R but not X */
+#define VA_SWAP  0x40208000     /* page_a, re-pointed by the sfence test */
+#define VA_WONLY 0x40209000     /* W without R: reserved */
+#define VA_UX    0x4020a000     /* code_page, U X */
+#define VA_BADMEGA 0x40400000
+#define VA_GIGA  0xc0000000
+#define VA_HIGH  0x8000000000
+
+#define SATP_SV39 (8 << 60)
+#define SATP_SV48 (9 << 60)
+
+/* rd = leaf or pointer PTE for the 4 KiB-aligned physical address pa */
+#define PTE(rd, pa, flags) srli rd, pa, 2; ori rd, rd, flags
+
+/* Expect the instruction to fault with `cause`, mtval = the address in va */
+#define FAULT(cause, va, ...) \
+    EXPECT_TRAP(9f); __VA_ARGS__; 9: CHECK(s8, cause); CHECK_REG(s9, va)
+
+#ifdef __ASSEMBLER__
+/* table[idx] = PTE(address of `label` + off, flags); clobbers t0, t1 */
+.macro SETPTE table, idx, label, off, flags
+    la t1, \label
+    li t0, \off
+    add t1, t1, t0
+    PTE(t0, t1, \flags)
+    la t1, \table
+    sd t0, (\idx * 8)(t1)
+.endm
+
+.macro VM_BUILD
+    SETPTE pt_root, 2, pt_l1_id, 0, PTE_V
+    SETPTE pt_l1_id, 0, pt_l0_id, 0, PTE_V
+    la t1, pt_l0_id                 /* identity map the first 2 MiB */
+    li t2, 0x80000000
+    li t3, 512
+1:  PTE(t0, t2, RWXAD)
+    sd t0, 0(t1)
+    addi t1, t1, 8
+    li t0, 4096
+    add t2, t2, t0
+    addi t3, t3, -1
+    bnez t3, 1b
+    SETPTE pt_root, 1, pt_l1_t, 0, PTE_V
+    li t2, 0x80000000               /* megapage */
+    PTE(t0, t2, RWAD)
+    la t1, pt_l1_t
+    sd t0, 0(t1)
+    SETPTE pt_l1_t, 1, pt_l0_t, 0, PTE_V
+    li t2, 0x80001000               /* misaligned megapage */
+    PTE(t0, t2, RWAD)
+    sd t0, 16(t1)
+    SETPTE pt_l0_t, 0, page_a, 0, RWAD
+    SETPTE pt_l0_t, 1, page_a, 0, PTE_V|PTE_R|PTE_A
+    SETPTE pt_l0_t, 3, page_a, 0, RWAD|PTE_U
+    SETPTE pt_l0_t, 4, page_a, 0, PTE_V|PTE_X|PTE_A
+    SETPTE pt_l0_t, 5, page_a, 0, PTE_V|PTE_R|PTE_W
+    SETPTE pt_l0_t, 6, code_page, 0, PTE_V|PTE_X|PTE_A
+    SETPTE pt_l0_t, 7, code_page, 0, PTE_V|PTE_R|PTE_A
+    SETPTE pt_l0_t, 8, page_a, 0, RWAD
+    SETPTE pt_l0_t, 9, page_a, 0, PTE_V|PTE_W|PTE_A|PTE_D
+    SETPTE pt_l0_t, 10, code_page, 0, PTE_V|PTE_X|PTE_A|PTE_U
+    li t2, 0x80000000               /* gigapage */
+    PTE(t0, t2, RWAD)
+    la t1, pt_root
+    sd t0, 24(t1)
+    /* Sv48: the Sv39 root is the level-2 table for VPN[3] = 0 */
+    SETPTE pt_root48, 0, pt_root, 0, PTE_V
+    SETPTE pt_root48, 1, pt_l2_high, 0, PTE_V
+    li t2, 0x80000000
+    PTE(t0, t2, RWAD)
+    la t1, pt_l2_high
+    sd t0, 0(t1)
+.endm
+
+/* Test data: page_a and page_b start with distinct markers. */
+.macro VM_DATA
+    .data
+    .align 12
+pt_root:    .fill 512, 8, 0
+pt_l1_id:   .fill 512, 8, 0
+pt_l0_id:   .fill 512, 8, 0
+pt_l1_t:    .fill 512, 8, 0
+pt_l0_t:    .fill 512, 8, 0
+pt_root48:  .fill 512, 8, 0
+pt_l2_high: .fill 512, 8, 0
+page_a:     .dword 0xaaaa0000aaaa0001
+            .fill 511, 8, 0
+page_b:     .dword 0xbbbb0000bbbb0001
+            .fill 511, 8, 0
+    .text
+    .option push
+    .option norvc
+    .align 12
+code_page:                          /* a leaf function returning 42 */
+    li a0, 42
+    ret
+    .align 12
+    .option pop
+.endm
+#endif
