@@ -105,6 +105,10 @@ static int add_virtio(void *fdt, unsigned slot)
     FDT_TRY(soc);
     int plic = fdt_path_offset(fdt, "/soc/interrupt-controller@c000000");
     FDT_TRY(plic);
+    /* Read it now: adding a node moves every offset after it. */
+    uint32_t plic_phandle = fdt_get_phandle(fdt, plic);
+    if (plic_phandle == 0)
+        return -FDT_ERR_NOTFOUND;
     uint64_t base = VIRTIO_MMIO_BASE + slot * VIRTIO_MMIO_SLOT_SIZE;
     char name[40];
     snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)base);
@@ -112,8 +116,7 @@ static int add_virtio(void *fdt, unsigned slot)
     FDT_TRY(node);
     FDT_TRY(fdt_setprop_string(fdt, node, "compatible", "virtio,mmio"));
     FDT_TRY(set_reg(fdt, node, base, VIRTIO_MMIO_SLOT_SIZE));
-    FDT_TRY(fdt_setprop_u32(fdt, node, "interrupt-parent",
-                            fdt_get_phandle(fdt, plic)));
+    FDT_TRY(fdt_setprop_u32(fdt, node, "interrupt-parent", plic_phandle));
     FDT_TRY(
         fdt_setprop_u32(fdt, node, "interrupts", VIRTIO_MMIO_IRQ_FIRST + slot));
     return 0;
