@@ -164,7 +164,7 @@ static void decode_amo(struct op *op, uint32_t insn, unsigned rd, unsigned f3,
     set_op(op, K_AMO, rd, rs1, rs2, 0);
 }
 
-void decode_insn(struct op *op, uint32_t insn)
+static void decode_insn32(struct op *op, uint32_t insn)
 {
     unsigned rd = (insn >> 7) & 31, f3 = (insn >> 12) & 7;
     unsigned rs1 = (insn >> 15) & 31, rs2 = (insn >> 20) & 31;
@@ -232,6 +232,16 @@ void decode_insn(struct op *op, uint32_t insn)
         op->rd = rd;
         return;
     }
+}
+
+void decode_insn(struct op *op, uint32_t insn)
+{
+    decode_insn32(op, insn);
+    /* rs3 of a jump marks an in-page target (decode_slot sets it). */
+    if (op->kind == K_JAL || (op->kind >= K_BEQ && op->kind <= K_BGEU))
+        op->rs3 = 0;
+    if (op->kind > K_CROSS && op->kind < K_SLOW_FIRST)
+        op->kind += K_WIDE;
 }
 
 /* Compressed register fields name x8..x15. */

@@ -71,74 +71,30 @@ struct op {
     uint32_t insn; /* raw bits: mtval of an illegal instruction */
 };
 
-/* Handler kinds: the fast ones run inline in the interpreter loop. */
+/*
+ * Handler kinds. The fast ones run inline in the interpreter loop, each
+ * with two handlers: `K_x` for a compressed instruction and
+ * `K_x + K_WIDE` for a 32-bit one, so stepping to the next op is a
+ * constant add rather than a load of the length.
+ */
+#define FAST_OPS(X)                                                            \
+    X(LI)                                                                      \
+    X(AUIPC) X(JAL) X(JALR) X(BEQ) X(BNE) X(BLT) X(BGE) X(BLTU) X(BGEU) X(LB)  \
+        X(LH) X(LW) X(LD) X(LBU) X(LHU) X(LWU) X(SB) X(SH) X(SW) X(SD) X(ADDI) \
+            X(SLTI) X(SLTIU) X(XORI) X(ORI) X(ANDI) X(SLLI) X(SRLI) X(SRAI)    \
+                X(ADD) X(SUB) X(SLL) X(SLT) X(SLTU) X(XOR) X(SRL) X(SRA) X(OR) \
+                    X(AND) X(ADDIW) X(SLLIW) X(SRLIW) X(SRAIW) X(ADDW) X(SUBW) \
+                        X(SLLW) X(SRLW) X(SRAW) X(MUL) X(MULH) X(MULHSU)       \
+                            X(MULHU) X(DIV) X(DIVU) X(REM) X(REMU) X(MULW)     \
+                                X(DIVW) X(DIVUW) X(REMW) X(REMUW) X(NOP)
+
 enum op_kind {
     K_DECODE = 0, /* not decoded yet: decode, then run */
     K_REFETCH,    /* leave the page: translate pc again */
-    K_LI,
-    K_AUIPC,
-    K_JAL,
-    K_JALR,
-    K_BEQ,
-    K_BNE,
-    K_BLT,
-    K_BGE,
-    K_BLTU,
-    K_BGEU,
-    K_LB,
-    K_LH,
-    K_LW,
-    K_LD,
-    K_LBU,
-    K_LHU,
-    K_LWU,
-    K_SB,
-    K_SH,
-    K_SW,
-    K_SD,
-    K_ADDI,
-    K_SLTI,
-    K_SLTIU,
-    K_XORI,
-    K_ORI,
-    K_ANDI,
-    K_SLLI,
-    K_SRLI,
-    K_SRAI,
-    K_ADD,
-    K_SUB,
-    K_SLL,
-    K_SLT,
-    K_SLTU,
-    K_XOR,
-    K_SRL,
-    K_SRA,
-    K_OR,
-    K_AND,
-    K_ADDIW,
-    K_SLLIW,
-    K_SRLIW,
-    K_SRAIW,
-    K_ADDW,
-    K_SUBW,
-    K_SLLW,
-    K_SRLW,
-    K_SRAW,
-    K_MUL,
-    K_MULH,
-    K_MULHSU,
-    K_MULHU,
-    K_DIV,
-    K_DIVU,
-    K_REM,
-    K_REMU,
-    K_MULW,
-    K_DIVW,
-    K_DIVUW,
-    K_REMW,
-    K_REMUW,
-    K_NOP,
-    K_CROSS, /* a 32-bit instruction straddling two pages */
+    K_CROSS,      /* a 32-bit instruction straddling two pages */
+#define FAST_KIND(name) K_##name,
+    FAST_OPS(FAST_KIND)
+#undef FAST_KIND
     /* Everything below goes through exec_slow() with the state synced. */
     K_SLOW_FIRST,
     K_ILLEGAL = K_SLOW_FIRST,
@@ -158,6 +114,9 @@ enum op_kind {
     K_FP,
     K_KIND_COUNT,
 };
+#define K_WIDE     128
+#define K_HANDLERS (2 * K_WIDE)
+_Static_assert(K_KIND_COUNT <= K_WIDE, "op kinds overflow K_WIDE");
 
 struct tlb_entry {
     uint64_t tag;     /* virtual page | generation */

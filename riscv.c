@@ -184,6 +184,31 @@ static int exec_slow(struct hart *h, const struct op *op)
     return exec_system(h, op);
 }
 
+/* Division as RISC-V defines it: no traps, fixed results for x/0. */
+static uint64_t div64(int64_t a, int64_t b)
+{
+    if (b == 0)
+        return UINT64_MAX;
+    if (a == INT64_MIN && b == -1)
+        return (uint64_t)a;
+    return (uint64_t)(a / b);
+}
+
+static uint64_t rem64(int64_t a, int64_t b)
+{
+    if (b == 0)
+        return (uint64_t)a;
+    if (a == INT64_MIN && b == -1)
+        return 0;
+    return (uint64_t)(a % b);
+}
+
+static bool is_jump_kind(unsigned kind)
+{
+    kind &= K_WIDE - 1;
+    return kind == K_JAL || (kind >= K_BEQ && kind <= K_BGEU);
+}
+
 static void decode_slot(struct op *op, unsigned slot, const uint8_t *page)
 {
     const uint8_t *p = page + 2 * slot;
@@ -193,82 +218,28 @@ static void decode_slot(struct op *op, unsigned slot, const uint8_t *page)
     } else if (slot == SLOTS_PER_PAGE - 1) {
         /* The upper half is on the next page: decode it on each visit. */
         *op = (struct op){.kind = K_CROSS, .len = 2};
+        return;
     } else {
         decode_insn(op, low | (uint32_t)(p[2] | p[3] << 8) << 16);
     }
+    /* A jump that stays in this page can step to its op directly. */
+    int64_t target = (int64_t)slot + op->imm / 2;
+    if (is_jump_kind(op->kind) && target >= 0 &&
+        target < (int64_t)SLOTS_PER_PAGE)
+        op->rs3 = 1;
 }
 
 static uint64_t run_loop(struct hart *h, uint64_t budget)
 {
-    static const void *const handlers[K_KIND_COUNT] = {
+#define HANDLER_PAIR(name)                                                     \
+    [K_##name] = &&do_##name##_1, [K_##name + K_WIDE] = &&do_##name##_2,
+    static const void *const handlers[K_HANDLERS] = {
         [K_DECODE] = &&do_decode,
         [K_REFETCH] = &&do_refetch,
-        [K_LI] = &&do_li,
-        [K_AUIPC] = &&do_auipc,
-        [K_JAL] = &&do_jal,
-        [K_JALR] = &&do_jalr,
-        [K_BEQ] = &&do_beq,
-        [K_BNE] = &&do_bne,
-        [K_BLT] = &&do_blt,
-        [K_BGE] = &&do_bge,
-        [K_BLTU] = &&do_bltu,
-        [K_BGEU] = &&do_bgeu,
-        [K_LB] = &&do_lb,
-        [K_LH] = &&do_lh,
-        [K_LW] = &&do_lw,
-        [K_LD] = &&do_ld,
-        [K_LBU] = &&do_lbu,
-        [K_LHU] = &&do_lhu,
-        [K_LWU] = &&do_lwu,
-        [K_SB] = &&do_sb,
-        [K_SH] = &&do_sh,
-        [K_SW] = &&do_sw,
-        [K_SD] = &&do_sd,
-        [K_ADDI] = &&do_addi,
-        [K_SLTI] = &&do_slti,
-        [K_SLTIU] = &&do_sltiu,
-        [K_XORI] = &&do_xori,
-        [K_ORI] = &&do_ori,
-        [K_ANDI] = &&do_andi,
-        [K_SLLI] = &&do_slli,
-        [K_SRLI] = &&do_srli,
-        [K_SRAI] = &&do_srai,
-        [K_ADD] = &&do_add,
-        [K_SUB] = &&do_sub,
-        [K_SLL] = &&do_sll,
-        [K_SLT] = &&do_slt,
-        [K_SLTU] = &&do_sltu,
-        [K_XOR] = &&do_xor,
-        [K_SRL] = &&do_srl,
-        [K_SRA] = &&do_sra,
-        [K_OR] = &&do_or,
-        [K_AND] = &&do_and,
-        [K_ADDIW] = &&do_addiw,
-        [K_SLLIW] = &&do_slliw,
-        [K_SRLIW] = &&do_srliw,
-        [K_SRAIW] = &&do_sraiw,
-        [K_ADDW] = &&do_addw,
-        [K_SUBW] = &&do_subw,
-        [K_SLLW] = &&do_sllw,
-        [K_SRLW] = &&do_srlw,
-        [K_SRAW] = &&do_sraw,
-        [K_MUL] = &&do_mul,
-        [K_MULH] = &&do_mulh,
-        [K_MULHSU] = &&do_mulhsu,
-        [K_MULHU] = &&do_mulhu,
-        [K_DIV] = &&do_div,
-        [K_DIVU] = &&do_divu,
-        [K_REM] = &&do_rem,
-        [K_REMU] = &&do_remu,
-        [K_MULW] = &&do_mulw,
-        [K_DIVW] = &&do_divw,
-        [K_DIVUW] = &&do_divuw,
-        [K_REMW] = &&do_remw,
-        [K_REMUW] = &&do_remuw,
-        [K_NOP] = &&do_nop,
         [K_CROSS] = &&do_cross,
-        [K_SLOW_FIRST... K_KIND_COUNT - 1] = &&do_slow,
+        FAST_OPS(HANDLER_PAIR)[K_SLOW_FIRST... K_KIND_COUNT - 1] = &&do_slow,
     };
+#undef HANDLER_PAIR
     uint64_t *const x = h->x;
     uint64_t retired = 0, stalls = 0;
     struct op *ops = NULL, *op = NULL;
@@ -278,10 +249,10 @@ static uint64_t run_loop(struct hart *h, uint64_t budget)
 
 #define PC()       (vbase + (uint64_t)(op - ops) * 2)
 #define DISPATCH() goto *handlers[op->kind]
-#define NEXT()                                                                 \
+#define NEXT(len)                                                              \
     do {                                                                       \
         retired++;                                                             \
-        op += op->len;                                                         \
+        op += (len);                                                           \
         DISPATCH();                                                            \
     } while (0)
 #define JUMP(to)                                                               \
@@ -289,54 +260,59 @@ static uint64_t run_loop(struct hart *h, uint64_t budget)
         target = (to);                                                         \
         goto jump;                                                             \
     } while (0)
-#define RD  x[op->rd]
-#define RS1 x[op->rs1]
-#define RS2 x[op->rs2]
-#define IMM ((int64_t)op->imm)
-#define ALU(name, expr)                                                        \
-    do_##name : RD = (expr);                                                   \
-    NEXT();
-#define BRANCH(name, cond)                                                     \
-    do_##name : if (cond) JUMP(PC() + IMM);                                    \
-    NEXT();
+/* Taken branch or jal: in-page targets were resolved when decoded. */
+#define TAKEN()                                                                \
+    do {                                                                       \
+        if (likely(op->rs3) && likely(retired < budget)) {                     \
+            retired++;                                                         \
+            op += op->imm / 2;                                                 \
+            DISPATCH();                                                        \
+        }                                                                      \
+        JUMP(PC() + IMM);                                                      \
+    } while (0)
+/* Two copies of a handler: L is the length in slots (1 or 2). */
+#define HANDLER(name, ...)                                                     \
+    do_##name##_1:                                                             \
+    {                                                                          \
+        enum { L = 1 };                                                        \
+        __VA_ARGS__                                                            \
+    }                                                                          \
+    do_##name##_2:                                                             \
+    {                                                                          \
+        enum { L = 2 };                                                        \
+        __VA_ARGS__                                                            \
+    }
+#define RD                 x[op->rd]
+#define RS1                x[op->rs1]
+#define RS2                x[op->rs2]
+#define IMM                ((int64_t)op->imm)
+#define ALU(name, expr)    HANDLER(name, RD = (expr); NEXT(L);)
+#define BRANCH(name, cond) HANDLER(name, if (cond) TAKEN(); NEXT(L);)
 #define TLB_HIT(e, va, size)                                                   \
     likely((e)->tag == (((va)&PAGE_MASK) | gen) &&                             \
            ((va) & ~PAGE_MASK) <= PAGE_SIZE - (size))
 #define LOAD(name, type, size)                                                 \
-    do_##name:                                                                 \
-    {                                                                          \
-        uint64_t va = RS1 + IMM;                                               \
+    HANDLER(                                                                   \
+        name, uint64_t va = RS1 + IMM;                                         \
         const struct tlb_entry *e =                                            \
             &dtlb->r[(va >> PAGE_SHIFT) % TLB_ENTRIES];                        \
-        type v;                                                                \
-        if (TLB_HIT(e, va, size)) {                                            \
+        type v; if (TLB_HIT(e, va, size)) {                                    \
             memcpy(&v, (void *)(uintptr_t)(va + e->addend), size);             \
             RD = (uint64_t)(int64_t)v;                                         \
-            NEXT();                                                            \
-        }                                                                      \
-        uint64_t raw;                                                          \
-        h->pc = PC();                                                          \
-        if (!mmu_load(h, va, size, &raw))                                      \
-            goto trapped;                                                      \
-        v = (type)raw;                                                         \
-        RD = (uint64_t)(int64_t)v;                                             \
-        goto slow_done;                                                        \
-    }
+            NEXT(L);                                                           \
+        } uint64_t raw;                                                        \
+        h->pc = PC(); if (!mmu_load(h, va, size, &raw)) goto trapped;          \
+        v = (type)raw; RD = (uint64_t)(int64_t)v; goto slow_done;)
 #define STORE(name, size)                                                      \
-    do_##name:                                                                 \
-    {                                                                          \
-        uint64_t va = RS1 + IMM, v = RS2;                                      \
+    HANDLER(                                                                   \
+        name, uint64_t va = RS1 + IMM; uint64_t v = RS2;                       \
         const struct tlb_entry *e =                                            \
             &dtlb->w[(va >> PAGE_SHIFT) % TLB_ENTRIES];                        \
         if (TLB_HIT(e, va, size)) {                                            \
             memcpy((void *)(uintptr_t)(va + e->addend), &v, size);             \
-            NEXT();                                                            \
-        }                                                                      \
-        h->pc = PC();                                                          \
-        if (!mmu_store(h, va, size, v))                                        \
-            goto trapped;                                                      \
-        goto slow_done;                                                        \
-    }
+            NEXT(L);                                                           \
+        } h->pc = PC();                                                        \
+        if (!mmu_store(h, va, size, v)) goto trapped; goto slow_done;)
 
 fetch:
     if (h->irq_dirty) {
@@ -376,7 +352,7 @@ slow_done: /* a slow access completed: it may have changed code or irqs */
         h->pc = PC() + 2 * op->len;
         goto fetch;
     }
-    NEXT();
+    NEXT(op->len);
 
 do_decode:
     decode_slot(op, op - ops, page_host);
@@ -408,93 +384,75 @@ do_slow:
         goto trapped;
     }
 
-    ALU(li, IMM)
-    ALU(auipc, PC() + IMM)
-do_nop:
-    NEXT();
-do_jal:
-    RD = PC() + 2 * op->len;
-    JUMP(PC() + IMM);
-do_jalr : {
-    uint64_t to = (RS1 + IMM) & ~1ull;
-    RD = PC() + 2 * op->len;
-    JUMP(to);
-}
-    BRANCH(beq, RS1 == RS2)
-    BRANCH(bne, RS1 != RS2)
-    BRANCH(blt, (int64_t)RS1 < (int64_t)RS2)
-    BRANCH(bge, (int64_t)RS1 >= (int64_t)RS2)
-    BRANCH(bltu, RS1 < RS2)
-    BRANCH(bgeu, RS1 >= RS2)
-    LOAD(lb, int8_t, 1)
-    LOAD(lh, int16_t, 2)
-    LOAD(lw, int32_t, 4)
-    LOAD(ld, int64_t, 8)
-    LOAD(lbu, uint8_t, 1)
-    LOAD(lhu, uint16_t, 2)
-    LOAD(lwu, uint32_t, 4)
-    STORE(sb, 1)
-    STORE(sh, 2)
-    STORE(sw, 4)
-    STORE(sd, 8)
-    ALU(addi, RS1 + IMM)
-    ALU(slti, (int64_t)RS1 < IMM)
-    ALU(sltiu, RS1 < (uint64_t)IMM)
-    ALU(xori, RS1 ^ IMM)
-    ALU(ori, RS1 | IMM)
-    ALU(andi, RS1 & IMM)
-    ALU(slli, RS1 << op->imm)
-    ALU(srli, RS1 >> op->imm)
-    ALU(srai, (uint64_t)((int64_t)RS1 >> op->imm))
-    ALU(add, RS1 + RS2)
-    ALU(sub, RS1 - RS2)
-    ALU(sll, RS1 << (RS2 & 63))
-    ALU(slt, (int64_t)RS1 < (int64_t)RS2)
-    ALU(sltu, RS1 < RS2)
-    ALU(xor, RS1 ^ RS2)
-    ALU(srl, RS1 >> (RS2 & 63))
-    ALU(sra, (uint64_t)((int64_t)RS1 >> (RS2 & 63)))
-    ALU(or, RS1 | RS2)
-    ALU(and, RS1 & RS2)
-    ALU(addiw, (int64_t)(int32_t)(RS1 + IMM))
-    ALU(slliw, (int64_t)(int32_t)((uint32_t)RS1 << op->imm))
-    ALU(srliw, (int64_t)(int32_t)((uint32_t)RS1 >> op->imm))
-    ALU(sraiw, (int64_t)((int32_t)RS1 >> op->imm))
-    ALU(addw, (int64_t)(int32_t)(RS1 + RS2))
-    ALU(subw, (int64_t)(int32_t)(RS1 - RS2))
-    ALU(sllw, (int64_t)(int32_t)((uint32_t)RS1 << (RS2 & 31)))
-    ALU(srlw, (int64_t)(int32_t)((uint32_t)RS1 >> (RS2 & 31)))
-    ALU(sraw, (int64_t)((int32_t)RS1 >> (RS2 & 31)))
-    ALU(mul, RS1 * RS2)
-    ALU(mulh, (uint64_t)(((__int128)(int64_t)RS1 * (int64_t)RS2) >> 64))
-    ALU(mulhsu, (uint64_t)(((__int128)(int64_t)RS1 * (__int128)RS2) >> 64))
-    ALU(mulhu,
+    ALU(LI, IMM)
+    ALU(AUIPC, PC() + IMM)
+    HANDLER(NOP, NEXT(L);)
+    HANDLER(JAL, RD = PC() + 2 * L; TAKEN();)
+    HANDLER(JALR, uint64_t to = (RS1 + IMM) & ~1ull; RD = PC() + 2 * L;
+            JUMP(to);)
+    BRANCH(BEQ, RS1 == RS2)
+    BRANCH(BNE, RS1 != RS2)
+    BRANCH(BLT, (int64_t)RS1 < (int64_t)RS2)
+    BRANCH(BGE, (int64_t)RS1 >= (int64_t)RS2)
+    BRANCH(BLTU, RS1 < RS2)
+    BRANCH(BGEU, RS1 >= RS2)
+    LOAD(LB, int8_t, 1)
+    LOAD(LH, int16_t, 2)
+    LOAD(LW, int32_t, 4)
+    LOAD(LD, int64_t, 8)
+    LOAD(LBU, uint8_t, 1)
+    LOAD(LHU, uint16_t, 2)
+    LOAD(LWU, uint32_t, 4)
+    STORE(SB, 1)
+    STORE(SH, 2)
+    STORE(SW, 4)
+    STORE(SD, 8)
+    ALU(ADDI, RS1 + IMM)
+    ALU(SLTI, (int64_t)RS1 < IMM)
+    ALU(SLTIU, RS1 < (uint64_t)IMM)
+    ALU(XORI, RS1 ^ IMM)
+    ALU(ORI, RS1 | IMM)
+    ALU(ANDI, RS1 & IMM)
+    ALU(SLLI, RS1 << op->imm)
+    ALU(SRLI, RS1 >> op->imm)
+    ALU(SRAI, (uint64_t)((int64_t)RS1 >> op->imm))
+    ALU(ADD, RS1 + RS2)
+    ALU(SUB, RS1 - RS2)
+    ALU(SLL, RS1 << (RS2 & 63))
+    ALU(SLT, (int64_t)RS1 < (int64_t)RS2)
+    ALU(SLTU, RS1 < RS2)
+    ALU(XOR, RS1 ^ RS2)
+    ALU(SRL, RS1 >> (RS2 & 63))
+    ALU(SRA, (uint64_t)((int64_t)RS1 >> (RS2 & 63)))
+    ALU(OR, RS1 | RS2)
+    ALU(AND, RS1 & RS2)
+    ALU(ADDIW, (int64_t)(int32_t)(RS1 + IMM))
+    ALU(SLLIW, (int64_t)(int32_t)((uint32_t)RS1 << op->imm))
+    ALU(SRLIW, (int64_t)(int32_t)((uint32_t)RS1 >> op->imm))
+    ALU(SRAIW, (int64_t)((int32_t)RS1 >> op->imm))
+    ALU(ADDW, (int64_t)(int32_t)(RS1 + RS2))
+    ALU(SUBW, (int64_t)(int32_t)(RS1 - RS2))
+    ALU(SLLW, (int64_t)(int32_t)((uint32_t)RS1 << (RS2 & 31)))
+    ALU(SRLW, (int64_t)(int32_t)((uint32_t)RS1 >> (RS2 & 31)))
+    ALU(SRAW, (int64_t)((int32_t)RS1 >> (RS2 & 31)))
+    ALU(MUL, RS1 * RS2)
+    ALU(MULH, (uint64_t)(((__int128)(int64_t)RS1 * (int64_t)RS2) >> 64))
+    ALU(MULHSU, (uint64_t)(((__int128)(int64_t)RS1 * (__int128)RS2) >> 64))
+    ALU(MULHU,
         (uint64_t)(((unsigned __int128)RS1 * (unsigned __int128)RS2) >> 64))
-    ALU(div, RS2 == 0 ? UINT64_MAX
-             : ((int64_t)RS1 == INT64_MIN && (int64_t)RS2 == -1)
-                 ? RS1
-                 : (uint64_t)((int64_t)RS1 / (int64_t)RS2))
-    ALU(divu, RS2 == 0 ? UINT64_MAX : RS1 / RS2)
-    ALU(rem, RS2 == 0 ? RS1
-             : ((int64_t)RS1 == INT64_MIN && (int64_t)RS2 == -1)
-                 ? 0
-                 : (uint64_t)((int64_t)RS1 % (int64_t)RS2))
-    ALU(remu, RS2 == 0 ? RS1 : RS1 % RS2)
-    ALU(mulw, (int64_t)(int32_t)(RS1 * RS2))
-    ALU(divw, (int32_t)RS2 == 0 ? UINT64_MAX
-              : ((int32_t)RS1 == INT32_MIN && (int32_t)RS2 == -1)
-                  ? (uint64_t)(int64_t)INT32_MIN
-                  : (uint64_t)(int64_t)((int32_t)RS1 / (int32_t)RS2))
-    ALU(divuw, (uint32_t)RS2 == 0 ? UINT64_MAX
-                                  : (uint64_t)(int64_t)(int32_t)((uint32_t)RS1 /
-                                                                 (uint32_t)RS2))
-    ALU(remw, (int32_t)RS2 == 0 ? (uint64_t)(int64_t)(int32_t)RS1
-              : ((int32_t)RS1 == INT32_MIN && (int32_t)RS2 == -1)
-                  ? 0
-                  : (uint64_t)(int64_t)((int32_t)RS1 % (int32_t)RS2))
-    ALU(remuw, (uint32_t)RS2 == 0 ? (uint64_t)(int64_t)(int32_t)RS1
-                                  : (uint64_t)(int64_t)(int32_t)((uint32_t)RS1 %
-                                                                 (uint32_t)RS2))
+    ALU(DIV, div64(RS1, RS2))
+    ALU(DIVU, RS2 == 0 ? UINT64_MAX : RS1 / RS2)
+    ALU(REM, rem64(RS1, RS2))
+    ALU(REMU, RS2 == 0 ? RS1 : RS1 % RS2)
+    ALU(MULW, (int64_t)(int32_t)(RS1 * RS2))
+    ALU(DIVW, (uint64_t)(int32_t)div64((int32_t)RS1, (int32_t)RS2))
+    ALU(DIVUW, (uint32_t)RS2 == 0
+                   ? UINT64_MAX
+                   : (uint64_t)(int32_t)((uint32_t)RS1 / (uint32_t)RS2))
+    ALU(REMW, (uint64_t)(int32_t)rem64((int32_t)RS1, (int32_t)RS2))
+    ALU(REMUW, (uint32_t)RS2 == 0
+                   ? (uint64_t)(int32_t)RS1
+                   : (uint64_t)(int32_t)((uint32_t)RS1 % (uint32_t)RS2))
 
 out:
     h->instret += retired;
