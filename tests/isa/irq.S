@@ -132,6 +132,27 @@ main:
     andi a3, a3, 1 << 3
     CHECK(a3, 0)
 
+    /* both pending: the software interrupt has priority over the timer */
+    li s5, 0
+    li t0, 1
+    sw t0, 0(a0)
+    li a2, CLINT_MTIMECMP
+    sd zero, 0(a2)
+    li t0, (1 << 3) | (1 << 7)
+    csrs mie, t0
+1:  csrr t1, mip                    /* wait until both are visible */
+    and t1, t1, t0
+    bne t1, t0, 1b
+    csrsi mstatus, MSTATUS_MIE
+    WAIT_IRQ
+    csrci mstatus, MSTATUS_MIE
+    CHECK(s5, 1)
+    li t0, IRQ_M_SOFT
+    CHECK_REG(s8, t0)
+    sw zero, 0(a0)
+    li t0, -1
+    sd t0, 0(a2)
+
     /* an M interrupt is taken in S even with mstatus.MIE = 0 */
     li s5, 0
     li t0, 1

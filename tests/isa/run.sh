@@ -24,8 +24,10 @@ passed=0 failed=0
 for emu in "${emus[@]}"; do
     for img in "$@"; do
         name=$(basename "$img" .bin)
+        # The subshell keeps bash's own "Segmentation fault" notice quiet;
+        # the status below says it.
         # shellcheck disable=SC2086 # the command is deliberately split
-        timeout 10 $emu "$img" </dev/null >"$log" 2>&1
+        (timeout 10 $emu "$img" </dev/null >"$log" 2>&1) 2>/dev/null
         rc=$?
         if [ $rc -eq 0 ]; then
             passed=$((passed + 1))
@@ -34,6 +36,7 @@ for emu in "${emus[@]}"; do
             failed=$((failed + 1))
             why=""
             [ $rc -eq 124 ] && why=", timeout"
+            [ $rc -gt 128 ] && why=", killed by signal $((rc - 128))"
             printf '%-14s %-28s FAIL (exit %d%s)\n' "$name" "${emu%% *}" \
                 "$rc" "$why"
             tail -n 5 "$log" | tr -d '\r' | sed 's/^/    | /'

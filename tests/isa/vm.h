@@ -34,6 +34,7 @@
 #define VA_SWAP  0x40208000     /* page_a, re-pointed by the sfence test */
 #define VA_WONLY 0x40209000     /* W without R: reserved */
 #define VA_UX    0x4020a000     /* code_page, U X */
+#define VA_CODE2 0x4020b000     /* code_page, X; re-pointed to code_page2 */
 #define VA_BADMEGA 0x40400000
 #define VA_GIGA  0xc0000000
 #define VA_HIGH  0x8000000000
@@ -91,6 +92,7 @@
     SETPTE pt_l0_t, 8, page_a, 0, RWAD
     SETPTE pt_l0_t, 9, page_a, 0, PTE_V|PTE_W|PTE_A|PTE_D
     SETPTE pt_l0_t, 10, code_page, 0, PTE_V|PTE_X|PTE_A|PTE_U
+    SETPTE pt_l0_t, 11, code_page, 0, PTE_V|PTE_X|PTE_A
     li t2, 0x80000000               /* gigapage */
     PTE(t0, t2, RWAD)
     la t1, pt_root
@@ -125,6 +127,10 @@ page_b:     .dword 0xbbbb0000bbbb0001
     .align 12
 code_page:                          /* a leaf function returning 42 */
     li a0, 42
+    ret
+    .align 12
+code_page2:                         /* the same, returning 7 */
+    li a0, 7
     ret
     .align 12
     .option pop

@@ -2,7 +2,8 @@
  * Sv39 translation from S-mode: 4 KiB pages, a 2 MiB megapage and a 1 GiB
  * gigapage; load, store and fetch page faults (causes 13, 15, 12) with the
  * faulting address in mtval; hardware A/D updates; sfence.vma after a PTE
- * changes; misaligned superpages and non-canonical addresses fault.
+ * changes (for data and for fetch); misaligned superpages and
+ * non-canonical addresses fault.
  */
 #include "test.h"
 #include "vm.h"
@@ -131,7 +132,18 @@ s_code:
     sfence.vma s1, zero
     ld a0, 0(s1)
     CHECK(a0, 0xaaaa0000aaaa0001)
+    /* ...and for instruction fetch: the same VA now runs other code */
+    li s1, VA_CODE2
+    jalr s1
+    CHECK(a0, 42)
+    la t1, code_page2
+    PTE(t0, t1, PTE_V|PTE_X|PTE_A)
+    sd t0, 11*8(s3)
+    sfence.vma
+    jalr s1
+    CHECK(a0, 7)
     /* removing a mapping: the next access faults */
+    li s1, VA_SWAP
     sd zero, 8*8(s3)
     sfence.vma s1
     FAULT(13, s1, ld a0, 0(s1))
