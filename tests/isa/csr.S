@@ -72,6 +72,16 @@ main:
     and a1, a0, t0
     CHECK_REG(a1, t0)
 
+    /* UXL = SXL = 2: S and U are 64-bit too */
+    csrr a0, mstatus
+    srli a0, a0, 32
+    andi a0, a0, 0xf
+    CHECK(a0, 0xa)
+    csrr a0, sstatus
+    srli a0, a0, 32
+    andi a0, a0, 0x3
+    CHECK(a0, 2)
+
     /* counters advance; time tracks the CLINT's mtime */
     rdcycle s0
     rdinstret s1

@@ -2,7 +2,8 @@
  * Interrupts: the machine timer (CLINT mtimecmp), direct and vectored
  * mtvec; the machine software interrupt (CLINT msip), also taken from S
  * with mstatus.MIE clear; a supervisor software interrupt delegated with
- * mideleg and taken in S, gated by sstatus.SIE in S but not in U.
+ * mideleg and taken in S, gated by sstatus.SIE in S but not in U; a
+ * supervisor timer interrupt raised by M through mip.STIP.
  */
 #include "test.h"
 
@@ -213,6 +214,33 @@ main:
     TO_M
     csrr a0, mcause                 /* M saw only the ecall from U */
     CHECK(a0, 8)
+
+    /* a supervisor timer interrupt that M raises through mip.STIP */
+    li t0, 1 << 5
+    csrw mideleg, t0
+    li s5, 0
+    csrs mie, t0
+    csrs mip, t0
+    csrr a0, sip
+    andi a0, a0, 1 << 5
+    CHECK(a0, 1 << 5)
+    csrsi mstatus, MSTATUS_SIE
+    GO_MODE 1, 2f
+2:  WAIT_IRQ
+    CHECK(s5, 1)
+    li t0, 0x8000000000000005
+    CHECK_REG(s8, t0)
+    li t0, 1 << 5                   /* STIP is read-only in sip */
+    csrc sip, t0
+    csrr a0, sip
+    andi a0, a0, 1 << 5
+    CHECK(a0, 1 << 5)
+    TO_M
+    li t0, 1 << 5
+    csrc mip, t0
+    csrr a0, mip
+    andi a0, a0, 1 << 5
+    CHECK(a0, 0)
     PASS
 
 /* Count and record the interrupt, disable all sources, resume. */
@@ -229,13 +257,14 @@ m_irq:
     addi s5, s5, 1
     mret
 
-/* Delegated interrupts: record, clear SSIP, resume. */
+/* Delegated interrupts: record, clear SSIP, disable all, resume. */
     .align 2
 s_irq:
     csrr s8, scause
     csrr s9, stval
     csrr s10, sepc
     csrci sip, 1 << 1
+    csrw sie, zero
     addi s5, s5, 1
     sret
 

@@ -2,7 +2,8 @@
  * Page permissions by privilege (Sv39): S may touch U pages only with
  * sstatus.SUM and may never execute them; U may use only U pages; MXR
  * makes execute-only pages readable; M-mode with MPRV translates its loads
- * and stores as the mode in MPP.
+ * and stores as the mode in MPP. Page faults delegated with medeleg reach
+ * S with scause and stval.
  */
 #include "test.h"
 #include "vm.h"
@@ -90,6 +91,24 @@ u_done:
     csrc mstatus, t0
     CHECK(s8, 13)
     CHECK_REG(s9, s1)
+    /* page faults delegated to S arrive with scause and stval */
+    li t0, (1 << 12) | (1 << 13) | (1 << 15)
+    csrw medeleg, t0
+    la t0, strap_entry
+    csrw stvec, t0
+    GO_MODE 1, 2f
+2:  li s1, VA_NONE + 0x122
+    FAULT(13, s1, lbu a0, 0(s1))
+    FAULT(15, s1, sb a0, 0(s1))
+    FAULT(12, s1, jalr s1)
+    csrr a0, scause
+    CHECK(a0, 12)
+    csrr a0, sepc
+    CHECK_REG(a0, s1)
+    TO_M
+    csrr a0, mcause                 /* M saw only the final ecall */
+    CHECK(a0, 9)
+    csrw medeleg, zero
     csrw satp, zero
     PASS
 
