@@ -66,6 +66,22 @@ run linux-poweroff 0 "$semu" -k "$image" \
 run linux-console 0 sh -c "(sleep 3; printf 'echo \$((6 * 7))x\nexit\n') |
     '$semu' -k '$image'"
 has linux-console "42x"
+# Shares: the first tag is mounted on /mnt, the others under /srv.
+mkdir -p "$tmp/a" "$tmp/b"
+echo one >"$tmp/a/in.txt"
+echo two >"$tmp/b/in.txt"
+run linux-shares 0 "$semu" -k "$image" -s "$tmp/a" -s "$tmp/b,tag=other,ro" \
+    -a 'semu.run="cat in.txt /srv/*/in.txt > out.txt"' </dev/null
+expect_eq "linux-shares wrote through /mnt" "one two" \
+    "$(tr '\n' ' ' <"$tmp/a/out.txt" 2>/dev/null | sed 's/ $//')"
+# Reboot (syscon-reboot -> finisher 0x7777) boots the machine again; the
+# share remembers that the first boot happened.
+mkdir -p "$tmp/r"
+run linux-reboot 9 "$semu" -k "$image" -s "$tmp/r" \
+    -a 'semu.run="test -e again && exit 9; touch again; reboot -f; sleep 9"' \
+    </dev/null
+expect_eq "linux-reboot booted twice" 2 \
+    "$(grep -c 'semu guest: Linux' "$tmp/linux-reboot.log")"
 # A panic is visible on the console (semu keeps running: time it out).
 timeout 20 "$semu" -k "$image" -a 'rdinit=/nonexistent panic=0' </dev/null \
     >"$tmp/panic.log" 2>&1
