@@ -26,6 +26,8 @@ static void slot_close(struct fs_handle_table *t, struct fs_handle *h)
     } else {
         fd_budget_close(t->fds, h->fd);
     }
+    free(h->pending);
+    h->pending = NULL;
     h->dir = NULL;
     h->fd = -1;
     h->gen++; /* even: free; the next use gets a new odd generation */
@@ -52,7 +54,7 @@ static int grow(struct fs_handle_table *t)
     if (!slots)
         return -ENOMEM;
     for (uint32_t i = t->cap; i < cap; i++) {
-        slots[i] = (struct fs_handle){.fd = -1, .gen = 0};
+        slots[i] = (struct fs_handle){.fd = -1};
         slots[i].next_free = i + 1 < cap ? i + 2 : t->free_head;
     }
     t->free_head = t->cap + 1;
@@ -63,7 +65,11 @@ static int grow(struct fs_handle_table *t)
 
 int fs_handle_add(struct fs_handle_table *t, int fd, DIR *dir, uint64_t *fh)
 {
-    if (!t->free_head && grow(t) < 0) {
+    struct fs_dir_entry *pending = NULL;
+    if (dir)
+        pending = malloc(sizeof(*pending));
+    if ((dir && !pending) || (!t->free_head && grow(t) < 0)) {
+        free(pending);
         if (dir) {
             closedir(dir);
             fd_budget_give(t->fds);
@@ -79,6 +85,8 @@ int fs_handle_add(struct fs_handle_table *t, int fd, DIR *dir, uint64_t *fh)
     h->fd = fd;
     h->dir = dir;
     h->dir_at = 0;
+    h->pending = pending;
+    h->has_pending = false;
     t->used++;
     *fh = (uint64_t)h->gen << 32 | index;
     return 0;

@@ -6,16 +6,27 @@
 #pragma once
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "fs-fd-budget.h"
 
+/* A directory entry read from the host but not yet sent to the guest. */
+struct fs_dir_entry {
+    uint64_t ino, off; /* off: the cookie of the entry after it */
+    unsigned char type;
+    char name[NAME_MAX + 1];
+};
+
 struct fs_handle {
     int fd;          /* the open file, or dirfd(dir) */
     DIR *dir;        /* directories only */
-    uint64_t dir_at; /* READDIR offset `dir` is positioned at */
-    uint32_t gen;    /* odd while in use */
+    uint64_t dir_at; /* READDIR offset the listing is at */
+    /* The entry at dir_at when it did not fit the last reply. */
+    struct fs_dir_entry *pending;
+    bool has_pending;
+    uint32_t gen; /* odd while in use */
     uint32_t next_free;
 };
 

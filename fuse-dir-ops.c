@@ -46,6 +46,7 @@ static void seek_dir(struct fs_handle *h, uint64_t offset)
     else
         seekdir(h->dir, (long)offset);
     h->dir_at = offset;
+    h->has_pending = false;
 }
 
 static bool is_dot_or_dotdot(const char *name)
@@ -61,9 +62,8 @@ union dir_entry {
     uint8_t bytes[sizeof(struct fuse_direntplus) + NAME_MAX + 8];
 };
 
-static size_t entry_size(const struct dirent *de, bool plus)
+static size_t entry_size(size_t namelen, bool plus)
 {
-    size_t namelen = strlen(de->d_name);
     return plus ? FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET_DIRENTPLUS + namelen)
                 : FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET + namelen);
 }
@@ -73,21 +73,21 @@ static size_t entry_size(const struct dirent *de, bool plus)
  * (it went away before READDIRPLUS could look it up).
  */
 static bool build_entry(struct fuse_server *srv, struct fs_handle *h,
-                        const struct dirent *de, bool plus, size_t reclen,
-                        union dir_entry *e)
+                        const struct fs_dir_entry *de, size_t namelen,
+                        bool plus, size_t reclen, union dir_entry *e)
 {
     struct fuse_dirent *d = plus ? &e->plus.dirent : &e->plain;
 
     memset(e->bytes, 0, reclen);
-    d->ino = de->d_ino;
-    d->off = (uint64_t)de->d_off;
-    d->namelen = (uint32_t)strlen(de->d_name);
-    d->type = de->d_type;
-    memcpy(d->name, de->d_name, d->namelen);
+    d->ino = de->ino;
+    d->off = de->off;
+    d->namelen = (uint32_t)namelen;
+    d->type = de->type;
+    memcpy(d->name, de->name, namelen);
     /* "." and ".." go without a node (nodeid 0): the guest links neither. */
-    if (plus && !is_dot_or_dotdot(de->d_name)) {
+    if (plus && !is_dot_or_dotdot(de->name)) {
         int ret =
-            lookup_entry(srv, dirfd(h->dir), de->d_name, &e->plus.entry_out);
+            lookup_entry(srv, dirfd(h->dir), de->name, &e->plus.entry_out);
         if (ret == -ENOENT)
             return false;
         if (ret < 0) /* e.g. EMFILE: list it; the guest looks it up later */
@@ -113,24 +113,32 @@ static int read_dir(struct fuse_req *req, bool plus)
     if (in->offset != h->dir_at)
         seek_dir(h, in->offset);
     for (;;) {
-        uint64_t before = h->dir_at;
-        errno = 0;
-        struct dirent *de = readdir(h->dir);
-        if (!de) {
-            if (errno && used == 0)
-                return -errno;
-            break;
+        /* The entry at dir_at: one that did not fit last time, or new. */
+        if (!h->has_pending) {
+            errno = 0;
+            struct dirent *de = readdir(h->dir);
+            if (!de) {
+                if (errno && used == 0)
+                    return -errno;
+                break;
+            }
+            h->pending->ino = de->d_ino;
+            h->pending->off = (uint64_t)de->d_off;
+            h->pending->type = de->d_type;
+            strcpy(h->pending->name, de->d_name);
+            h->has_pending = true;
         }
         /* Check the fit before a lookup takes a reference. */
-        size_t reclen = entry_size(de, plus);
+        size_t namelen = strlen(h->pending->name);
+        size_t reclen = entry_size(namelen, plus);
         if (used + reclen > limit) {
-            seek_dir(h, before); /* this entry starts the next reply */
             if (used == 0)
                 return -EINVAL; /* not even one entry fits */
-            break;
+            break;              /* it starts the next reply */
         }
-        h->dir_at = (uint64_t)de->d_off;
-        if (!build_entry(srv, h, de, plus, reclen, &e))
+        h->has_pending = false;
+        h->dir_at = h->pending->off;
+        if (!build_entry(srv, h, h->pending, namelen, plus, reclen, &e))
             continue;
         iov_write(req->reply_iov, req->reply_count,
                   sizeof(struct fuse_out_header) + used, e.bytes, reclen);
