@@ -7,6 +7,7 @@
  *   VA 0x4000_0000   2 MiB megapage -> PA 0x8000_0000, RW
  *   VA 0x4020_0000 + 4K*i   4 KiB pages, see VA_* below
  *   VA 0x4040_0000   misaligned megapage (PPN[0] != 0): always faults
+ *   VA 0x4080_0000   2 MiB megapage -> PA 0x8000_0000, RW, A = D = 0
  *   VA 0xc000_0000   1 GiB gigapage -> PA 0x8000_0000, RW
  *   Sv48 only: VA 0x80_0000_0000 (VPN[3] = 1) 1 GiB -> PA 0x8000_0000, RW
  */
@@ -35,7 +36,15 @@
 #define VA_WONLY 0x40209000     /* W without R: reserved */
 #define VA_UX    0x4020a000     /* code_page, U X */
 #define VA_CODE2 0x4020b000     /* code_page, X; re-pointed to code_page2 */
+#define VA_LEAFPTR 0x4020c000   /* a pointer PTE at the last level */
+#define VA_XA    0x4020d000     /* cross_a, RWX; then cross_b, RWX: */
+#define VA_XB    0x4020e000     /*   physically apart, virtually adjacent */
+#define VA_HOLE  0x4020f000     /* invalid, right after VA_XB */
+#define VA_PAIR  0x40210000     /* page_b then page_a: reversed order */
+#define VA_NOMEM 0x40212000     /* a leaf to physical memory that is absent */
 #define VA_BADMEGA 0x40400000
+#define VA_MEGA_AD 0x40800000   /* megapage with A = D = 0 */
+#define PA_NOMEM 0x1000000000
 #define VA_GIGA  0xc0000000
 #define VA_HIGH  0x8000000000
 
@@ -93,6 +102,19 @@
     SETPTE pt_l0_t, 9, page_a, 0, PTE_V|PTE_W|PTE_A|PTE_D
     SETPTE pt_l0_t, 10, code_page, 0, PTE_V|PTE_X|PTE_A|PTE_U
     SETPTE pt_l0_t, 11, code_page, 0, PTE_V|PTE_X|PTE_A
+    SETPTE pt_l0_t, 12, page_a, 0, PTE_V
+    SETPTE pt_l0_t, 13, cross_a, 0, RWXAD
+    SETPTE pt_l0_t, 14, cross_b, 0, RWXAD
+    SETPTE pt_l0_t, 16, page_b, 0, RWAD
+    SETPTE pt_l0_t, 17, page_a, 0, RWAD
+    la t1, pt_l0_t
+    li t2, PA_NOMEM
+    PTE(t0, t2, RWXAD)
+    sd t0, 18*8(t1)
+    la t1, pt_l1_t
+    li t2, 0x80000000
+    PTE(t0, t2, PTE_V|PTE_R|PTE_W)
+    sd t0, 4*8(t1)
     li t2, 0x80000000               /* gigapage */
     PTE(t0, t2, RWAD)
     la t1, pt_root
@@ -121,6 +143,16 @@ page_a:     .dword 0xaaaa0000aaaa0001
             .fill 511, 8, 0
 page_b:     .dword 0xbbbb0000bbbb0001
             .fill 511, 8, 0
+/* `addi a0, zero, 0x123` split over the end of cross_a and the start of
+   cross_b, followed by a ret; cross_b ends with the first half of the same
+   instruction. A page of zeros (illegal code) keeps the two apart. */
+cross_a:    .fill 0xffc, 1, 0
+            .half 0xbeef, 0x0513
+page_gap:   .fill 512, 8, 0
+cross_b:    .half 0x1230
+            .half 0x8067, 0x0000
+            .fill 0xffe - 6, 1, 0
+            .half 0x0513
     .text
     .option push
     .option norvc
