@@ -56,7 +56,7 @@ static int set_string_list(void *fdt, int node, const char *name,
 static int add_cpu(void *fdt, int cpus, unsigned h, uint32_t intc)
 {
     static const char *const extensions[] = {
-        "i", "m", "a", "f", "d", "c", "zicntr", "zicsr", "zifencei",
+        "i", "m", "a", "f", "d", "c", "sstc", "zicntr", "zicsr", "zifencei",
     };
     char name[32];
     snprintf(name, sizeof(name), "cpu@%u", h);
