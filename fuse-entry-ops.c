@@ -72,6 +72,21 @@ int entry_from_fd(struct fuse_server *srv, int fd, struct fuse_entry_out *out)
 int lookup_entry(struct fuse_server *srv, int dir_fd, const char *name,
                  struct fuse_entry_out *out)
 {
+    struct stat st;
+
+    /*
+     * A known inode needs no new fd: its node's fd pins it, so its number
+     * cannot have been reused, and one fstatat answers (the common case of
+     * the guest revalidating what it has seen).
+     */
+    if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return -errno;
+    struct fs_node *node = fs_inode_find_stat(&srv->inodes, &st);
+    if (node) {
+        node->nlookup++;
+        fill_entry(srv, node, &st, out);
+        return 0;
+    }
     if (!fd_budget_take(&srv->fds))
         return -EMFILE;
     int fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
