@@ -29,10 +29,10 @@ $(BUILD)/isa/%.bin: $(BUILD)/isa/%.elf
 isa-tests: $(ISA_BINS)
 
 check-isa: semu $(BUILD)/semu-asan $(ISA_BINS)
-	tests/isa/run.sh -e "./semu --bios" -e "$(BUILD)/semu-asan --bios" \
-	    $(ISA_BINS)
+	tests/isa/run.sh -e "./semu --bios" -s "-c 2" \
+	    -e "$(BUILD)/semu-asan --bios" -s "-c 2" $(ISA_BINS)
 
 check-isa-qemu: $(ISA_BINS)
-	tests/isa/run.sh -e "$(ISA_QEMU)" $(ISA_BINS)
+	tests/isa/run.sh -e "$(ISA_QEMU)" -s "-smp 2" $(ISA_BINS)
 
 CHECK_TARGETS += check-isa
