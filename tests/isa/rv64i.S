@@ -1,4 +1,7 @@
-/* RV64I: arithmetic, logic, shifts, W-forms, loads/stores, branches, jumps. */
+/*
+ * RV64I: arithmetic, logic, shifts, W-forms, loads/stores, branches, jumps,
+ * fences and hints.
+ */
 #include "test.h"
 
     .text
@@ -12,6 +15,17 @@ main:
     CHECK(x0, 0)
     add a1, x0, x0
     CHECK(a1, 0)
+
+    /* fences and hints execute as no-ops */
+    li a0, 7
+    fence
+    fence rw, w
+    fence.tso
+    .word 0x0100000f                /* pause */
+    fence.i
+    slli x0, a0, 3                  /* a hint: rd = x0 */
+    CHECK(a0, 7)
+    CHECK(x0, 0)
 
     /* add/sub/addi, 64-bit wrap */
     li a0, 0x7fffffffffffffff
