@@ -59,6 +59,27 @@ main:
     CHECK_S(fa2, 0xbf800000)
     CHECK_FLAGS(FLAG_NX)
 
+    /* the same in double, and a tie made by the product itself */
+    LI_D(fa0, 0x3ff0000000000000)
+    LI_D(fa1, 0x3ca0000000000000)   /* 2^-53 */
+    fmadd.d fa2, fa0, fa0, fa1, rne
+    CHECK_D(fa2, 0x3ff0000000000000)
+    fmadd.d fa2, fa0, fa0, fa1, rmm
+    CHECK_D(fa2, 0x3ff0000000000001)
+    fnmadd.d fa2, fa0, fa0, fa1, rmm
+    CHECK_D(fa2, 0xbff0000000000001)
+    fmsub.d fa2, fa0, fa0, fa1, rmm /* 1 - 2^-53 is exact */
+    CHECK_D(fa2, 0x3fefffffffffffff)
+    CHECK_FLAGS(FLAG_NX)
+    LI_D(fa0, 0x3ff0000004000000)   /* (1 + 2^-26)(1 + 2^-27) + 0 */
+    LI_D(fa1, 0x3ff0000002000000)
+    fmv.d.x fa3, zero
+    fmadd.d fa2, fa0, fa1, fa3, rmm
+    CHECK_D(fa2, 0x3ff0000006000001)
+    fmadd.d fa2, fa0, fa1, fa3, rne
+    CHECK_D(fa2, 0x3ff0000006000000)
+    CHECK_FLAGS(FLAG_NX)
+
     /* inf * 0 + qNaN: invalid, canonical NaN */
     LI_S(fa0, 0x7f800000)
     fmv.w.x fa1, zero
