@@ -4,6 +4,7 @@
 # Debian's OpenSBI, checking the exit status the guest chooses.
 #   tests/boot/run.sh [SEMU [SEMU_ASAN]]
 set -u
+keep=${KEEP:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib.sh"
 semu=${1:-$top/semu}
@@ -15,7 +16,7 @@ opensbi=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
 limit=${BOOT_TIMEOUT:-300}
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+[ -n "$keep" ] || trap 'rm -rf "$tmp"' EXIT
 
 # run NAME WANT_STATUS CMD...: the command's exit status must be WANT.
 # Output is in $tmp/NAME.log; a sanitizer report fails the check.
@@ -86,6 +87,30 @@ expect_eq "linux-reboot booted twice" 2 \
 timeout 20 "$semu" -k "$image" -a 'rdinit=/nonexistent panic=0' </dev/null \
     >"$tmp/panic.log" 2>&1
 expect "kernel panic is visible" grep -q "Kernel panic" "$tmp/panic.log"
+
+# --- the host terminal (a pseudo-terminal from script(1)) ---
+# mode: "icanon echo" when cooked, "-icanon -echo" when raw.
+mode='stty -a | grep -o -- "-\?icanon\|-\?echo " | tr "\n" " "'
+cat >"$tmp/tty-term.sh" <<TTY
+'$semu' -k '$image' </dev/tty >'$tmp/tty-term.log' 2>&1 &
+pid=\$!
+sleep 3
+echo "running: \$($mode)"
+kill -TERM \$pid
+wait \$pid
+echo "status \$?, after: \$($mode)"
+TTY
+timeout 60 script -qec "sh '$tmp/tty-term.sh'" /dev/null </dev/null |
+    tr -d '\r' >"$tmp/tty-term.out"
+expect "terminal is raw while semu runs" \
+    grep -q "running: -icanon -echo" "$tmp/tty-term.out"
+expect "SIGTERM ends semu and restores the terminal" \
+    grep -q "status 143, after: icanon echo" "$tmp/tty-term.out"
+(sleep 4; printf '\001x') | timeout 60 script -qec \
+    "'$semu' -k '$image' >/dev/null; echo \"status \$?, after: \$($mode)\"" \
+    /dev/null | tr -d '\r' >"$tmp/tty-quit.out"
+expect "Ctrl-A x quits with status 0 and restores the terminal" \
+    grep -q "status 0, after: icanon echo" "$tmp/tty-quit.out"
 
 # --- Linux under Debian's OpenSBI ---
 run opensbi 5 "$semu" --bios "$opensbi" -c 2 -k "$image" \
