@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <ftw.h>
+#include <linux/fuse.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
@@ -39,6 +40,8 @@ static uint64_t take(struct input *in, unsigned bytes)
 }
 
 static char share_dir[64];
+/* FUZZ_VERBOSE=1: print what each request got, to check the seeds. */
+static bool verbose;
 
 static int remove_entry(const char *path, const struct stat *st, int type,
                         struct FTW *ftw)
@@ -89,6 +92,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (!mkdtemp(share_dir))
         abort();
     atexit(remove_share);
+    verbose = getenv("FUZZ_VERBOSE") != NULL;
     return 0;
 }
 
@@ -189,6 +193,19 @@ static unsigned split(uint64_t addr, uint32_t len, unsigned n,
     return n;
 }
 
+static void trace_reply(uint64_t req, uint32_t req_len, uint64_t reply,
+                        uint32_t len)
+{
+    struct fuse_in_header h = {0};
+    struct fuse_out_header out = {0};
+    memcpy(&h, vqd_ptr(&d, req, req_len),
+           req_len < sizeof h ? req_len : sizeof h);
+    if (len >= sizeof out)
+        memcpy(&out, vqd_ptr(&d, reply, sizeof out), sizeof out);
+    fprintf(stderr, "opcode %u node %llu: used %u, error %d\n", h.opcode,
+            (unsigned long long)h.nodeid, len, out.error);
+}
+
 static void op_request(struct input *in)
 {
     unsigned q = take(in, 1);
@@ -237,9 +254,14 @@ static void op_request(struct input *in)
     vqd_notify(&d, q);
 
     uint32_t id, len;
-    while (vqd_get_used(&d, q, &id, &len))
-        if (id == head && len > reply_len)
+    while (vqd_get_used(&d, q, &id, &len)) {
+        if (id != head)
+            continue;
+        if (len > reply_len)
             abort(); /* the device claimed more than the chain holds */
+        if (verbose)
+            trace_reply(req, req_len, reply, len);
+    }
 consume:
     in->p += req_len;
     in->left -= req_len;

@@ -17,6 +17,9 @@
 #define QHI   0 /* hiprio */
 #define QREQ  1
 #define PIECE 4096
+/* The server's first file handles: generation 1, slots 0 and 1. */
+#define FH1 ((1ull << 32) | 0)
+#define FH2 ((1ull << 32) | 1)
 
 static unsigned char prog[1 << 16];
 static size_t prog_len;
@@ -259,32 +262,32 @@ int main(int argc, char **argv)
     init();
     lookup("hello.txt");
     open_node(FUSE_OPEN, 2, O_RDONLY);
-    read_node(FUSE_READ, 2, 0, 0, 4 * PIECE, QREQ);
-    read_node(FUSE_READ, 2, 0, 1 << 30, 100, QREQ);
-    release(FUSE_RELEASE, 2, 0);
+    read_node(FUSE_READ, 2, FH1, 0, 4 * PIECE, QREQ);
+    read_node(FUSE_READ, 2, FH1, 1 << 30, 100, QREQ);
+    release(FUSE_RELEASE, 2, FH1);
     save(dir, "read-pages");
     start(FOPT_INDIRECT, 8);
     init();
     lookup("hello.txt");
     open_node(FUSE_OPEN, 2, O_RDONLY);
-    read_node(FUSE_READ, 2, 0, 0, 8 * PIECE, QREQ | FOPT_VIA_INDIRECT);
+    read_node(FUSE_READ, 2, FH1, 0, 8 * PIECE, QREQ | FOPT_VIA_INDIRECT);
     save(dir, "read-indirect");
     start(0, 8);
     init();
     create("new.txt");
-    write_node(2, 0, 0, 3 * PIECE);
-    write_node(2, 0, 1 << 20, 10);
-    fuse(QREQ, 1, 16, FUSE_FSYNC, 2, &(struct fuse_fsync_in){0},
+    write_node(2, FH1, 0, 3 * PIECE);
+    write_node(2, FH1, 1 << 20, 10);
+    fuse(QREQ, 1, 16, FUSE_FSYNC, 2, &(struct fuse_fsync_in){.fh = FH1},
          sizeof(struct fuse_fsync_in), 0);
-    release(FUSE_RELEASE, 2, 0);
+    release(FUSE_RELEASE, 2, FH1);
     save(dir, "create-write");
     start(0, 8);
     init();
     open_node(FUSE_OPENDIR, ROOT, O_RDONLY);
-    read_node(FUSE_READDIR, ROOT, 0, 0, PIECE, QREQ);
-    read_node(FUSE_READDIRPLUS, ROOT, 0, 0, 2 * PIECE, QREQ);
-    read_node(FUSE_READDIR, ROOT, 0, 2, 64, QREQ);
-    release(FUSE_RELEASEDIR, ROOT, 0);
+    read_node(FUSE_READDIR, ROOT, FH1, 0, PIECE, QREQ);
+    read_node(FUSE_READDIRPLUS, ROOT, FH1, 0, 2 * PIECE, QREQ);
+    read_node(FUSE_READDIR, ROOT, FH1, 2, 64, QREQ);
+    release(FUSE_RELEASEDIR, ROOT, FH1);
     save(dir, "readdir");
     start(0, 8);
     init();
@@ -348,12 +351,12 @@ int main(int argc, char **argv)
     lookup("hello.txt");
     open_node(FUSE_OPEN, 2, O_RDWR);
     fuse(QREQ, 2, 16 + sizeof(struct fuse_lseek_out), FUSE_LSEEK, 2,
-         &(struct fuse_lseek_in){.offset = 1, .whence = 3},
+         &(struct fuse_lseek_in){.fh = FH1, .offset = 1, .whence = 3},
          sizeof(struct fuse_lseek_in), 0);
     fuse(QREQ, 1, 16, FUSE_FALLOCATE, 2,
-         &(struct fuse_fallocate_in){.length = 8192},
+         &(struct fuse_fallocate_in){.fh = FH1, .length = 8192},
          sizeof(struct fuse_fallocate_in), 0);
-    fuse(QREQ, 1, 16, FUSE_FLUSH, 2, &(struct fuse_flush_in){0},
+    fuse(QREQ, 1, 16, FUSE_FLUSH, 2, &(struct fuse_flush_in){.fh = FH1},
          sizeof(struct fuse_flush_in), 0);
     save(dir, "lseek-fallocate");
 
@@ -392,6 +395,109 @@ int main(int argc, char **argv)
     init();
     init();
     save(dir, "init-twice");
+
+    /* Queue shapes and batching. */
+    start(FOPT_EVENT_IDX, 8);
+    init();
+    for (int i = 0; i < 10; i++)
+        lookup(i % 2 ? "hello.txt" : "dir");
+    save(dir, "event-idx-batch");
+    start(0, 0); /* queues of one entry */
+    init();
+    lookup("hello.txt");
+    getattr(2);
+    save(dir, "queue-size-1");
+    start(FOPT_INDIRECT, 6);
+    init();
+    create("ind.txt");
+    struct {
+        struct fuse_write_in in;
+        char data[8];
+    } w = {{.fh = FH1, .size = 8}, "abcdefgh"};
+    fuse(QREQ | FOPT_VIA_INDIRECT, 1, 16 + sizeof(struct fuse_write_out),
+         FUSE_WRITE, 2, &w, sizeof w, 8);
+    save(dir, "write-indirect");
+    start(0, 8);
+    init();
+    lookup("hello.txt");
+    fuse(QHI, 1, 64, FUSE_GETATTR, 2, &(struct fuse_getattr_in){0},
+         sizeof(struct fuse_getattr_in), 0);
+    fuse(QHI, 0, 0, FUSE_INTERRUPT, 0, &(struct fuse_interrupt_in){.unique = 3},
+         sizeof(struct fuse_interrupt_in), 0);
+    save(dir, "hiprio-misuse");
+
+    /* Reply space that is too small or finely split. */
+    start(0, 8);
+    init();
+    lookup("hello.txt");
+    fuse(QREQ, 1, 4, FUSE_GETATTR, 2, &(struct fuse_getattr_in){0},
+         sizeof(struct fuse_getattr_in), 0);
+    open_node(FUSE_OPENDIR, ROOT, O_RDONLY);
+    read_node(FUSE_READDIRPLUS, ROOT, FH1, 0, 10, QREQ);
+    open_node(FUSE_OPEN, 2, O_RDONLY);
+    read_node(FUSE_READ, 2, FH2, 0, 100, QREQ);
+    fuse(QREQ, 15, 16 + 100, FUSE_READ, 2,
+         &(struct fuse_read_in){.fh = FH2, .size = 100},
+         sizeof(struct fuse_read_in), 0);
+    save(dir, "small-replies");
+
+    /* More of the namespace. */
+    start(0, 8);
+    init();
+    lookup("dir");
+    open_node(FUSE_OPENDIR, 2, O_RDONLY);
+    read_node(FUSE_READDIRPLUS, 2, FH1, 0, PIECE, QREQ);
+    named(FUSE_LOOKUP, 2, "inner");
+    named(FUSE_LOOKUP, 2, "..");
+    save(dir, "subdir");
+    start(0, 8);
+    init();
+    struct {
+        struct fuse_mknod_in in;
+        char name[8];
+    } fifo = {{.mode = S_IFIFO | 0644, .umask = 022}, "fifo"},
+      chr = {{.mode = S_IFCHR | 0644, .rdev = 0x0101}, "chr"};
+    fuse(QREQ, 2, 16 + sizeof(struct fuse_entry_out), FUSE_MKNOD, ROOT, &fifo,
+         sizeof fifo, 0);
+    fuse(QREQ, 2, 16 + sizeof(struct fuse_entry_out), FUSE_MKNOD, ROOT, &chr,
+         sizeof chr, 0);
+    save(dir, "mknod");
+    start(0, 8);
+    init();
+    lookup("hello.txt");
+    open_node(FUSE_OPEN, 2, O_WRONLY | O_TRUNC);
+    write_node(2, FH1, 5, 100);
+    create("other");
+    fuse(QREQ, 2, 16 + sizeof(struct fuse_write_out), FUSE_COPY_FILE_RANGE, 2,
+         &(struct fuse_copy_file_range_in){
+             .fh_in = FH1, .nodeid_out = 3, .fh_out = FH2, .len = 50},
+         sizeof(struct fuse_copy_file_range_in), 0);
+    save(dir, "trunc-copy-range");
+    start(0, 8);
+    init();
+    lookup("hello.txt");
+    fuse(QREQ, 1, 16, FUSE_DESTROY, 0, "", 0, 0);
+    lookup("hello.txt");
+    init();
+    getattr(2);
+    save(dir, "destroy-reinit");
+    start(0, 8);
+    init();
+    struct {
+        struct fuse_in_header h;
+        char name[16];
+        uint64_t ext[2];
+    } ext = {{.len = sizeof ext,
+              .opcode = FUSE_LOOKUP,
+              .unique = 50,
+              .nodeid = ROOT,
+              .total_extlen = 2},
+             "hello.txt",
+             {16, 0}};
+    request_raw(QREQ, 2, 1, 256, &ext, sizeof ext);
+    ext.h.total_extlen = 200;
+    request_raw(QREQ, 2, 1, 256, &ext, sizeof ext);
+    save(dir, "extensions");
 
     /* Broken rings. */
     start(0, 4);
