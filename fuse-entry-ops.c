@@ -110,7 +110,8 @@ int open_node(struct fuse_server *srv, struct fs_node *node, int flags)
     if (!fd_budget_take(&srv->fds))
         return -EMFILE;
     fd_path(node->fd, path, sizeof(path));
-    int fd = open(path, flags | O_CLOEXEC | O_NOCTTY);
+    /* O_NONBLOCK: a host lease makes open fail instead of wait. */
+    int fd = open(path, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         int ret = -errno;
         fd_budget_give(&srv->fds);

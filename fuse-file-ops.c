@@ -108,9 +108,10 @@ int fuse_do_create(struct fuse_req *req)
     mode_t mode = in->mode & ~in->umask & 07777;
 
     /* O_EXCL first: an existing name is never opened as a side effect. */
-    int fd = openat(
-        dir->fd, name,
-        flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
+    int fd = openat(dir->fd, name,
+                    flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC |
+                        O_NOCTTY | O_NONBLOCK,
+                    mode);
     if (fd < 0 && errno == EEXIST && !(in->flags & O_EXCL))
         ret = create_open_existing(req, dir, name, flags);
     else if (fd < 0)

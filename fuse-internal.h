@@ -25,6 +25,7 @@
     (sizeof(struct fuse_setxattr_in) + XATTR_NAME_MAX + 1 + XATTR_SIZE_MAX)
 #define FUSE_MAX_PAGES_WANTED 256
 #define FUSE_MAX_WRITE        (1u << 20)
+#define FUSE_REPLY_MAX        (16u << 20) /* bounds READ and READDIR replies */
 #define FUSE_MIN_MINOR        12 /* the struct sizes we parse date from 7.12 */
 
 struct fuse_server {

@@ -162,7 +162,8 @@ int req_dir(struct fuse_req *req, struct fs_node **dir)
 
 size_t req_reply_room(const struct fuse_req *req)
 {
-    return req->reply_cap - sizeof(struct fuse_out_header);
+    size_t room = req->reply_cap - sizeof(struct fuse_out_header);
+    return room < FUSE_REPLY_MAX ? room : FUSE_REPLY_MAX;
 }
 
 /* Check the request against its opcode and gather its arguments. */
@@ -172,8 +173,8 @@ static int parse(struct fuse_req *req, size_t in_total,
     struct fuse_server *srv = req->srv;
     const struct fuse_op *op;
 
-    if (in_total < sizeof(req->in) || req->in.len < sizeof(req->in) ||
-        req->in.len > in_total)
+    /* in.len counts exactly the bytes the guest handed over. */
+    if (in_total < sizeof(req->in) || req->in.len != in_total)
         return -EINVAL;
     if (req->in.opcode >= sizeof(fuse_ops) / sizeof(fuse_ops[0]) ||
         !fuse_ops[req->in.opcode].run)
@@ -261,14 +262,14 @@ int fuse_do_init(struct fuse_req *req)
     memset(out, 0, sizeof(*out));
     out->major = FUSE_KERNEL_VERSION;
     out->minor = FUSE_KERNEL_MINOR_VERSION;
+    if (req->reply_cap < sizeof(struct fuse_out_header) + sizeof(*out))
+        return -EINVAL;
     if (in.major < FUSE_KERNEL_VERSION)
         return -EPROTO;
     if (in.major > FUSE_KERNEL_VERSION) /* the guest will retry with ours */
         return FUSE_COMPAT_INIT_OUT_SIZE;
     if (in.minor < FUSE_MIN_MINOR)
         return -EPROTO;
-    if (req->reply_cap < sizeof(struct fuse_out_header) + sizeof(*out))
-        return -EINVAL;
 
     /* A second INIT (a rebooted guest) starts from a clean state. */
     if (srv->initialized)

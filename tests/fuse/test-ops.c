@@ -77,6 +77,8 @@ static void test_init(void)
     CHECK_ERR(ft_call_raw(&t, &h, &ga, sizeof(ga), 256), -EINVAL);
     h.len = 10;
     CHECK_ERR(ft_call_raw(&t, &h, &ga, sizeof(ga), 256), -EINVAL);
+    h.len = sizeof(h) + sizeof(ga) - 1; /* a trailing byte unaccounted */
+    CHECK_ERR(ft_call_raw(&t, &h, &ga, sizeof(ga), 256), -EINVAL);
     h.len = sizeof(h) + sizeof(ga);
     CHECK_ERR(ft_call_raw(&t, &h, &ga, sizeof(ga), 256), 0);
     /* Too little reply space for the reply: a clean error. */
