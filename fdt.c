@@ -177,6 +177,38 @@ static int fixup_chosen(void *fdt, const struct machine_config *config,
     return 0;
 }
 
+/* A value of `cells` 32-bit big-endian cells (1 or 2). */
+static uint64_t read_cells(const fdt32_t *p, int cells)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < cells; i++)
+        v = (v << 32) | fdt32_to_cpu(p[i]);
+    return v;
+}
+
+uint64_t devicetree_ram_end(const void *fdt, uint64_t base, uint64_t limit)
+{
+    int acells = fdt_address_cells(fdt, 0), scells = fdt_size_cells(fdt, 0);
+    if (acells < 1 || acells > 2 || scells < 1 || scells > 2)
+        return limit;
+    int node = -1;
+    while ((node = fdt_node_offset_by_prop_value(fdt, node, "device_type",
+                                                 "memory", 7)) >= 0) {
+        int len;
+        const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+        int entry = (acells + scells) * 4;
+        for (int off = 0; reg && off + entry <= len; off += entry) {
+            const fdt32_t *p = reg + off / 4;
+            uint64_t start = read_cells(p, acells);
+            uint64_t size = read_cells(p + acells, scells);
+            if (base >= start && base - start < size)
+                return size - (base - start) < limit - base ? start + size
+                                                            : limit;
+        }
+    }
+    return limit;
+}
+
 void *devicetree_build(const struct machine *m,
                        const struct machine_config *config,
                        struct dt_initrd initrd, size_t *size, char *err,

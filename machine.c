@@ -159,9 +159,14 @@ static bool build_dtb(struct machine *m, const struct machine_config *config,
     void *dtb = devicetree_build(m, config, initrd, &size, err, err_len);
     if (!dtb)
         return false;
+    uint64_t ram_end =
+        devicetree_ram_end(dtb, m->ram.base, m->ram.base + m->ram.size);
     free(dtb);
     l->dtb_size = size;
-    if (!boot_layout_plan(l, &m->ram, err, err_len))
+    /* Place boot files only in RAM the guest's tree tells it about. */
+    struct guest_ram usable = m->ram;
+    usable.size = ram_end - m->ram.base;
+    if (!boot_layout_plan(l, &usable, err, err_len))
         return false;
     initrd =
         (struct dt_initrd){l->initrd_addr, l->initrd_addr + l->initrd_size};

@@ -1,6 +1,7 @@
 # Boot tests: bare-metal device and SBI guests, then Linux on semu with the
 # built-in SBI (1 and 4 harts), with Debian's OpenSBI, and under ASan.
-BOOT_GUESTS := $(BUILD)/boot/devices-guest.bin $(BUILD)/boot/sbi-guest.bin
+BOOT_GUESTS := $(BUILD)/boot/devices-guest.bin $(BUILD)/boot/sbi-guest.bin \
+               $(BUILD)/boot/user.dtb
 BOOT_CC := riscv64-linux-gnu-gcc
 BOOT_CFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -static -fno-pie -no-pie \
                -Wl,--build-id=none,--no-warn-rwx-segments
@@ -17,6 +18,10 @@ $(BUILD)/boot/%.elf: tests/boot/%.S tests/boot/%.ld $(BOOT_DEPS)
 
 $(BUILD)/boot/%.bin: $(BUILD)/boot/%.elf
 	riscv64-linux-gnu-objcopy -O binary $< $@
+
+$(BUILD)/boot/user.dtb: tests/boot/user.dts $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	dtc -q -I dts -O dtb -o $@ $<
 
 .PRECIOUS: $(BUILD)/boot/%.elf
 .PHONY: check-boot

@@ -67,6 +67,12 @@ run linux-poweroff 0 "$semu" -k "$image" \
 run linux-console 0 sh -c "(sleep 3; printf 'echo \$((6 * 7))x\nexit\n') |
     '$semu' -k '$image'"
 has linux-console "42x"
+# -b: the user's tree (one hart, 256 MiB) plus our initrd and -a fixups.
+run linux-user-dtb 4 "$semu" -c 2 -b "$guests/user.dtb" -k "$image" \
+    -a 'semu.run="exit 4"' </dev/null
+has linux-user-dtb "Machine model: user-supplied tree"
+expect "linux-user-dtb: the guest sees the tree's hart and RAM" \
+    grep -Eq '1 harts, 2[0-9]{2} MiB' "$tmp/linux-user-dtb.log"
 # Shares: the first tag is mounted on /mnt, the others under /srv.
 mkdir -p "$tmp/a" "$tmp/b"
 echo one >"$tmp/a/in.txt"
