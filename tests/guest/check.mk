@@ -6,3 +6,21 @@ CHECK_TARGETS += check-qemu-ref
 check-qemu-ref: images
 	@scripts/deps.sh test
 	tests/guest/run-smoke.sh qemu
+
+# The guest file-system suite (tests/guest/fs-suite.sh) and its helper,
+# a static riscv64 program copied into the share.
+.PHONY: check-guest-fs-qemu check-guest-fs
+$(BUILD)/guest/fsops: tests/guest/fsops.c
+	@mkdir -p $(dir $@)
+	riscv64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+# On the reference platform (QEMU + virtiofsd): proves the suite itself.
+CHECK_TARGETS += check-guest-fs-qemu
+check-guest-fs-qemu: images $(BUILD)/guest/fsops
+	@scripts/deps.sh test
+	tests/guest/run-fs-suite.sh qemu
+
+# On semu: the spec its virtio-fs device must meet.
+CHECK_TARGETS += check-guest-fs
+check-guest-fs: semu images $(BUILD)/guest/fsops
+	tests/guest/run-fs-suite.sh semu
