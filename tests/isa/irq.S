@@ -2,7 +2,8 @@
  * Interrupts: the machine timer (CLINT mtimecmp), direct and vectored
  * mtvec; the machine software interrupt (CLINT msip), also taken from S
  * with mstatus.MIE clear; a supervisor software interrupt delegated with
- * mideleg and taken in S, gated by sstatus.SIE in S but not in U; a
+ * mideleg and taken in S, gated by sstatus.SIE in S but not in U, also
+ * raised by S itself through sip and taken through a vectored stvec; a
  * supervisor timer interrupt raised by M through mip.STIP.
  */
 #include "test.h"
@@ -241,6 +242,29 @@ main:
     csrr a0, mip
     andi a0, a0, 1 << 5
     CHECK(a0, 0)
+
+    /* S raises its own software interrupt through sip; vectored stvec
+       enters it at base + 4 * 1 */
+    li t0, 1 << 1
+    csrw mideleg, t0
+    la t0, s_vectors
+    ori t0, t0, 1
+    csrw stvec, t0
+    li s5, 0
+    li s4, 0
+    csrsi mstatus, MSTATUS_SIE
+    GO_MODE 1, 2f
+2:  li t0, 1 << 1
+    csrs sie, t0
+    csrs sip, t0
+3:  WAIT_IRQ
+    CHECK(s5, 1)
+    CHECK(s4, 1)
+    li t0, IRQ_S_SOFT
+    CHECK_REG(s8, t0)
+    la t0, 3b
+    CHECK_REG(s10, t0)
+    TO_M
     PASS
 
 /* Count and record the interrupt, disable all sources, resume. */
@@ -284,3 +308,10 @@ vec_bad:
 vec_exc:
     li s4, 0x100
     j trap_entry
+
+/* Vectored stvec: only the supervisor software interrupt is expected. */
+    .align 8
+s_vectors:
+    j trap_entry                    /* exceptions are not delegated here */
+    li s4, 1
+    j s_irq

@@ -146,6 +146,13 @@ main:
     addi a4, a4, 2
     CHECK_REG(ra, a4)
     CHECK(s1, 0)
+    la ra, 8f                       /* c.jalr ra: old ra is the target */
+5:  c.jalr ra
+    c.li s1, 1
+8:  la a4, 5b
+    addi a4, a4, 2
+    CHECK_REG(ra, a4)
+    CHECK(s1, 0)
     li a0, 0
     li a1, 5
     c.bnez a0, 9f

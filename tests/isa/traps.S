@@ -179,6 +179,17 @@ main:
     CHECK(s9, 0xfe000033)
     BIT_OF(a0, 8)                   /* SPP = S */
     CHECK(a0, 1)
+    /* S's own ecall can be delegated to S too */
+    li t0, 1 << 9
+    csrw medeleg, t0
+    la s11, 1f
+    GO_MODE 1, 2f
+2:  ecall
+1:  CHECK(s8, 9)
+    la a0, 2b
+    CHECK_REG(s10, a0)
+    BIT_OF(a0, 8)                   /* SPP = S */
+    CHECK(a0, 1)
     csrw medeleg, zero
 
     /* access faults: nothing is mapped at 2^47 */

@@ -1,7 +1,8 @@
 /*
  * WFI: wakes up when the timer interrupt becomes pending, whether or not
  * mstatus.MIE lets it trap; with MIE set the interrupt is taken with mepc
- * after the wfi. In U-mode, and in S-mode with mstatus.TW, WFI is illegal.
+ * after the wfi; likewise from S-mode. In U-mode, and in S-mode with
+ * mstatus.TW, WFI is illegal.
  */
 #include "test.h"
 
@@ -42,6 +43,26 @@ main:
     CHECK(s5, 1)
     li t0, 0x8000000000000007
     CHECK_REG(s8, t0)
+    la t0, 2b
+    CHECK_REG(s10, t0)
+    ld a3, 0(a0)
+    sltu a4, a3, a1
+    CHECK(a4, 0)
+    li t0, -1
+    sd t0, 0(a2)
+
+    /* WFI in S-mode (TW = 0) waits too; the M interrupt then traps */
+    li s5, 0
+    li t0, 1 << 7
+    csrs mie, t0
+    ld a1, 0(a0)
+    li t0, 10000
+    add a1, a1, t0
+    sd a1, 0(a2)
+    GO_MODE 1, 1f
+1:  wfi
+2:  TO_M
+    CHECK(s5, 1)
     la t0, 2b
     CHECK_REG(s10, t0)
     ld a3, 0(a0)
