@@ -11,6 +11,8 @@
  * Exit codes: 0 pass; 1..199 the number of the failing check (counted in
  * source order); 200 + cause for an unexpected exception; 240 + cause for
  * an unexpected interrupt. The UART gets a human-readable line too.
+ * PASS and a failing check report through an ecall (a7 = MAGIC_*) that
+ * crt.S's M-mode handler recognises, so they work from S and U as well.
  */
 #pragma once
 
@@ -45,13 +47,17 @@
 #ifdef __ASSEMBLER__
 .set check_no, 0
 
-/* Compare register `reg` with the constant `val` (no spaces in `val`). */
-.macro CHECK_AT reg, val, line
+.macro NEXT_CHECK line
     .set check_no, check_no + 1
     .if check_no >= 200
     .error "too many checks in one test: exit codes would collide"
     .endif
     li gp, (\line << 8) | check_no
+.endm
+
+/* Compare register `reg` with the constant `val` (no spaces in `val`). */
+.macro CHECK_AT reg, val, line
+    NEXT_CHECK \line
     mv t5, \reg
     li t6, \val
     beq t5, t6, .Lok\@
@@ -62,8 +68,7 @@
 
 /* Compare two registers (`exp` must not be t5). */
 .macro CHECKR_AT reg, exp, line
-    .set check_no, check_no + 1
-    li gp, (\line << 8) | check_no
+    NEXT_CHECK \line
     mv t6, \exp
     mv t5, \reg
     beq t5, t6, .Lok\@
