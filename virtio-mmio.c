@@ -278,7 +278,9 @@ static void write_status(struct virtio_mmio *m, uint32_t value)
 
 static void notify(struct virtio_mmio *m, uint32_t index)
 {
-    const uint32_t live = VIRTIO_CONFIG_S_DRIVER_OK;
+    /* Only a driver that completed negotiation may use the queues. */
+    const uint32_t live =
+        VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK;
     if (index >= m->dev->ops->num_queues || !m->queues[index].ready ||
         (m->status & (live | VIRTIO_CONFIG_S_NEEDS_RESET)) != live)
         return; /* nothing to do for a queue that is not running */

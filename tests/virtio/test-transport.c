@@ -320,6 +320,49 @@ static void test_reset(void)
     stop();
 }
 
+/* Free-running 16-bit ring indices wrap around; nothing may get lost. */
+static void test_index_wrap(void)
+{
+    start(F_VERSION_1 | F_EVENT_IDX);
+    struct vqd_buf bufs[2] = {{vqd_alloc(&d, 4, 1), 4},
+                              {vqd_alloc(&d, 4, 1), 4}};
+    unsigned served = 0;
+    for (unsigned i = 0; i < 70000; i++) {
+        memcpy(vqd_ptr(&d, bufs[0].addr, 4), &i, 4);
+        uint16_t head = vqd_add_chain(&d, 0, bufs, 1, 1, false);
+        vqd_notify(&d, 0);
+        uint32_t id, len, got;
+        memcpy(&got, vqd_ptr(&d, bufs[1].addr, 4), 4);
+        if (vqd_get_used(&d, 0, &id, &len) && id == head && len == 4 &&
+            got == i)
+            served++;
+    }
+    EXPECT(served == 70000);
+    EXPECT(d.q[0].avail_idx == (uint16_t)70000);
+    EXPECT(!vqd_needs_reset(&d));
+    stop();
+}
+
+/* A driver that never reached FEATURES_OK cannot use the queues. */
+static void test_no_features_ok(void)
+{
+    vqd_init(&d, RAM_SIZE, echo_device_init(&echo));
+    vqd_write(&d, VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+    vqd_write(&d, VIRTIO_MMIO_STATUS,
+              VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+    EXPECT(vqd_setup_queue(&d, 0, 8) == 0);
+    vqd_write(&d, VIRTIO_MMIO_STATUS,
+              VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+                  VIRTIO_CONFIG_S_DRIVER_OK);
+    struct vqd_buf bufs[2] = {{vqd_alloc(&d, 8, 1), 8},
+                              {vqd_alloc(&d, 8, 1), 8}};
+    vqd_add_chain(&d, 0, bufs, 1, 1, false);
+    vqd_notify(&d, 0);
+    uint32_t id, len;
+    EXPECT(!vqd_get_used(&d, 0, &id, &len) && echo.requests == 0);
+    stop();
+}
+
 int main(void)
 {
     test_identity();
@@ -331,5 +374,7 @@ int main(void)
     test_batch_and_suppression();
     test_event_idx();
     test_reset();
+    test_index_wrap();
+    test_no_features_ok();
     return expect_summary();
 }
