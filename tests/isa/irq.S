@@ -12,9 +12,10 @@
 #define IRQ_M_SOFT  0x8000000000000003
 #define IRQ_M_TIMER 0x8000000000000007
 
-/* Wait (up to 0.1 s of mtime) for the handler to count an interrupt. */
+/* Wait (up to 0.5 s of mtime: a loaded host may stall us) for the handler
+   to count an interrupt. */
 #define WAIT_IRQ \
-    li t0, CLINT_MTIME; ld t1, 0(t0); li t2, 1000000; add t1, t1, t2; \
+    li t0, CLINT_MTIME; ld t1, 0(t0); li t2, 5000000; add t1, t1, t2; \
 8:  bnez s5, 9f; ld t2, 0(t0); bltu t2, t1, 8b; 9:
 
     .text
