@@ -215,7 +215,6 @@ int vq_pop(struct virtqueue *vq, struct vq_chain *chain)
     if (err)
         return err;
     vq->last_avail++;
-    publish_avail_event(vq);
     return 1;
 }
 

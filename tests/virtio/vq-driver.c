@@ -124,6 +124,15 @@ static void write_queue_addr(struct vqd *d, uint64_t low, uint64_t addr)
 
 int vqd_setup_queue(struct vqd *d, unsigned index, uint16_t size)
 {
+    uint64_t desc = vqd_alloc(d, 16ull * size, 16);
+    uint64_t avail = vqd_alloc(d, 6 + 2ull * size, 2);
+    uint64_t used = vqd_alloc(d, 6 + 8ull * size, 4);
+    return vqd_setup_queue_at(d, index, size, desc, avail, used);
+}
+
+int vqd_setup_queue_at(struct vqd *d, unsigned index, uint16_t size,
+                       uint64_t desc, uint64_t avail, uint64_t used)
+{
     struct vqd_queue *q = &d->q[index];
 
     vqd_write(d, VIRTIO_MMIO_QUEUE_SEL, index);
@@ -132,10 +141,11 @@ int vqd_setup_queue(struct vqd *d, unsigned index, uint16_t size)
     uint32_t max = vqd_read(d, VIRTIO_MMIO_QUEUE_NUM_MAX);
     if (max == 0 || size > max)
         return -1;
-    *q = (struct vqd_queue){.size = size};
-    q->desc = vqd_alloc(d, 16ull * size, 16);
-    q->avail = vqd_alloc(d, 6 + 2ull * size, 2);
-    q->used = vqd_alloc(d, 6 + 8ull * size, 4);
+    *q = (struct vqd_queue){
+        .size = size, .desc = desc, .avail = avail, .used = used};
+    memset(vqd_ptr(d, desc, 16ull * size), 0, 16ull * size);
+    memset(vqd_ptr(d, avail, 6 + 2ull * size), 0, 6 + 2ull * size);
+    memset(vqd_ptr(d, used, 6 + 8ull * size), 0, 6 + 8ull * size);
     vqd_write(d, VIRTIO_MMIO_QUEUE_NUM, size);
     write_queue_addr(d, VIRTIO_MMIO_QUEUE_DESC_LOW, q->desc);
     write_queue_addr(d, VIRTIO_MMIO_QUEUE_AVAIL_LOW, q->avail);

@@ -62,6 +62,9 @@ bool vqd_read_config(struct vqd *d, uint64_t offset, unsigned bytes,
 int vqd_negotiate(struct vqd *d, uint64_t wanted);
 /* Allocate rings of `size` entries in RAM and set the queue ready. */
 int vqd_setup_queue(struct vqd *d, unsigned index, uint16_t size);
+/* The same with rings where the caller wants them. */
+int vqd_setup_queue_at(struct vqd *d, unsigned index, uint16_t size,
+                       uint64_t desc, uint64_t avail, uint64_t used);
 void vqd_driver_ok(struct vqd *d);
 /* The three steps above for `queues` queues of `size`. */
 int vqd_start(struct vqd *d, uint64_t wanted, unsigned queues, uint16_t size);
