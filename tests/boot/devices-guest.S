@@ -138,6 +138,34 @@ _start:
     lh t2, 0(t1)
     CHECK 19, s3, 5
 
+    /*
+     * Garbage in: pseudo-random reads and writes all over the PLIC and
+     * CLINT windows must not upset the emulator (interrupts stay masked:
+     * mstatus.MIE is 0). Then the finisher must still work.
+     */
+    li s6, 20000                /* iterations */
+    li s7, 0x2545f491           /* LCG state */
+    li s8, 6364136223846793005
+    li s9, 1442695040888963407
+5:  mul s7, s7, s8
+    add s7, s7, s9
+    srli t1, s7, 20
+    li t0, 0x3fffffc
+    and t1, t1, t0
+    li t0, PLIC
+    add t1, t1, t0
+    lw t2, 0(t1)
+    sw s7, 0(t1)
+    srli t1, s7, 40
+    li t0, 0xfffc
+    and t1, t1, t0
+    li t0, CLINT
+    add t1, t1, t0
+    lw t2, 0(t1)
+    sw s7, 0(t1)
+    addi s6, s6, -1
+    bnez s6, 5b
+
     li a0, 0x5555
     li t1, FINISHER
     sw a0, 0(t1)
