@@ -199,12 +199,50 @@ entry:
     lw t2, 0(t1)
     CHECK 29, t2, 1             /* hart_stop did not return */
 
+    /*
+     * Garbage in: calls to every extension with random functions and
+     * arguments (except those that stop, start or reset harts) must each
+     * return, and leave the SBI working.
+     */
+    li s6, 3000                 /* iterations */
+    li s7, 0x9e3779b97f4a7c15   /* LCG state */
+    li s8, 6364136223846793005
+    li s9, 1442695040888963407
+9:  mul s7, s7, s8
+    add s7, s7, s9
+    srli t1, s7, 61             /* extension: one of eight */
+    la t0, fuzz_eids
+    slli t1, t1, 3
+    add t0, t0, t1
+    ld a7, 0(t0)
+    srli a6, s7, 32
+    andi a6, a6, 7              /* function 0..7 */
+    li t0, EXT_HSM
+    bne a7, t0, 10f
+    li t0, 2
+    blt a6, t0, 11f             /* no hart_start / hart_stop */
+10: mv a0, s7
+    srli a1, s7, 7
+    xor a2, s7, s8
+    srli a3, s7, 13
+    mv a4, s9
+    mv a5, s6
+    ecall
+11: addi s6, s6, -1
+    bnez s6, 9b
+    li a0, -1
+    SBI EXT_TIME, 0             /* no stray timer */
+    csrw sip, zero
+    SBI EXT_BASE, 0
+    CHECK 30, a0, 0
+    CHECK 31, a1, 0x2000000
+
     SAY done, done_len
     /* SRST shutdown: semu exits 0 */
     li a0, 0
     li a1, 0
     SBI EXT_SRST, 0
-    li a0, 30                   /* shutdown returned */
+    li a0, 32                   /* shutdown returned */
 fail:
     li t0, 16
     sll a0, a0, t0
@@ -230,6 +268,11 @@ secondary:
     li t2, 2                    /* it returned: wrong */
     sw t2, 0(t1)
 8:  j 8b
+
+    .balign 8
+fuzz_eids:
+    .dword EXT_BASE, EXT_TIME, EXT_IPI, EXT_RFENCE, EXT_HSM, EXT_DBCN
+    .dword 0x02, 0x0abcdef0     /* legacy getchar, nothing */
 
     .data
     .balign 8
