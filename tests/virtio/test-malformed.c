@@ -370,6 +370,29 @@ static void test_good_then_bad(void)
     EXPECT(vqd_needs_reset(&d));
     EXPECT(vqd_read(&d, VIRTIO_MMIO_INTERRUPT_STATUS) ==
            (VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG));
+    /* Acknowledging one cause leaves the other pending, line high. */
+    vqd_write(&d, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+    EXPECT(vqd_read(&d, VIRTIO_MMIO_INTERRUPT_STATUS) ==
+               VIRTIO_MMIO_INT_CONFIG &&
+           d.irq_level);
+    vqd_write(&d, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_CONFIG);
+    EXPECT(vqd_read(&d, VIRTIO_MMIO_INTERRUPT_STATUS) == 0 && !d.irq_level);
+    vqd_free(&d);
+}
+
+/* Features accepted after FEATURES_OK do not count. */
+static void test_late_features(void)
+{
+    vqd_init(&d, RAM_SIZE, echo_device_init(&echo));
+    EXPECT(vqd_negotiate(&d, F_VERSION_1) == 0);
+    vqd_write(&d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+    vqd_write(&d, VIRTIO_MMIO_DRIVER_FEATURES, F_INDIRECT);
+    EXPECT(vqd_setup_queue(&d, 0, QSIZE) == 0);
+    vqd_driver_ok(&d);
+    buf = vqd_alloc(&d, 64, 8);
+    indirect_valid();
+    vqd_notify(&d, 0);
+    EXPECT(vqd_needs_reset(&d) && echo.requests == 0);
     vqd_free(&d);
 }
 
@@ -381,5 +404,6 @@ int main(void)
         test_layout_case(&layout_cases[i]);
     test_bad_notify();
     test_good_then_bad();
+    test_late_features();
     return expect_summary();
 }
