@@ -103,6 +103,15 @@ main:
     fcvt.s.l fa1, a1
     CHECK_S(fa1, 0xbf800000)
     CHECK_FLAGS(0)
+    fcvt.d.lu fa1, a1, rtz          /* 2^64 - 1 rounded down and up */
+    CHECK_D(fa1, 0x43efffffffffffff)
+    fcvt.d.lu fa1, a1, rup
+    CHECK_D(fa1, 0x43f0000000000000)
+    fcvt.s.lu fa1, a1, rdn
+    CHECK_S(fa1, 0x5f7fffff)
+    fcvt.s.lu fa1, a1, rmm
+    CHECK_S(fa1, 0x5f800000)
+    CHECK_FLAGS(FLAG_NX)
     li a1, 0x8000000000000000
     fcvt.d.l fa1, a1
     CHECK_D(fa1, 0xc3e0000000000000)

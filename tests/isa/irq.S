@@ -80,6 +80,42 @@ main:
     andi a3, a3, 1 << 7
     CHECK(a3, 0)
 
+    /* MIE already set: enabling MTIE in mie takes a pending timer at once,
+       and a loop touching only registers still gets interrupted */
+    li s5, 0
+    li a2, CLINT_MTIMECMP
+    sd zero, 0(a2)                  /* pending from now on */
+    csrsi mstatus, MSTATUS_MIE
+    li t0, 1 << 7
+    csrs mie, t0
+2:  li t0, 100000000
+1:  bnez s5, 1f
+    addi t0, t0, -1
+    bnez t0, 1b
+1:  csrci mstatus, MSTATUS_MIE
+    CHECK(s5, 1)
+    la t0, 2b
+    CHECK_REG(s10, t0)
+    li t0, -1
+    sd t0, 0(a2)
+    li s5, 0
+    li t0, 1 << 7
+    csrs mie, t0
+    li a0, CLINT_MTIME              /* a timer 1 ms ahead, same loop */
+    ld a1, 0(a0)
+    li t0, 10000
+    add a1, a1, t0
+    sd a1, 0(a2)
+    csrsi mstatus, MSTATUS_MIE
+    li t0, 100000000
+1:  bnez s5, 1f
+    addi t0, t0, -1
+    bnez t0, 1b
+1:  csrci mstatus, MSTATUS_MIE
+    CHECK(s5, 1)
+    li t0, -1
+    sd t0, 0(a2)
+
     /* vectored mtvec: interrupt cause 7 enters at base + 4 * 7 */
     csrci mstatus, MSTATUS_MIE
     la t0, vectors

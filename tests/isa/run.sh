@@ -41,7 +41,9 @@ for i in "${!emus[@]}"; do
             failed=$((failed + 1))
             why=""
             [ $rc -eq 124 ] && why=", timeout"
-            [ $rc -gt 128 ] && why=", killed by signal $((rc - 128))"
+            # 129..192: a signal; the tests' own codes go up to 255.
+            [ $rc -gt 128 ] && [ $rc -le 192 ] &&
+                why=", killed by signal $((rc - 128))"
             printf '%-14s %-28s FAIL (exit %d%s)\n' "$name" "${emu%% *}" \
                 "$rc" "$why"
             tail -n 5 "$log" | tr -d '\r' | sed 's/^/    | /'
