@@ -56,60 +56,35 @@ struct result {
     uint8_t data[4 * PAGE]; /* the reply after the header, gathered */
 };
 
-static uint64_t copy_in(const void *src, size_t len)
-{
-    uint64_t addr = vqd_alloc(&d, len, 8);
-    memcpy(vqd_ptr(&d, addr, len), src, len);
-    return addr;
-}
-
+/* Send c as Linux would lay it out; the reply lands in r. */
 static void call(const struct call *c, struct result *r)
 {
-    struct vqd_buf bufs[32];
-    unsigned n = 0;
+    struct iovec req[16], reply[16];
+    unsigned nr = 0, nw = 0;
     struct fuse_in_header in = {
         .len = sizeof in + c->args_len + c->data_len,
         .opcode = c->opcode,
         .unique = ++unique,
         .nodeid = c->nodeid,
     };
-    bufs[n++] = (struct vqd_buf){copy_in(&in, sizeof in), sizeof in};
+    req[nr++] = (struct iovec){&in, sizeof in};
     if (c->args_len)
-        bufs[n++] =
-            (struct vqd_buf){copy_in(c->args, c->args_len), c->args_len};
+        req[nr++] = (struct iovec){(void *)c->args, c->args_len};
     for (size_t at = 0; at < c->data_len; at += PAGE) {
         size_t len = c->data_len - at < PAGE ? c->data_len - at : PAGE;
-        bufs[n++] =
-            (struct vqd_buf){copy_in((const uint8_t *)c->data + at, len), len};
+        req[nr++] = (struct iovec){(uint8_t *)c->data + at, len};
     }
-    unsigned readable = n;
+    memset(r, 0, sizeof *r);
     if (!c->no_out_header)
-        bufs[n++] =
-            (struct vqd_buf){vqd_alloc(&d, sizeof(struct fuse_out_header), 8),
-                             sizeof(struct fuse_out_header)};
-    unsigned first_reply = n;
+        reply[nw++] = (struct iovec){&r->out, sizeof r->out};
     size_t piece = c->paged_reply ? PAGE : c->reply_len;
     for (size_t at = 0; at < c->reply_len; at += piece) {
         size_t len = c->reply_len - at < piece ? c->reply_len - at : piece;
-        bufs[n++] = (struct vqd_buf){vqd_alloc(&d, len, PAGE), len};
+        reply[nw++] = (struct iovec){r->data + at, len};
     }
-    uint16_t head =
-        vqd_add_chain(&d, c->queue, bufs, readable, n - readable, c->indirect);
-    vqd_notify(&d, c->queue);
-
-    uint32_t id;
-    memset(r, 0, sizeof *r);
-    r->used = vqd_get_used(&d, c->queue, &id, &r->len) && id == head;
-    if (c->no_out_header)
-        return;
-    memcpy(&r->out, vqd_ptr(&d, bufs[readable].addr, sizeof r->out),
-           sizeof r->out);
-    size_t at = 0;
-    for (unsigned i = first_reply; i < n && at < sizeof r->data; i++) {
-        memcpy(r->data + at, vqd_ptr(&d, bufs[i].addr, bufs[i].len),
-               bufs[i].len);
-        at += bufs[i].len;
-    }
+    long used = vqd_request(&d, c->queue, req, nr, reply, nw, c->indirect);
+    r->used = used >= 0;
+    r->len = used >= 0 ? (uint32_t)used : 0;
 }
 
 /* Whether the reply is a success carrying exactly `len` bytes. */
@@ -361,14 +336,9 @@ static void test_bad_requests(void)
 {
     struct result r;
     /* Shorter than a fuse_in_header. */
-    struct vqd_buf bufs[2] = {{copy_in("\1\2\3\4\5", 5), 5},
-                              {vqd_alloc(&d, 64, 8), 64}};
-    uint16_t head = vqd_add_chain(&d, REQUESTS, bufs, 1, 1, false);
-    vqd_notify(&d, REQUESTS);
-    uint32_t id, len;
-    EXPECT(vqd_get_used(&d, REQUESTS, &id, &len) && id == head);
     struct fuse_out_header out;
-    memcpy(&out, vqd_ptr(&d, bufs[1].addr, sizeof out), sizeof out);
+    struct iovec req = {"\1\2\3\4\5", 5}, reply = {&out, sizeof out};
+    long len = vqd_request(&d, REQUESTS, &req, 1, &reply, 1, false);
     EXPECT(len == sizeof out && out.error == -EINVAL);
 
     /* Unknown opcode. */

@@ -277,3 +277,32 @@ bool vqd_needs_reset(struct vqd *d)
 {
     return vqd_read(d, VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET;
 }
+
+long vqd_request(struct vqd *d, unsigned qi, const struct iovec *readable,
+                 unsigned nr, const struct iovec *writable, unsigned nw,
+                 bool indirect)
+{
+    struct vqd_buf bufs[VQD_MAX_CHAIN];
+    uint64_t mark = d->heap;
+
+    if (nr + nw > VQD_MAX_CHAIN || nr + nw == 0)
+        abort(); /* a test asked for an impossible chain */
+    for (unsigned i = 0; i < nr + nw; i++) {
+        const struct iovec *v = i < nr ? &readable[i] : &writable[i - nr];
+        bufs[i] = (struct vqd_buf){vqd_alloc(d, v->iov_len, 8), v->iov_len};
+        if (i < nr)
+            memcpy(vqd_ptr(d, bufs[i].addr, v->iov_len), v->iov_base,
+                   v->iov_len);
+    }
+    uint16_t head = vqd_add_chain(d, qi, bufs, nr, nw, indirect);
+    vqd_notify(d, qi);
+
+    uint32_t id, len;
+    bool used = vqd_get_used(d, qi, &id, &len) && id == head;
+    for (unsigned i = 0; i < nw; i++)
+        memcpy(writable[i].iov_base,
+               vqd_ptr(d, bufs[nr + i].addr, writable[i].iov_len),
+               writable[i].iov_len);
+    d->heap = mark;
+    return used ? (long)len : -1;
+}

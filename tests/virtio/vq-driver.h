@@ -12,11 +12,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "ram.h"
 #include "virtio.h"
 
 #define VQD_MAX_QUEUES 4
+#define VQD_MAX_CHAIN  64            /* buffers in one vqd_request */
 #define VQD_RAM_BASE   0x80000000ull /* where the machine puts RAM */
 
 struct vqd_queue {
@@ -89,6 +91,18 @@ void vqd_set_avail_idx(struct vqd *d, unsigned qi, uint16_t idx);
 uint16_t vqd_add_chain(struct vqd *d, unsigned qi, const struct vqd_buf *bufs,
                        unsigned readable, unsigned writable, bool indirect);
 void vqd_notify(struct vqd *d, unsigned qi);
+
+/*
+ * One whole exchange, for tests that care about payloads rather than
+ * rings: each readable iovec is copied into a guest buffer of its own,
+ * each writable iovec gets a guest buffer of its size, one descriptor per
+ * buffer (in an indirect table if asked). After the notify the writable
+ * buffers are copied back into the iovecs. The guest buffers are freed
+ * again. Returns the used length, or -1 if the chain did not come back.
+ */
+long vqd_request(struct vqd *d, unsigned qi, const struct iovec *readable,
+                 unsigned nr, const struct iovec *writable, unsigned nw,
+                 bool indirect);
 /* Next used element, if the device produced one. */
 bool vqd_get_used(struct vqd *d, unsigned qi, uint32_t *id, uint32_t *len);
 /* Read and acknowledge InterruptStatus; returns what was pending. */
