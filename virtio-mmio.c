@@ -8,12 +8,10 @@
  * Queue registers are staged per queue and only turned into a live
  * virtqueue, after checking, when the driver sets QueueReady.
  */
-#include <errno.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "virtio.h"
 #include "virtqueue.h"
@@ -42,7 +40,6 @@ struct virtio_mmio {
     uint32_t queue_sel;
     uint32_t status;
     uint32_t interrupt_status;
-    uint32_t config_generation;
     struct mmio_queue queues[];
 };
 
@@ -178,7 +175,7 @@ static uint32_t read_reg(struct virtio_mmio *m, uint64_t offset)
     case VIRTIO_MMIO_STATUS:
         return m->status;
     case VIRTIO_MMIO_CONFIG_GENERATION:
-        return m->config_generation;
+        return 0; /* no device here ever changes its config space */
     case VIRTIO_MMIO_SHM_LEN_LOW:
     case VIRTIO_MMIO_SHM_LEN_HIGH:
         return 0xffffffff; /* no shared memory regions (no DAX window) */
