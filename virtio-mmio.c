@@ -91,13 +91,14 @@ struct virtio_mmio *virtio_mmio_new(struct guest_ram *ram, struct irq_line irq,
     if (!dev)
         return NULL;
     const struct virtio_device_ops *ops = dev->ops;
-    if (ops->queue_max == 0 || ops->queue_max > VQ_MAX_SIZE ||
-        (ops->queue_max & (ops->queue_max - 1)) || ops->num_queues == 0)
+    struct virtio_mmio *m = NULL;
+    if (ops->queue_max && ops->queue_max <= VQ_MAX_SIZE &&
+        !(ops->queue_max & (ops->queue_max - 1)) && ops->num_queues)
+        m = calloc(1, sizeof *m + ops->num_queues * sizeof m->queues[0]);
+    if (!m) {
+        virtio_device_free(dev); /* ours either way: callers need not care */
         return NULL;
-    struct virtio_mmio *m =
-        calloc(1, sizeof *m + ops->num_queues * sizeof m->queues[0]);
-    if (!m)
-        return NULL;
+    }
     m->ram = ram;
     m->irq = irq;
     m->dev = dev;

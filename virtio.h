@@ -54,6 +54,7 @@ struct virtio_device {
 /* Frees the device through ops->free. NULL is fine. */
 void virtio_device_free(struct virtio_device *dev);
 
+/* Takes ownership of dev, also when it fails (NULL: out of memory). */
 struct virtio_mmio *virtio_mmio_new(struct guest_ram *ram, struct irq_line irq,
                                     struct virtio_device *dev);
 /* Frees the transport and the device it carries. */

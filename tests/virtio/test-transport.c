@@ -363,6 +363,29 @@ static void test_no_features_ok(void)
     stop();
 }
 
+/* A device the transport cannot carry is refused, and still freed. */
+static unsigned odd_freed;
+
+static void odd_free(struct virtio_device *dev)
+{
+    (void)dev;
+    odd_freed++;
+}
+
+static void test_bad_device(void)
+{
+    static const struct virtio_device_ops odd_ops = {
+        .device_id = ECHO_DEVICE_ID,
+        .num_queues = 1,
+        .queue_max = 12, /* not a power of two */
+        .free = odd_free,
+    };
+    struct virtio_device odd = {.ops = &odd_ops};
+    struct irq_line none = {0};
+    EXPECT(virtio_mmio_new(NULL, none, &odd) == NULL && odd_freed == 1);
+    EXPECT(virtio_mmio_new(NULL, none, NULL) == NULL);
+}
+
 int main(void)
 {
     test_identity();
@@ -376,5 +399,6 @@ int main(void)
     test_reset();
     test_index_wrap();
     test_no_features_ok();
+    test_bad_device();
     return expect_summary();
 }
