@@ -12,6 +12,11 @@ static uint8_t dest(unsigned rd)
     return rd ? rd : 32;
 }
 
+static int32_t sext(uint32_t v, unsigned width)
+{
+    return (int32_t)(v << (32 - width)) >> (32 - width);
+}
+
 static void set_op(struct op *op, enum op_kind kind, unsigned rd, unsigned rs1,
                    unsigned rs2, int32_t imm)
 {
@@ -169,11 +174,13 @@ static void decode_insn32(struct op *op, uint32_t insn)
     unsigned rd = (insn >> 7) & 31, f3 = (insn >> 12) & 7;
     unsigned rs1 = (insn >> 15) & 31, rs2 = (insn >> 20) & 31;
     int32_t imm_i = (int32_t)insn >> 20;
-    int32_t imm_s = ((int32_t)insn >> 25 << 5) | rd;
-    int32_t imm_b = ((int32_t)insn >> 31 << 12) | ((insn << 4) & 0x800) |
-                    ((insn >> 20) & 0x7e0) | ((insn >> 7) & 0x1e);
-    int32_t imm_j = ((int32_t)insn >> 31 << 20) | (insn & 0xff000) |
-                    ((insn >> 9) & 0x800) | ((insn >> 20) & 0x7fe);
+    int32_t imm_s = sext((insn >> 25) << 5 | rd, 12);
+    int32_t imm_b = sext((insn >> 31) << 12 | ((insn << 4) & 0x800) |
+                             ((insn >> 20) & 0x7e0) | ((insn >> 7) & 0x1e),
+                         13);
+    int32_t imm_j = sext((insn >> 31) << 20 | (insn & 0xff000) |
+                             ((insn >> 9) & 0x800) | ((insn >> 20) & 0x7fe),
+                         21);
 
     *op = (struct op){.kind = K_ILLEGAL, .len = 2, .insn = insn};
     op->rs3 = insn >> 27;
@@ -253,11 +260,6 @@ static unsigned creg(uint16_t insn, unsigned shift)
 static uint32_t bits(uint32_t v, unsigned hi, unsigned lo)
 {
     return (v >> lo) & ((1u << (hi - lo + 1)) - 1);
-}
-
-static int32_t sext(uint32_t v, unsigned width)
-{
-    return (int32_t)(v << (32 - width)) >> (32 - width);
 }
 
 static void decode_c0(struct op *op, uint16_t c)

@@ -8,9 +8,7 @@
  * min/max/compare/classify are computed from the bits, float-to-integer
  * conversions saturate, and round-to-nearest-max-magnitude (RMM, which
  * no host has) rounds to nearest-even and then moves ties away from zero
- * using the exact error of the operation. (Double-precision fused
- * multiply-add is the one case without an exact error: it rounds ties
- * to even under RMM.)
+ * using the exact error of the operation.
  */
 #define _GNU_SOURCE
 #include <fenv.h>
@@ -268,6 +266,27 @@ static float fma32(float a, float b, float c, int rm, unsigned *fl)
     return r;
 }
 
+/*
+ * RMM tie fix for a double fused multiply-add. In binary128 the product
+ * is exact (106 bits); if the sum is exact too, it is the exact result,
+ * and if not, the exact result has more than 113 significant bits and
+ * so cannot be a tie between two doubles.
+ */
+static double fma64_rmm_fix(double a, double b, double c, double r)
+{
+    __float128 p = (__float128)a * b, qc = c;
+    __float128 s = p + qc, bb = s - p;
+    if ((p - (s - bb)) + (qc - bb) != 0)
+        return r;
+    __float128 err = s - (__float128)r;
+    if (err == 0)
+        return r;
+    double n = nextafter(r, err > 0 ? INFINITY : -INFINITY);
+    if (2 * err != (__float128)n - (__float128)r)
+        return r;
+    return fabs(n) > fabs(r) ? n : r;
+}
+
 static double fma64(double a, double b, double c, int rm, unsigned *fl)
 {
     host_rounding(rm);
@@ -279,6 +298,8 @@ static double fma64(double a, double b, double c, int rm, unsigned *fl)
     *fl = host_flags();
     if ((isinf(a) && b == 0) || (a == 0 && isinf(b)))
         *fl |= FLAG_NV;
+    if (rm == RM_RMM && (*fl & FLAG_NX) && !isinf(r))
+        r = fma64_rmm_fix(a, b, c, r);
     return r;
 }
 
