@@ -9,18 +9,18 @@ jobs=$(nproc)
 cross=riscv64-linux-gnu-
 mkdir -p "$out" "$cache/src"
 
-: "${IMAGES_START:=$SECONDS}"
+: "${IMAGES_START:=$(date +%s)}"
 export IMAGES_START
 phase() {
-    printf '[images %4ds] %s\n' $((SECONDS - IMAGES_START)) "$*"
+    printf '[images %4ds] %s\n' $(($(date +%s) - IMAGES_START)) "$*"
 }
 
-# cache_key FILE... [-- STRING...]: a short hash of files' contents and
-# extra strings (package versions).
+# cache_key FILE... [-- STRING...]: a short hash of files' names and
+# contents and extra strings (package versions); not of where the clone is.
 cache_key() {
     {
         while [ $# -gt 0 ] && [ "$1" != -- ]; do
-            printf '%s\n' "$1"
+            basename "$1"
             cat "$1"
             shift
         done
@@ -49,3 +49,14 @@ run_logged() {
 install_if_changed() {
     cmp -s "$1" "$2" || cp "$1" "$2"
 }
+
+# One image build at a time per cache: concurrent makes (another clone, a
+# parallel test target) wait here instead of sharing a half-built tree.
+if [ -z "${SEMU_CACHE_LOCKED:-}" ]; then
+    exec 9>"$cache/.lock"
+    if ! flock -n 9; then
+        phase "waiting for another image build using $cache"
+        flock 9
+    fi
+    export SEMU_CACHE_LOCKED=1
+fi
