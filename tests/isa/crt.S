@@ -30,7 +30,7 @@ _start:
     j main
 
     .text
-    .globl pass, fail_check, trap_entry, strap_entry
+    .globl pass, fail_check, trap_entry, strap_entry, puts, puthex, putdec
 /* The final report is made from M-mode, whatever mode the test is in. */
 pass:
     li a7, MAGIC_PASS

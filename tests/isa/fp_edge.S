@@ -69,6 +69,16 @@ main:
     CHECK(a0, 1<<5)
     CHECK_FLAGS(0)
 
+    /* a quotient near the bottom of the normal range: its remainder is
+       subnormal, which must not make it look like a tie under RMM */
+    LI_D(fa0, 0x80209dcf05693564)
+    LI_D(fa1, 0x3f53c2ab2134a0e4)
+    fdiv.d fa2, fa0, fa1, rmm
+    CHECK_D(fa2, 0x80bae89c7c4292b8)
+    fdiv.d fa2, fa0, fa1, rne
+    CHECK_D(fa2, 0x80bae89c7c4292b8)
+    CHECK_FLAGS(FLAG_NX)
+
     /* tininess is detected after rounding: a result that rounds up to
        the smallest normal is not an underflow... */
     LI_D(fa0, 0x380ffffff0000000)   /* 2^-126 * (1 - 2^-25) */
