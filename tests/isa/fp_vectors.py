@@ -300,8 +300,11 @@ def shape(fmt, op, ops, rng):
         if rng.random() < 0.5:          # cancellation
             sign = 1 if op in ('fmadd', 'fnmadd') else -1
             ops[2], _ = round_to(fmt, sign * -prod, RNE)
-        else:
-            ops[2] = half_ulp(fmt, prod, rng)   # a tie, if exact
+        else:                           # an exact product plus half an
+            a3, b3 = top_bits(abs(a[1]), 3), top_bits(abs(b[1]), 3)
+            ops[0] = fmt.encode(a[2], a3)       # ulp of it: a tie
+            ops[1] = fmt.encode(b[2], b3)
+            ops[2] = half_ulp(fmt, a3 * b3, rng)
 
 
 OPS = ['fadd', 'fsub', 'fmul', 'fdiv', 'fsqrt',
