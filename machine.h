@@ -115,7 +115,7 @@ void machine_free(struct machine *m);
 /* Run until the guest powers off or the user quits; the exit status. */
 int machine_run(struct machine *m);
 
-/* Hart h stops until hart_start (SBI HSM); returns at the next slice end. */
+/* Hart h runs no more until an SBI HSM hart_start (the caller yields it). */
 void machine_stop_hart(struct machine *m, unsigned h);
 
 /*

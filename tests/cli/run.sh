@@ -111,6 +111,9 @@ for semu in "$@"; do
     bad "-c trailing garbage" "-c: not a number" -c 2x -k "$tmp/good.Image"
     bad "missing share dir" "$tmp/nope" -k "$tmp/good.Image" -s "$tmp/nope"
     bad "share is a file" "$tmp/empty" -k "$tmp/good.Image" -s "$tmp/empty"
+    bad "share without a directory" "missing directory" \
+        -k "$tmp/good.Image" -s ",tag=x"
+    bad "empty share" "missing directory" -k "$tmp/good.Image" -s ""
     bad "duplicate tag" "used twice" -k "$tmp/good.Image" \
         -s "$tmp/share" -s "$tmp/share"
     bad "duplicate named tag" "used twice" -k "$tmp/good.Image" \
