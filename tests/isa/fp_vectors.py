@@ -311,24 +311,162 @@ OPS = ['fadd', 'fsub', 'fmul', 'fdiv', 'fsqrt',
        'fmadd', 'fmsub', 'fnmadd', 'fnmsub']
 ARITY = {'fsqrt': 1, 'fmadd': 3, 'fmsub': 3, 'fnmadd': 3, 'fnmsub': 3}
 PER_OP = 40
+INT_RANGE = {'w': (-2 ** 31, 2 ** 31 - 1), 'wu': (0, 2 ** 32 - 1),
+             'l': (-2 ** 63, 2 ** 63 - 1), 'lu': (0, 2 ** 64 - 1)}
+
+
+def to_int(fmt, bits, kind, rm):
+    """fcvt.<kind>.<fmt>: the integer register value and the flags."""
+    lo, hi = INT_RANGE[kind]
+    v = fmt.decode(bits)
+    if v[0] == 'nan':
+        n, flags = hi, NV
+    elif v[0] == 'inf':
+        n, flags = (lo if v[1] else hi), NV
+    else:
+        neg = v[1] < 0
+        n = round_int(abs(v[1]), rm, neg) * (-1 if neg else 1)
+        if n < lo or n > hi:
+            n, flags = (lo if n < lo else hi), NV
+        else:
+            flags = NX if n != v[1] else 0
+    if kind in ('w', 'wu'):
+        n &= 0xffffffff
+        n -= (n >> 31) << 32               # 32-bit results sign-extend
+    return n & (2 ** 64 - 1), flags
+
+
+def from_int(fmt, reg, kind, rm):
+    """fcvt.<fmt>.<kind> of the integer register value reg."""
+    n = {'w': (reg & 0xffffffff) - ((reg >> 31 & 1) << 32),
+         'wu': reg & 0xffffffff,
+         'l': reg - ((reg >> 63) << 64), 'lu': reg}[kind]
+    if n == 0:
+        return fmt.encode(0, Q(0)), 0
+    return round_to(fmt, Q(n), rm)
+
+
+def convert(src, dst, bits, rm):
+    """fcvt between the formats."""
+    v = src.decode(bits)
+    if v[0] == 'nan':
+        return dst.qnan, NV if v[1] else 0
+    if v[0] == 'inf':
+        return dst.encode(v[1], None), 0
+    if v[1] == 0:
+        return dst.encode(v[2], Q(0)), 0
+    return round_to(dst, v[1], rm)
+
+
+def cvt_operand(fmt, rng):
+    """Floats around the integer limits, ties, fractions and specials."""
+    pick = rng.random()
+    if pick < 0.15:
+        return operands(fmt, rng, 1)[0]
+    if pick < 0.45:                     # near a limit, just in or out
+        limit = rng.choice([2 ** 31, 2 ** 32, 2 ** 63, 2 ** 64, 1])
+        x = Q(limit) + Q(rng.randint(-4, 4), 2) * (1 if limit < 2 ** fmt.p
+                                                   else 2 ** 40)
+        x *= rng.choice([1, -1])
+    elif pick < 0.7:                    # k + 1/2
+        k = rng.getrandbits(rng.randint(1, fmt.p - 2))
+        x = (Q(k) + Q(1, 2)) * rng.choice([1, -1])
+    else:                               # anything up to 2^66
+        x = Q(rng.getrandbits(80), 2 ** rng.randint(14, 80)) * rng.choice(
+            [1, -1])
+    if x == 0:
+        return 0
+    bits, _ = round_to(fmt, x, RNE)
+    return bits
+
+
+def int_operand(fmt, rng):
+    """64-bit register values, some exactly halfway between floats."""
+    length = rng.randint(1, 64)
+    n = rng.getrandbits(length) | 1 << (length - 1)
+    ulp = length - fmt.p                    # log2 of an ulp at n
+    if ulp >= 1 and rng.random() < 0.5:     # exactly halfway
+        n = n >> ulp << ulp | 1 << (ulp - 1)
+    if rng.random() < 0.4:
+        n = -n
+    return n & (2 ** 64 - 1)
+
+
+def arith_vectors(rng, fmts):
+    """(stub asm, [(operands, {rm: (result, flags)}, comment)])"""
+    for fmt in fmts:
+        box = 0xffffffff00000000 if fmt.name == 's' else 0
+        for op in OPS:
+            regs = {1: 'fa1', 2: 'fa1, fa2', 3: 'fa1, fa2, fa3'}
+            asm = [f'{op}.{fmt.name} fa0, {regs[ARITY.get(op, 2)]}']
+            cases = []
+            for _ in range(PER_OP):
+                ops = operands(fmt, rng, ARITY.get(op, 2))
+                shape(fmt, op, ops, rng)
+                out = {}
+                for rm in range(5):
+                    res, flags = operate(fmt, op, ops, rm)
+                    out[rm] = (box | res, flags)
+                cases.append(([box | o for o in ops], out))
+            yield asm, cases, f'{op}.{fmt.name}'
+
+
+def convert_vectors(rng, fmts):
+    for fmt in fmts:
+        box = 0xffffffff00000000 if fmt.name == 's' else 0
+        for kind in INT_RANGE:
+            asm = [f'fcvt.{kind}.{fmt.name} t0, fa1', 'fmv.d.x fa0, t0']
+            cases = []
+            for _ in range(PER_OP):
+                bits = cvt_operand(fmt, rng)
+                cases.append(([box | bits],
+                              {rm: to_int(fmt, bits, kind, rm)
+                               for rm in range(5)}))
+            yield asm, cases, f'fcvt.{kind}.{fmt.name}'
+            asm = ['fmv.x.d t0, fa1', f'fcvt.{fmt.name}.{kind} fa0, t0']
+            cases = []
+            for _ in range(PER_OP):
+                reg = int_operand(fmt, rng)
+                out = {}
+                for rm in range(5):
+                    res, flags = from_int(fmt, reg, kind, rm)
+                    out[rm] = (box | res, flags)
+                cases.append(([reg], out))
+            yield asm, cases, f'fcvt.{fmt.name}.{kind}'
+    s, d = fmts
+    cases = []
+    for _ in range(PER_OP):
+        bits = operands(d, rng, 1)[0]
+        if rng.random() < 0.5:          # in single range, maybe a tie
+            bits, _ = round_to(d, Q(rng.getrandbits(30) | 1) * Q(2) ** (
+                rng.randint(-180, 100)), RNE)
+        out = {}
+        for rm in range(5):
+            res, flags = convert(d, s, bits, rm)
+            out[rm] = (0xffffffff00000000 | res, flags)
+        cases.append(([bits], out))
+    yield ['fcvt.s.d fa0, fa1'], cases, 'fcvt.s.d'
+    cases = []
+    for _ in range(PER_OP):
+        bits = operands(s, rng, 1)[0]
+        cases.append(([0xffffffff00000000 | bits],
+                      {rm: convert(s, d, bits, rm) for rm in range(5)}))
+    yield ['fcvt.d.s fa0, fa1'], cases, 'fcvt.d.s'
 
 
 def main():
     rng = random.Random(20240601)
     fmts = [Fmt('s', 8, 24), Fmt('d', 11, 53)]
-    vectors = []
-    for fi, fmt in enumerate(fmts):
-        box = 0xffffffff00000000 if fmt.name == 's' else 0
-        for oi, op in enumerate(OPS):
-            for _ in range(PER_OP):
-                ops = operands(fmt, rng, ARITY.get(op, 2))
-                shape(fmt, op, ops, rng)
+    stubs, vectors = [], []
+    for gen in (arith_vectors, convert_vectors):
+        for asm, cases, name in gen(rng, fmts):
+            for ops, out in cases:
                 for rm in range(5):
-                    res, flags = operate(fmt, op, ops, rm)
+                    res, flags = out[rm]
                     padded = ops + [0] * (3 - len(ops))
-                    vectors.append((fi * len(OPS) + oi, rm,
-                                    [box | o for o in padded], box | res,
-                                    flags, f'{op}.{fmt.name} rm={rm}'))
+                    vectors.append((len(stubs), rm, padded, res, flags,
+                                    f'{name} rm={rm}'))
+            stubs.append(asm)
 
     print('/* Generated by tests/isa/fp_vectors.py; do not edit. */')
     print('#include "test.h"')
@@ -355,7 +493,7 @@ main:
     csrw frm, a1
     csrw fflags, zero
     la t0, stubs
-    slli a0, a0, 3
+    slli a0, a0, 4
     add t0, t0, a0
     jalr ra, t0
     csrr s4, fflags
@@ -406,18 +544,14 @@ msg_expected: .asciz " expected "
 msg_newline:  .asciz "\\n"
     .text
 ''')
-    print('''/* One stub per operation: fa0 = op(fa1, fa2, fa3) with the dynamic rm. */
-    .align 3
+    print('''/* One 16-byte stub per operation: fa0 = op(fa1, fa2, fa3), with the
+   dynamic rm; integer sides go through t0. */
+    .align 4
 stubs:''')
-    for fmt in 'sd':
-        for op in OPS:
-            if op == 'fsqrt':
-                insn = f'fsqrt.{fmt} fa0, fa1'
-            elif op in ARITY:
-                insn = f'{op}.{fmt} fa0, fa1, fa2, fa3'
-            else:
-                insn = f'{op}.{fmt} fa0, fa1, fa2'
-            print(f'    {insn}\n    ret')
+    for asm in stubs:
+        for line in asm:
+            print(f'    {line}')
+        print('    ret\n    .align 4')
     print('\n    .data\n    .align 3\nvectors:')
     for i, (stub, rm, ops, res, flags, what) in enumerate(vectors):
         print(f'    /* {i}: {what} */')
