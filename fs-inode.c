@@ -1,13 +1,92 @@
-/* The node table, hashed both by node id and by host (st_dev, st_ino). */
+/*
+ * The node table, hashed both by node id and by host (st_dev, st_ino),
+ * with an LRU list of the node fds that may be closed for the fd budget.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/fuse.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fs-inode.h"
 
+static void lru_unlink(struct fs_inode_table *t, struct fs_node *node)
+{
+    if (node->lru_prev)
+        node->lru_prev->lru_next = node->lru_next;
+    else if (t->lru_head == node)
+        t->lru_head = node->lru_next;
+    if (node->lru_next)
+        node->lru_next->lru_prev = node->lru_prev;
+    else if (t->lru_tail == node)
+        t->lru_tail = node->lru_prev;
+    node->lru_prev = node->lru_next = NULL;
+}
+
+/* Mark node's fd used by this request; closable ones go to the front. */
+static void touch(struct fs_inode_table *t, struct fs_node *node)
+{
+    node->used_in = t->request;
+    if (!node->handle || t->lru_head == node)
+        return;
+    lru_unlink(t, node);
+    node->lru_next = t->lru_head;
+    if (t->lru_head)
+        t->lru_head->lru_prev = node;
+    t->lru_head = node;
+    if (!t->lru_tail)
+        t->lru_tail = node;
+}
+
+/* Close the least recently used node fd not in use by this request. */
+static bool reclaim_fd(void *ctx)
+{
+    struct fs_inode_table *t = ctx;
+    struct fs_node *node = t->lru_tail;
+    if (!node || node->used_in == t->request)
+        return false;
+    lru_unlink(t, node);
+    fd_budget_close(t->fds, node->fd);
+    node->fd = -1;
+    return true;
+}
+
+/* The file handle of fd's inode, if it can be reopened on the share. */
+static struct file_handle *handle_of(struct fs_inode_table *t, int fd)
+{
+    struct file_handle probe = {.handle_bytes = 0}, *fh;
+    int mount_id;
+
+    if (!t->handles)
+        return NULL;
+    if (name_to_handle_at(fd, "", &probe, &mount_id, AT_EMPTY_PATH) == 0 ||
+        errno != EOVERFLOW || probe.handle_bytes > MAX_HANDLE_SZ)
+        return NULL;
+    fh = malloc(sizeof(*fh) + probe.handle_bytes);
+    if (!fh)
+        return NULL;
+    fh->handle_bytes = probe.handle_bytes;
+    if (name_to_handle_at(fd, "", fh, &mount_id, AT_EMPTY_PATH) < 0 ||
+        mount_id != t->mount_id) {
+        free(fh);
+        return NULL;
+    }
+    return fh;
+}
+
+static bool same_handle(const struct file_handle *a,
+                        const struct file_handle *b)
+{
+    return a && b && a->handle_type == b->handle_type &&
+           a->handle_bytes == b->handle_bytes &&
+           memcmp(a->f_handle, b->f_handle, a->handle_bytes) == 0;
+}
+
 static struct fs_node *node_new(struct fs_inode_table *t, uint64_t id, int fd,
-                                const struct stat *st)
+                                const struct stat *st,
+                                struct file_handle *handle)
 {
     struct fs_node *node = calloc(1, sizeof(*node));
     if (!node)
@@ -17,19 +96,66 @@ static struct fs_node *node_new(struct fs_inode_table *t, uint64_t id, int fd,
     node->key.ino = st->st_ino;
     node->fd = fd;
     node->type = st->st_mode & S_IFMT;
+    node->handle = handle;
+    node->keyed = true;
     HASH_ADD(by_id, t->by_id, id, sizeof(node->id), node);
     HASH_ADD(by_key, t->by_key, key, sizeof(node->key), node);
     t->count++;
+    touch(t, node);
     return node;
+}
+
+/* The inode number now names another inode: keep the node, unkeyed. */
+static void unkey(struct fs_inode_table *t, struct fs_node *node)
+{
+    if (node->keyed)
+        HASH_DELETE(by_key, t->by_key, node);
+    node->keyed = false;
 }
 
 static void node_free(struct fs_inode_table *t, struct fs_node *node)
 {
     HASH_DELETE(by_id, t->by_id, node);
-    HASH_DELETE(by_key, t->by_key, node);
-    fd_budget_close(t->fds, node->fd);
+    unkey(t, node);
+    lru_unlink(t, node);
+    if (node->fd >= 0)
+        fd_budget_close(t->fds, node->fd);
+    free(node->handle);
     free(node);
     t->count--;
+}
+
+/*
+ * Whether closed node fds can be reopened: handles work on the share and
+ * may be opened. On success *mount_fd is the share opened for
+ * open_by_handle_at (which refuses O_PATH fds), claimed in the budget.
+ */
+static bool handles_work(struct fs_inode_table *t, int root_fd)
+{
+    struct {
+        struct file_handle fh;
+        unsigned char bytes[MAX_HANDLE_SZ];
+    } h = {.fh.handle_bytes = MAX_HANDLE_SZ};
+    char path[32];
+
+    if (name_to_handle_at(root_fd, "", &h.fh, &t->mount_id, AT_EMPTY_PATH) <
+            0 ||
+        !fd_budget_take(t->fds))
+        return false;
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", root_fd);
+    t->mount_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = t->mount_fd < 0
+                 ? -1
+                 : open_by_handle_at(t->mount_fd, &h.fh, O_PATH | O_CLOEXEC);
+    if (fd < 0) { /* EPERM: no CAP_DAC_READ_SEARCH */
+        if (t->mount_fd >= 0)
+            close(t->mount_fd);
+        t->mount_fd = -1;
+        fd_budget_give(t->fds);
+        return false;
+    }
+    close(fd);
+    return true;
 }
 
 int fs_inodes_init(struct fs_inode_table *t, struct fs_fd_budget *fds,
@@ -41,10 +167,15 @@ int fs_inodes_init(struct fs_inode_table *t, struct fs_fd_budget *fds,
     t->next_id = FUSE_ROOT_ID + 1;
     if (fstat(root_fd, &st) < 0)
         return -errno;
-    t->root = node_new(t, FUSE_ROOT_ID, root_fd, &st);
+    t->mount_fd = -1;
+    t->handles = handles_work(t, root_fd);
+    /* The root's fd stays open: no handle, never reclaimed. */
+    t->root = node_new(t, FUSE_ROOT_ID, root_fd, &st, NULL);
     if (!t->root)
         return -ENOMEM;
     t->root->nlookup = 1;
+    fds->reclaim = reclaim_fd;
+    fds->reclaim_ctx = t;
     return 0;
 }
 
@@ -66,6 +197,32 @@ void fs_inodes_free(struct fs_inode_table *t)
     fs_inodes_reset(t);
     node_free(t, t->root);
     t->root = NULL;
+    if (t->mount_fd >= 0)
+        fd_budget_close(t->fds, t->mount_fd);
+    t->mount_fd = -1;
+    t->fds->reclaim = NULL;
+}
+
+void fs_inodes_next_request(struct fs_inode_table *t)
+{
+    t->request++;
+}
+
+int fs_inode_open(struct fs_inode_table *t, struct fs_node *node)
+{
+    if (node->fd < 0) {
+        if (!fd_budget_take(t->fds))
+            return -EMFILE;
+        node->fd = open_by_handle_at(t->mount_fd, node->handle,
+                                     O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (node->fd < 0) {
+            int ret = errno == ENOENT ? -ESTALE : -errno;
+            fd_budget_give(t->fds);
+            return ret;
+        }
+    }
+    touch(t, node);
+    return 0;
 }
 
 struct fs_node *fs_inode_find(struct fs_inode_table *t, uint64_t id)
@@ -73,6 +230,13 @@ struct fs_node *fs_inode_find(struct fs_inode_table *t, uint64_t id)
     struct fs_node *node;
     HASH_FIND(by_id, t->by_id, &id, sizeof(id), node);
     return node;
+}
+
+struct fs_node *fs_inode_get(struct fs_inode_table *t, uint64_t id, int *err)
+{
+    struct fs_node *node = fs_inode_find(t, id);
+    *err = node ? fs_inode_open(t, node) : -ESTALE;
+    return *err ? NULL : node;
 }
 
 struct fs_node *fs_inode_find_stat(struct fs_inode_table *t,
@@ -92,11 +256,33 @@ struct fs_node *fs_inode_ref(struct fs_inode_table *t, int fd,
                              const struct stat *st)
 {
     struct fs_node *node = fs_inode_find_stat(t, st);
+    struct file_handle *handle = NULL;
+
+    if (node && node->fd < 0) {
+        /*
+         * Its fd was closed, so the inode was not pinned: the number may
+         * have been reused. The same handle means the same inode.
+         */
+        handle = handle_of(t, fd);
+        if (same_handle(handle, node->handle)) {
+            node->fd = fd; /* pinned again */
+            fd = -1;
+        } else {
+            unkey(t, node);
+            node = NULL;
+        }
+    }
     if (node) {
-        fd_budget_close(t->fds, fd);
+        free(handle);
+        if (fd >= 0)
+            fd_budget_close(t->fds, fd);
+        touch(t, node);
     } else {
-        node = node_new(t, t->next_id, fd, st);
+        if (!handle)
+            handle = handle_of(t, fd);
+        node = node_new(t, t->next_id, fd, st, handle);
         if (!node) {
+            free(handle);
             fd_budget_close(t->fds, fd);
             return NULL;
         }

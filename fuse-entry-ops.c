@@ -75,14 +75,14 @@ int lookup_entry(struct fuse_server *srv, int dir_fd, const char *name,
     struct stat st;
 
     /*
-     * A known inode needs no new fd: its node's fd pins it, so its number
-     * cannot have been reused, and one fstatat answers (the common case of
-     * the guest revalidating what it has seen).
+     * A known inode with its fd open needs no new fd: the fd pins it, so
+     * its number cannot have been reused, and one fstatat answers (the
+     * common case of the guest revalidating what it has seen).
      */
     if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return -errno;
     struct fs_node *node = fs_inode_find_stat(&srv->inodes, &st);
-    if (node) {
+    if (node && node->fd >= 0 && fs_inode_open(&srv->inodes, node) == 0) {
         node->nlookup++;
         fill_entry(srv, node, &st, out);
         return 0;
@@ -137,13 +137,16 @@ static int lookup_dot(struct fuse_req *req, struct fs_node *dir, bool dotdot)
             return ret;
         node = fs_inode_find_stat(&srv->inodes, &st);
         /* A parent the guest never saw may lie outside the share. */
-        if (!node)
+        if (!node || fs_inode_open(&srv->inodes, node) < 0)
             return -ENOENT;
     }
-    if (fstat(node->fd, &st) < 0)
+    struct stat now;
+    if (fstat(node->fd, &now) < 0)
         return -errno;
+    if (node != dir && (now.st_dev != st.st_dev || now.st_ino != st.st_ino))
+        return -ENOENT; /* the number now names another inode */
     node->nlookup++;
-    fill_entry(srv, node, &st, &req->out.entry);
+    fill_entry(srv, node, &now, &req->out.entry);
     return sizeof(req->out.entry);
 }
 
@@ -170,7 +173,7 @@ int fuse_do_lookup(struct fuse_req *req)
 int fuse_do_forget(struct fuse_req *req)
 {
     const struct fuse_forget_in *in = req_args(req);
-    struct fs_node *node = req_node(req);
+    struct fs_node *node = fs_inode_find(&req->srv->inodes, req->in.nodeid);
     if (node)
         fs_inode_forget(&req->srv->inodes, node, in->nlookup);
     return 0;
@@ -208,8 +211,9 @@ static int reply_attr(struct fuse_req *req, struct fs_node *node)
 
 int fuse_do_getattr(struct fuse_req *req)
 {
-    struct fs_node *node = req_node(req);
-    return node ? reply_attr(req, node) : -ESTALE;
+    struct fs_node *node;
+    int ret = req_node(req, &node);
+    return ret < 0 ? ret : reply_attr(req, node);
 }
 
 static struct timespec setattr_time(uint32_t valid, uint32_t set, uint32_t now,
@@ -243,12 +247,13 @@ static int truncate_node(struct fuse_server *srv, struct fs_node *node,
 int fuse_do_setattr(struct fuse_req *req)
 {
     const struct fuse_setattr_in *in = req_args(req);
-    struct fs_node *node = req_node(req);
+    struct fs_node *node;
     const struct fs_handle *h = NULL;
     char path[FD_PATH_MAX];
+    int ret = req_node(req, &node);
 
-    if (!node)
-        return -ESTALE;
+    if (ret < 0)
+        return ret;
     if (in->valid & FATTR_FH) {
         h = fs_handle_get(&req->srv->handles, in->fh, false);
         if (!h)
@@ -288,10 +293,11 @@ int fuse_do_setattr(struct fuse_req *req)
 
 int fuse_do_statfs(struct fuse_req *req)
 {
-    struct fs_node *node = req_node(req);
+    struct fs_node *node;
     struct statvfs sv;
-    if (!node)
-        return -ESTALE;
+    int ret = req_node(req, &node);
+    if (ret < 0)
+        return ret;
     if (fstatvfs(node->fd, &sv) < 0)
         return -errno;
     struct fuse_kstatfs *st = &req->out.statfs.st;
@@ -310,9 +316,10 @@ int fuse_do_statfs(struct fuse_req *req)
 int fuse_do_access(struct fuse_req *req)
 {
     const struct fuse_access_in *in = req_args(req);
-    struct fs_node *node = req_node(req);
-    if (!node)
-        return -ESTALE;
+    struct fs_node *node;
+    int ret = req_node(req, &node);
+    if (ret < 0)
+        return ret;
     if ((in->mask & W_OK) && req->srv->opts.read_only)
         return -EROFS;
     if (faccessat(node->fd, "", (int)(in->mask & (R_OK | W_OK | X_OK)),
@@ -324,9 +331,10 @@ int fuse_do_access(struct fuse_req *req)
 int fuse_do_readlink(struct fuse_req *req)
 {
     struct fuse_server *srv = req->srv;
-    struct fs_node *node = req_node(req);
-    if (!node)
-        return -ESTALE;
+    struct fs_node *node;
+    int ret = req_node(req, &node);
+    if (ret < 0)
+        return ret;
     if (node->type != S_IFLNK)
         return -EINVAL;
     ssize_t len = readlinkat(node->fd, "", (char *)srv->value, PATH_MAX);

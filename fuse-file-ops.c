@@ -54,9 +54,10 @@ static int reply_open(struct fuse_req *req, int fd, struct fuse_open_out *out)
 int fuse_do_open(struct fuse_req *req)
 {
     const struct fuse_open_in *in = req_args(req);
-    struct fs_node *node = req_node(req);
-    if (!node)
-        return -ESTALE;
+    struct fs_node *node;
+    int ret = req_node(req, &node);
+    if (ret < 0)
+        return ret;
     if (req->srv->opts.read_only && opens_for_writing(in->flags))
         return -EROFS;
     if (node->type == S_IFDIR)
@@ -64,7 +65,7 @@ int fuse_do_open(struct fuse_req *req)
     int fd = open_node(req->srv, node, (int)(in->flags & GUEST_OPEN_FLAGS));
     if (fd < 0)
         return fd;
-    int ret = reply_open(req, fd, &req->out.open);
+    ret = reply_open(req, fd, &req->out.open);
     return ret < 0 ? ret : (int)sizeof(req->out.open);
 }
 
@@ -102,7 +103,7 @@ int fuse_do_create(struct fuse_req *req)
         ret = req_new_name(req, &pos, &name);
     if (ret < 0)
         return ret;
-    if (srv->fds.used + 2 > srv->fds.max) /* the file and its node */
+    if (!fd_budget_room(&srv->fds, 2)) /* the file and its node */
         return -EMFILE;
     int flags = (int)(in->flags & GUEST_OPEN_FLAGS);
     mode_t mode = in->mode & ~in->umask & 07777;

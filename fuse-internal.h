@@ -77,8 +77,8 @@ static inline const void *req_args(const struct fuse_req *req)
 int req_string(const struct fuse_req *req, size_t *pos, const char **str);
 /* A component name for creating or renaming: not "", ".", "..", no '/'. */
 int req_new_name(const struct fuse_req *req, size_t *pos, const char **name);
-/* The node in.nodeid names, or NULL (the handler answers -ESTALE). */
-struct fs_node *req_node(struct fuse_req *req);
+/* The node in.nodeid names, its fd open: 0, or -ESTALE / -EMFILE. */
+int req_node(struct fuse_req *req, struct fs_node **node);
 /* Bytes the reply iovecs can take after the out header. */
 size_t req_reply_room(const struct fuse_req *req);
 /* Host paths: "/proc/self/fd/N" for a node's O_PATH fd. */

@@ -64,7 +64,7 @@ static int new_name_in_dir(struct fuse_req *req, size_t skip,
     if (ret < 0)
         return ret;
     /* Creating needs one fd for the new node: fail before, not after. */
-    return req->srv->fds.used < req->srv->fds.max ? 0 : -EMFILE;
+    return fd_budget_room(&req->srv->fds, 1) ? 0 : -EMFILE;
 }
 
 int fuse_do_mkdir(struct fuse_req *req)
@@ -132,9 +132,9 @@ int fuse_do_link(struct fuse_req *req)
     int ret = new_name_in_dir(req, sizeof(*in), &dir, &name);
     if (ret < 0)
         return ret;
-    old = fs_inode_find(&req->srv->inodes, in->oldnodeid);
+    old = fs_inode_get(&req->srv->inodes, in->oldnodeid, &ret);
     if (!old)
-        return -ESTALE;
+        return ret;
     if (old->type == S_IFDIR)
         return -EPERM;
     /* Through /proc: linkat(AT_EMPTY_PATH) would need CAP_DAC_READ_SEARCH. */
@@ -176,9 +176,9 @@ static int rename_names(struct fuse_req *req, size_t skip, uint64_t newdir_id,
     int ret = req_dir(req, &dir);
     if (ret < 0)
         return ret;
-    newdir = fs_inode_find(&req->srv->inodes, newdir_id);
+    newdir = fs_inode_get(&req->srv->inodes, newdir_id, &ret);
     if (!newdir)
-        return -ESTALE;
+        return ret;
     if (newdir->type != S_IFDIR)
         return -ENOTDIR;
     ret = req_new_name(req, &skip, &old_name);

@@ -147,16 +147,18 @@ int req_new_name(const struct fuse_req *req, size_t *pos, const char **name)
     return ret < 0 ? ret : check_name(*name);
 }
 
-struct fs_node *req_node(struct fuse_req *req)
+int req_node(struct fuse_req *req, struct fs_node **node)
 {
-    return fs_inode_find(&req->srv->inodes, req->in.nodeid);
+    int ret;
+    *node = fs_inode_get(&req->srv->inodes, req->in.nodeid, &ret);
+    return ret;
 }
 
 int req_dir(struct fuse_req *req, struct fs_node **dir)
 {
-    *dir = req_node(req);
-    if (!*dir)
-        return -ESTALE;
+    int ret = req_node(req, dir);
+    if (ret < 0)
+        return ret;
     return (*dir)->type == S_IFDIR ? 0 : -ENOTDIR;
 }
 
@@ -240,6 +242,7 @@ size_t fuse_server_handle(struct fuse_server *srv, const struct iovec *req_iov,
     size_t in_total = iov_total(req_iov, req_count);
 
     iov_read(req_iov, req_count, 0, &req.in, sizeof(req.in));
+    fs_inodes_next_request(&srv->inodes);
     int ret = parse(&req, in_total, &op);
     if (ret == 0 && !op->no_reply &&
         req.reply_cap < sizeof(struct fuse_out_header))
@@ -433,4 +436,5 @@ void fuse_server_stats(const struct fuse_server *srv,
     stats->nodes = srv->inodes.count;
     stats->handles = srv->handles.used;
     stats->fds = srv->fds.used;
+    stats->node_fds_closable = srv->inodes.handles;
 }

@@ -15,13 +15,14 @@
 static int xattr_target(struct fuse_req *req, size_t *pos, const char **name,
                         char *path)
 {
-    struct fs_node *node = req_node(req);
-    if (!node)
-        return -ESTALE;
+    struct fs_node *node;
+    int ret = req_node(req, &node);
+    if (ret < 0)
+        return ret;
     fd_path(node->fd, path, FD_PATH_MAX);
     if (!name)
         return 0;
-    int ret = req_string(req, pos, name);
+    ret = req_string(req, pos, name);
     if (ret < 0)
         return ret;
     if ((*name)[0] == '\0')

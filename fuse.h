@@ -42,9 +42,11 @@ size_t fuse_server_handle(struct fuse_server *server, const struct iovec *req,
 
 /* What the server holds right now (for tests and leak checks). */
 struct fuse_server_stats {
-    size_t nodes;   /* node table entries, the root included */
-    size_t handles; /* open file and directory handles */
-    unsigned fds;   /* host fds held (counted against max_fds) */
+    size_t nodes;           /* node table entries, the root included */
+    size_t handles;         /* open file and directory handles */
+    unsigned fds;           /* host fds held (counted against max_fds) */
+    bool node_fds_closable; /* node fds may be closed and reopened by file
+                               handle (needs CAP_DAC_READ_SEARCH) */
 };
 void fuse_server_stats(const struct fuse_server *server,
                        struct fuse_server_stats *stats);
