@@ -26,7 +26,8 @@ main:
     ld a2, 0(s0)
     CHECK(a2, 42)
 
-    /* a second sc after a successful one has no reservation: fails */
+    /* a second sc after a successful one has no reservation: fails
+       (any nonzero code means failure) */
     li a0, 99
     sc.d a1, a0, (s0)
     sltu a1, zero, a1
