@@ -24,3 +24,10 @@ check-guest-fs-qemu: images $(BUILD)/guest/fsops
 CHECK_TARGETS += check-guest-fs
 check-guest-fs: semu images $(BUILD)/guest/fsops
 	tests/guest/run-fs-suite.sh semu
+
+# The same smoke test on semu, and on semu under ASan and UBSan.
+.PHONY: check-smoke
+CHECK_TARGETS += check-smoke
+check-smoke: semu $(BUILD)/semu-asan images
+	tests/guest/run-smoke.sh semu
+	tests/guest/run-smoke.sh semu-asan
