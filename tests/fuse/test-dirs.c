@@ -373,6 +373,62 @@ static void test_find_then_forget(struct ft *t)
     CHECK(end.nodes == start.nodes && end.fds == start.fds);
 }
 
+/*
+ * A guest `ls -l` over MANY entries that keeps every inode (as Linux does
+ * while memory lasts), on a server allowed few fds; then it forgets all.
+ */
+static void test_all_held(struct ft *t)
+{
+    static uint64_t ids[MANY];
+    static struct entry ents[16384 / 32];
+    struct fs_share_options few = {.max_fds = 1000};
+    struct fuse_entry_out big;
+    uint64_t fh, off = 0;
+    unsigned held = 0, n, bad = 0;
+
+    ft_restart(t, &few);
+    if (!ft_stats(t).node_fds_closable) {
+        ft_skip("holding more nodes than fds (needs CAP_DAC_READ_SEARCH)");
+        return;
+    }
+    struct fuse_server_stats start = ft_stats(t);
+    CHECK_ERR(ft_lookup(t, FUSE_ROOT_ID, "many", &big), 0);
+    CHECK_ERR(ft_opendir(t, big.nodeid, &fh), 0);
+    while (ft_readdir(t, true, big.nodeid, fh, off, 16384) == 0 &&
+           parse(t, true, ents, 16384 / 32, &n) && n > 0) {
+        for (unsigned i = 0; i < n; i++) {
+            if (is_dot(ents[i].name))
+                continue;
+            if (ents[i].nodeid == 0 || held >= MANY)
+                bad++;
+            else
+                ids[held++] = ents[i].nodeid;
+        }
+        off = ents[n - 1].off;
+    }
+    CHECK_ERR(ft_releasedir(t, big.nodeid, fh), 0);
+    struct fuse_server_stats s = ft_stats(t);
+    CHECK(held == MANY && bad == 0);
+    CHECK(s.nodes == start.nodes + MANY + 1 && s.fds <= 1000);
+    /* Every node still answers, its fd reopened when needed. */
+    unsigned answered = 0;
+    for (unsigned i = 0; i < held; i += 997)
+        answered += ft_getattr(t, ids[i], NULL) == 0;
+    CHECK(answered == (held + 996) / 997);
+    for (unsigned i = 0; i < held; i += 256) {
+        struct fuse_batch_forget_in bf = {.count = 0};
+        struct fuse_forget_one ones[256];
+        for (unsigned j = i; j < held && j < i + 256; j++)
+            ones[bf.count++] = (struct fuse_forget_one){ids[j], 1};
+        ft_put(t, &bf, sizeof(bf));
+        ft_put(t, ones, bf.count * sizeof(ones[0]));
+        CHECK(ft_call(t, FUSE_BATCH_FORGET, 0, 0) == FT_NO_REPLY);
+    }
+    ft_forget(t, big.nodeid, 1);
+    s = ft_stats(t);
+    CHECK(s.nodes == start.nodes && s.fds == start.fds);
+}
+
 int main(void)
 {
     struct ft t;
@@ -384,6 +440,7 @@ int main(void)
     test_changing(&t);
     test_plus_counts(&t);
     test_find_then_forget(&t);
+    test_all_held(&t);
     ft_teardown(&t);
     return ft_summary();
 }
