@@ -26,10 +26,11 @@ main:
     li s5, 0
     li s4, 0
 
-    /* mtimecmp in the future: MTIP clear */
+    /* mtimecmp in the future (10 s: a loaded host may stall us): MTIP
+       clear */
     li a0, CLINT_MTIME
     ld a1, 0(a0)
-    li t0, 20000                    /* 2 ms */
+    li t0, 100000000
     add a1, a1, t0
     li a2, CLINT_MTIMECMP
     sd a1, 0(a2)
@@ -43,6 +44,11 @@ main:
     andi a3, a3, 1 << 7
     CHECK(a3, 0)
     /* mtimecmp reached: pending, but not taken while mstatus.MIE = 0 */
+    ld a1, 0(a0)
+    li t0, 20000                    /* 2 ms */
+    add a1, a1, t0
+    sd a1, 0(a2)
+    li t0, 1 << 7
     csrs mie, t0
     li t1, 10000000                 /* wait for MTIP, at most 1 s more */
     add t1, t1, a1

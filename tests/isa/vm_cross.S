@@ -63,6 +63,17 @@ s_code:
     FAULT(5, s1, ld a0, 0(s1))
     FAULT(7, s1, sd a0, 0(s1))
     FAULT(1, s1, jalr s1)
+    /* reserved PTE bits 63..54 set: a page fault */
+    la s3, pt_l0_t
+    ld s4, 0(s3)                    /* VA_RW's PTE */
+    li t0, 1 << 60
+    or t0, t0, s4
+    sd t0, 0(s3)
+    sfence.vma
+    li s1, VA_RW
+    FAULT(13, s1, ld a0, 0(s1))
+    sd s4, 0(s3)
+    sfence.vma
     /* a pointer where a leaf must be */
     li s1, VA_LEAFPTR
     FAULT(13, s1, ld a0, 0(s1))
