@@ -63,7 +63,13 @@ void hart_reset(struct hart *h, uint64_t pc, enum priv_mode mode)
     h->mstatus = h->medeleg = h->mideleg = h->mie = h->mip = 0;
     h->mtvec = h->stvec = h->mscratch = h->sscratch = 0;
     h->mepc = h->sepc = h->mcause = h->scause = h->mtval = h->stval = 0;
-    h->satp = h->mcounteren = h->scounteren = 0;
+    h->satp = h->mcounteren = 0;
+    /*
+     * The reset value is unspecified. Linux writes scounteren only from
+     * its PMU driver, and glibc's vDSO reads time from U-mode, so let U
+     * read cycle, time and instret, as QEMU does.
+     */
+    h->scounteren = 0x7;
     h->menvcfg = h->senvcfg = h->mcountinhibit = 0;
     h->stimecmp = UINT64_MAX;
     memset(h->pmpcfg, 0, sizeof(h->pmpcfg));
@@ -257,18 +263,20 @@ static uint64_t run_loop(struct hart *h, uint64_t budget)
     } while (0)
 #define JUMP(to)                                                               \
     do {                                                                       \
+        retired++;                                                             \
         target = (to);                                                         \
         goto jump;                                                             \
     } while (0)
 /* Taken branch or jal: in-page targets were resolved when decoded. */
 #define TAKEN()                                                                \
     do {                                                                       \
+        retired++;                                                             \
         if (likely(op->rs3) && likely(retired < budget)) {                     \
-            retired++;                                                         \
             op += op->imm / 2;                                                 \
             DISPATCH();                                                        \
         }                                                                      \
-        JUMP(PC() + IMM);                                                      \
+        target = PC() + IMM;                                                   \
+        goto jump;                                                             \
     } while (0)
 /* Two copies of a handler: L is the length in slots (1 or 2). */
 #define HANDLER(name, ...)                                                     \
@@ -333,8 +341,7 @@ fetch:
     op = ops + ((h->pc & ~PAGE_MASK) >> 1);
     DISPATCH();
 
-jump:
-    retired++;
+jump: /* retired already counts the jump */
     if ((target & PAGE_MASK) == page_tag && likely(retired < budget)) {
         op = ops + ((target & ~PAGE_MASK) >> 1);
         DISPATCH();

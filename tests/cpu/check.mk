@@ -1,0 +1,38 @@
+# CPU unit tests: the hart (riscv*.c) on a bare machine with the real bus,
+# built plain and with ASan+UBSan.
+#   make check-cpu    both builds
+#   make bench-cpu    guest instructions per second on an integer loop
+
+CPU_TEST_SRCS := tests/cpu/cpu-tests.c tests/cpu/fixture.c \
+                 tests/cpu/test-priv.c tests/cpu/test-mmu.c \
+                 tests/cpu/test-fpu.c
+CPU_TEST_DEPS := $(CPU_SRCS) bus.c
+CPU_TEST_OBJS := $(CPU_TEST_SRCS:%.c=$(BUILD)/obj/%.o) \
+                 $(CPU_TEST_DEPS:%.c=$(BUILD)/obj/%.o)
+CPU_TEST_ASAN_OBJS := $(CPU_TEST_SRCS:%.c=$(BUILD)/asan/%.o) \
+                      $(CPU_TEST_DEPS:%.c=$(BUILD)/asan/%.o)
+
+$(BUILD)/cpu-tests: $(CPU_TEST_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ -lm
+
+$(BUILD)/cpu-tests-asan: $(CPU_TEST_ASAN_OBJS)
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ -lm
+
+.PHONY: check-cpu bench-cpu
+check-cpu: $(BUILD)/cpu-tests $(BUILD)/cpu-tests-asan
+	$(BUILD)/cpu-tests
+	$(BUILD)/cpu-tests-asan
+
+CHECK_TARGETS += check-cpu
+
+# A bare-metal loop of 5 integer instructions, 2*10^8 times.
+$(BUILD)/bench/cpu-loop.bin: tests/cpu/bench-loop.S
+	@mkdir -p $(dir $@)
+	riscv64-linux-gnu-gcc -march=rv64gc -mabi=lp64d -nostdlib -static \
+	    -Wl,-Ttext=0x80000000,--build-id=none -o $(@:.bin=.elf) $<
+	riscv64-linux-gnu-objcopy -O binary -j .text $(@:.bin=.elf) $@
+
+bench-cpu: semu $(BUILD)/bench/cpu-loop.bin
+	tests/cpu/bench.sh ./semu $(BUILD)/bench/cpu-loop.bin
+
+BENCH_TARGETS += bench-cpu

@@ -1,0 +1,17 @@
+/*
+ * CPU unit tests: the hart driven directly on a bare machine (RAM and a
+ * bus, no devices), checking what guest code can observe.
+ */
+#include <stdio.h>
+
+#include "fixture.h"
+#include "tests.h"
+
+int main(void)
+{
+    test_priv();
+    test_mmu();
+    test_fpu();
+    printf("%u passed, %u failed\n", tests_passed, tests_failed);
+    return tests_failed ? 1 : 0;
+}

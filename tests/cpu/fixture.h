@@ -1,0 +1,53 @@
+/*
+ * A bare machine for CPU unit tests: RAM, a bus, harts, a fake mtime, a
+ * cursor to assemble code into RAM, and a standard M-mode trap handler
+ * that records mcause/mtval/mepc in t3/t4/t5 and spins.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "asm.h"
+#include "machine.h"
+#include "riscv.h"
+
+#define FX_RAM_SIZE (4u << 20)
+#define FX_HANDLER  (RAM_BASE + 0x1000) /* M-mode trap handler */
+#define FX_PT_BASE  (RAM_BASE + 0x100000)
+#define T3          28
+#define T4          29
+#define T5          30
+
+struct fixture {
+    struct guest_ram ram;
+    struct bus *bus;
+    struct hart *harts[2];
+    uint64_t mtime;
+    uint64_t cursor;  /* where emit() writes next */
+    uint64_t pt_next; /* next free page-table page */
+    unsigned sbi_calls;
+};
+
+void fx_init(struct fixture *f, void (*sbi)(void *opaque, struct hart *h));
+void fx_free(struct fixture *f);
+void *fx_ram(struct fixture *f, uint64_t addr);
+void fx_org(struct fixture *f, uint64_t addr);
+void fx_emit(struct fixture *f, uint32_t insn);
+void fx_emit16(struct fixture *f, uint16_t insn);
+void fx_la(struct fixture *f, unsigned rd, uint64_t addr);
+/* Point mtvec at the standard handler (emits code at the cursor). */
+void fx_install_handler(struct fixture *f);
+/* Sv39: map one 4 KiB page, building tables as needed. */
+void fx_map(struct fixture *f, uint64_t va, uint64_t pa, uint64_t pte_flags);
+uint64_t *fx_pte(struct fixture *f, uint64_t va);
+uint64_t fx_satp(struct fixture *f);
+/* Emit M-mode code that enables Sv39 (satp in a0) and mrets to S at pc. */
+void fx_enter_s(struct fixture *f, uint64_t s_pc);
+uint64_t fx_run(struct fixture *f, unsigned hart, uint64_t budget);
+uint64_t fx_reg(struct fixture *f, unsigned x);
+
+/* Test bookkeeping shared by the test files. */
+extern unsigned tests_passed, tests_failed;
+void expect_eq(const char *what, uint64_t got, uint64_t want, int line);
+#define EXPECT(what, got, want) expect_eq(what, got, want, __LINE__)

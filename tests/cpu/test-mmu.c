@@ -1,0 +1,155 @@
+/*
+ * Sv39 translation: hardware A/D updates, loads crossing pages, faults
+ * with the right cause and stval, misaligned superpages, instructions
+ * straddling pages.
+ */
+#include <string.h>
+
+#include "fixture.h"
+#include "tests.h"
+
+#define PTE_R (1u << 1)
+#define PTE_W (1u << 2)
+#define PTE_X (1u << 3)
+#define PTE_A (1u << 6)
+#define PTE_D (1u << 7)
+
+#define S_CODE (RAM_BASE + 0x4000)
+#define DATA0  (RAM_BASE + 0x10000)
+#define DATA1  (RAM_BASE + 0x11000)
+
+/* M-mode prologue at RAM_BASE; S code at S_CODE, identity-mapped. */
+static void setup_s(struct fixture *f)
+{
+    fx_init(f, NULL);
+    fx_install_handler(f);
+    fx_enter_s(f, S_CODE);
+    fx_map(f, S_CODE, S_CODE, PTE_R | PTE_X);
+    fx_org(f, S_CODE);
+}
+
+static void test_ad_bits_and_split_load(void)
+{
+    struct fixture f;
+    setup_s(&f);
+    fx_map(&f, DATA0, DATA0, PTE_R | PTE_W);
+    fx_map(&f, DATA1, DATA1, PTE_R | PTE_W);
+    uint8_t *bytes = fx_ram(&f, DATA0 + 0xffc);
+    for (int i = 0; i < 8; i++)
+        bytes[i] = 0x11 * (i + 1);
+    hart_set_reg(f.harts[0], A3, DATA0 + 0xffc);
+    hart_set_reg(f.harts[0], A5, DATA1 + 0x10);
+    hart_set_reg(f.harts[0], A4, 0xabcdef);
+    fx_emit(&f, LD(A2, A3, 0));
+    fx_emit(&f, SD(A4, A5, 0));
+    fx_emit(&f, SPIN);
+    fx_run(&f, 0, 200);
+    EXPECT("no trap", fx_reg(&f, T3), 0);
+    EXPECT("load across a page boundary", fx_reg(&f, A2),
+           0x8877665544332211ull);
+    EXPECT("store through the mapping", *(uint64_t *)fx_ram(&f, DATA1 + 0x10),
+           0xabcdef);
+    EXPECT("A set on the read page", *fx_pte(&f, DATA0) & PTE_A, PTE_A);
+    EXPECT("D clear on the read page", *fx_pte(&f, DATA0) & PTE_D, 0);
+    EXPECT("A and D set on the written page",
+           *fx_pte(&f, DATA1) & (PTE_A | PTE_D), PTE_A | PTE_D);
+    fx_free(&f);
+}
+
+static void test_page_faults(void)
+{
+    static const struct {
+        uint32_t pte_flags; /* of DATA0; 0 = unmapped */
+        bool store;
+        uint64_t cause;
+    } cases[] = {
+        {0, false, 13},
+        {0, true, 15},
+        {PTE_R, true, 15},                 /* read-only */
+        {PTE_X, false, 13},                /* execute-only, MXR off */
+        {PTE_R | PTE_W | 0x10, false, 13}, /* U page from S, SUM off */
+    };
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct fixture f;
+        setup_s(&f);
+        if (cases[i].pte_flags)
+            fx_map(&f, DATA0, DATA0, cases[i].pte_flags);
+        hart_set_reg(f.harts[0], A3, DATA0 + 0x24);
+        uint64_t at = f.cursor;
+        fx_emit(&f, cases[i].store ? SD(A4, A3, 0) : LD(A2, A3, 0));
+        fx_emit(&f, SPIN);
+        fx_run(&f, 0, 200);
+        EXPECT("page fault cause", fx_reg(&f, T3), cases[i].cause);
+        EXPECT("stval is the faulting address", fx_reg(&f, T4), DATA0 + 0x24);
+        EXPECT("epc is the access", fx_reg(&f, T5), at);
+        fx_free(&f);
+    }
+}
+
+static void test_misaligned_superpage(void)
+{
+    struct fixture f;
+    setup_s(&f);
+    /* A 2 MiB leaf at level 1 whose PPN is only 4 KiB aligned. */
+    uint64_t va = 0x40000000;
+    uint64_t *l1 = fx_pte(&f, va); /* builds the level-1 table */
+    (void)l1;
+    uint64_t *root = fx_ram(&f, FX_PT_BASE + ((va >> 30) & 511) * 8);
+    uint64_t *level1 = fx_ram(&f, (*root >> 10) << 12);
+    *level1 = ((RAM_BASE + 0x1000) >> 12) << 10 | PTE_R | PTE_W | 1;
+    hart_set_reg(f.harts[0], A3, va + 0x123);
+    fx_emit(&f, LD(A2, A3, 0));
+    fx_emit(&f, SPIN);
+    fx_run(&f, 0, 200);
+    EXPECT("misaligned superpage: load page fault", fx_reg(&f, T3), 13);
+    EXPECT("misaligned superpage: stval", fx_reg(&f, T4), va + 0x123);
+    fx_free(&f);
+}
+
+static void test_non_canonical_address(void)
+{
+    struct fixture f;
+    setup_s(&f);
+    hart_set_reg(f.harts[0], A3, 0x0000008000000000ull); /* bit 39 set */
+    fx_emit(&f, LD(A2, A3, 0));
+    fx_emit(&f, SPIN);
+    fx_run(&f, 0, 200);
+    EXPECT("non-canonical address: load page fault", fx_reg(&f, T3), 13);
+    fx_free(&f);
+}
+
+/* A 32-bit instruction whose upper half is on the next page. */
+static void test_straddling_instruction(bool second_page_mapped)
+{
+    struct fixture f;
+    setup_s(&f);
+    uint64_t page = S_CODE + 0x1000, at = page + 0xffe;
+    fx_map(&f, page, page, PTE_R | PTE_X);
+    if (second_page_mapped)
+        fx_map(&f, page + 0x1000, page + 0x1000, PTE_R | PTE_X);
+    fx_la(&f, T0, at);
+    fx_emit(&f, JALR(ZERO, T0, 0));
+    fx_org(&f, at);
+    fx_emit(&f, ADDI(A0, ZERO, 5));
+    fx_emit(&f, SPIN);
+    fx_run(&f, 0, 200);
+    if (second_page_mapped) {
+        EXPECT("straddling instruction ran", fx_reg(&f, A0), 5);
+        EXPECT("then the next one", hart_pc(f.harts[0]), at + 4);
+    } else {
+        EXPECT("straddling fetch: page fault", fx_reg(&f, T3), 12);
+        EXPECT("stval: the unmapped half", fx_reg(&f, T4), page + 0x1000);
+        EXPECT("epc: the instruction", fx_reg(&f, T5), at);
+    }
+    fx_free(&f);
+}
+
+void test_mmu(void)
+{
+    test_ad_bits_and_split_load();
+    test_page_faults();
+    test_misaligned_superpage();
+    test_non_canonical_address();
+    test_straddling_instruction(true);
+    test_straddling_instruction(false);
+}

@@ -1,0 +1,6 @@
+/* The CPU unit-test groups, run by cpu-tests.c. */
+#pragma once
+
+void test_priv(void);
+void test_mmu(void);
+void test_fpu(void);
