@@ -27,10 +27,9 @@ bool finisher_write(void *opaque, uint64_t offset, unsigned bytes,
         *request = (struct power_request){POWER_OFF, 0};
         break;
     case FINISHER_FAIL: {
-        /* An exit status is 8 bits; never let a failure wrap to 0. */
-        unsigned code = (value >> 16) & 0xffff;
-        int status = (code & 0xff) || !code ? (int)(code & 0xff) : 1;
-        *request = (struct power_request){POWER_OFF, status};
+        /* An exit status is 8 bits; a failure must never look like 0. */
+        int status = (value >> 16) & 0xff;
+        *request = (struct power_request){POWER_OFF, status ? status : 1};
         break;
     }
     case FINISHER_RESET:

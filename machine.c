@@ -80,7 +80,7 @@ static bool create_devices(struct machine *m)
 
     int rc = 0;
     rc |= bus_register(m->bus, FINISHER_BASE, FINISHER_SIZE, &m->request,
-                       finisher_read, finisher_write, WIDTH_4);
+                       finisher_read, finisher_write, FINISHER_WIDTHS);
     rc |= bus_register(m->bus, CLINT_BASE, CLINT_SIZE, m->aclint, aclint_read,
                        aclint_write, WIDTH_4 | WIDTH_8);
     rc |= bus_register(m->bus, PLIC_BASE, PLIC_SIZE, m->plic, plic_read,

@@ -123,6 +123,15 @@ run opensbi 5 "$semu" --bios "$opensbi" -c 2 -k "$image" \
     -a 'semu.run="exit 5"' </dev/null
 has opensbi "OpenSBI"
 has opensbi "semu guest: Linux"
+run opensbi-poweroff 0 "$semu" --bios "$opensbi" -k "$image" \
+    -a 'semu.run="poweroff -f; sleep 10; exit 3"' </dev/null
+# OpenSBI resets through the finisher with a 16-bit store.
+mkdir -p "$tmp/r2"
+run opensbi-reboot 9 "$semu" --bios "$opensbi" -c 2 -k "$image" -s "$tmp/r2" \
+    -a 'semu.run="test -e again && exit 9; touch again; reboot -f; sleep 9"' \
+    </dev/null
+expect_eq "opensbi-reboot booted twice" 2 \
+    "$(grep -c 'semu guest: Linux' "$tmp/opensbi-reboot.log")"
 
 # --- the sanitizer build ---
 run asan-sbi 0 "$asan" -c 2 -k "$guests/sbi-guest.bin" </dev/null
