@@ -134,6 +134,7 @@ expect_eq "opensbi-reboot booted twice" 2 \
     "$(grep -c 'semu guest: Linux' "$tmp/opensbi-reboot.log")"
 
 # --- the sanitizer build ---
+run asan-devices 0 sh -c "printf A | '$asan' --bios '$guests/devices-guest.bin'"
 run asan-sbi 0 "$asan" -c 2 -k "$guests/sbi-guest.bin" </dev/null
 run asan-linux 7 "$asan" -c 2 -k "$image" -a 'semu.run="exit 7"' </dev/null
 has asan-linux "semu guest: Linux"
