@@ -466,7 +466,13 @@ int exec_csr(struct hart *h, const struct op *op)
         h->x[op->rd] = old;
         return EXEC_NEXT;
     }
-    uint64_t val = (f3 & 3) == 1 ? src : (f3 & 3) == 2 ? old | src : old & ~src;
+    /* A read-modify-write of mip sees only the software-written SEIP. */
+    uint64_t base = old;
+    if (csr == 0x344 && !(h->mip & MIP_SEIP))
+        base &= ~MIP_SEIP;
+    uint64_t val = (f3 & 3) == 1   ? src
+                   : (f3 & 3) == 2 ? base | src
+                                   : base & ~src;
     if (!csr_write(h, csr, val))
         return illegal_instruction(h, op);
     h->x[op->rd] = old;

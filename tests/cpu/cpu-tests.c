@@ -12,6 +12,7 @@ int main(void)
     test_priv();
     test_mmu();
     test_fpu();
+    test_random();
     printf("%u passed, %u failed\n", tests_passed, tests_failed);
     return tests_failed ? 1 : 0;
 }
