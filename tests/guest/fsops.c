@@ -782,6 +782,22 @@ struct live_check {
     char got[128];
 };
 
+/* TEXT on one line: newlines and other control bytes as \xHH. */
+static const char *one_line(const char *text)
+{
+    static char out[4 * 128 + 1];
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)text;
+         *p && o + 5 < sizeof(out); p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            o += (size_t)snprintf(out + o, sizeof(out) - o, "\\x%02x", *p);
+        else
+            out[o++] = (char)*p;
+    }
+    out[o] = '\0';
+    return out;
+}
+
 /* Record why a check is not satisfied yet; returns 0 (not yet). */
 static int miss(struct live_check *c, const char *fmt, ...)
 {
@@ -806,7 +822,7 @@ static int live_poll(struct live_check *c, const char *dir)
     buf[n] = '\0';
     if ((size_t)st.st_size != strlen(c->want_fd) || strcmp(buf, c->want_fd))
         return miss(c, "held fd: size %lld, reads '%s'", (long long)st.st_size,
-                    buf);
+                    one_line(buf));
     snprintf(path, sizeof(path), "%s/%s", dir, c->path);
     n = read_path(path, buf, sizeof(buf) - 1);
     if (!c->want_path) {
@@ -818,7 +834,7 @@ static int live_poll(struct live_check *c, const char *dir)
         return miss(c, "%s: %s", c->path, errname(errno));
     buf[n] = '\0';
     if (strcmp(buf, c->want_path))
-        return miss(c, "%s reads '%s'", c->path, buf);
+        return miss(c, "%s reads '%s'", c->path, one_line(buf));
     return 1;
 }
 
@@ -864,7 +880,7 @@ static int cmd_live(int argc, char **argv)
         buf[n] = '\0';
         if (strcmp(buf, c->before)) {
             printf("not ok %s: %s reads '%s' before the change\n", c->name,
-                   c->file, buf);
+                   c->file, one_line(buf));
             c->done = -1;
             failed++;
         }
