@@ -43,7 +43,7 @@ has() {
 
 # --- without Linux ---
 run devices 0 sh -c "printf A | '$semu' --bios '$guests/devices-guest.bin'"
-run sbi 0 "$semu" -c 2 -k "$guests/sbi-guest.bin" </dev/null
+run sbi 0 sh -c "printf Z | '$semu' -c 2 -k '$guests/sbi-guest.bin'"
 has sbi "all checks passed"
 
 # --- Linux, built-in SBI ---
@@ -135,7 +135,7 @@ expect_eq "opensbi-reboot booted twice" 2 \
 
 # --- the sanitizer build ---
 run asan-devices 0 sh -c "printf A | '$asan' --bios '$guests/devices-guest.bin'"
-run asan-sbi 0 "$asan" -c 2 -k "$guests/sbi-guest.bin" </dev/null
+run asan-sbi 0 sh -c "printf Z | '$asan' -c 2 -k '$guests/sbi-guest.bin'"
 run asan-linux 7 "$asan" -c 2 -k "$image" -a 'semu.run="exit 7"' </dev/null
 has asan-linux "semu guest: Linux"
 

@@ -3,7 +3,8 @@
  * header, then one check after another. Each check prints a line through
  * the SBI debug console; the first failing check ends the run through
  * the test finisher with its number as exit status; success ends it with
- * SBI system reset (shutdown), so semu exits 0. Run it with -c 2.
+ * SBI system reset (shutdown), so semu exits 0. Run it with -c 2 and
+ * "Z" on stdin.
  */
 #define FINISHER 0x100000
 
@@ -110,6 +111,25 @@ entry:
     li a2, 0
     SBI EXT_DBCN, 0
     CHECK 13, a0, -3
+
+    /* DBCN read: the "Z" the test pipes into stdin arrives */
+    li s10, 3000000             /* attempts */
+12: li a0, 8
+    la a1, inbuf
+    li a2, 0
+    SBI EXT_DBCN, 1
+    CHECK 33, a0, 0
+    bnez a1, 13f
+    addi s10, s10, -1
+    bnez s10, 12b
+    li a0, 34                   /* nothing came */
+    j fail
+13: CHECK 35, a1, 1
+    la t1, inbuf
+    lbu t1, 0(t1)
+    CHECK 36, t1, 'Z'
+    SBI 0x02, 0                 /* legacy getchar: nothing left */
+    CHECK 37, a0, -1
 
     /* Legacy putchar still works */
     li a0, '!'
@@ -278,5 +298,7 @@ fuzz_eids:
     .balign 8
 flag:
     .word 0
+inbuf:
+    .space 8
     .balign 4096
 image_end:
