@@ -123,20 +123,39 @@ static void raise_flags(struct hart *h, unsigned flags)
  * halfway to the neighbour on the `err` side, take the larger magnitude.
  * `err` is (exact - r), exactly; `tie` says whether it was a tie.
  */
-static double rmm_fix64(double r, double err, bool tie)
+/*
+ * RMM for doubles from the nearest-even result `r` and the exact result,
+ * held in binary128 (113 bits: exact for products, and for sums and
+ * fused sums whenever a tie is possible at all).
+ */
+static double rmm_from_exact(double r, __float128 exact)
 {
-    if (!tie || err == 0 || isinf(r) || isnan(r))
+    __float128 err = exact - (__float128)r;
+    if (err == 0 || isinf(r))
         return r;
     double n = nextafter(r, err > 0 ? INFINITY : -INFINITY);
+    if (2 * err != (__float128)n - (__float128)r)
+        return r;
     return fabs(n) > fabs(r) ? n : r;
 }
 
-static bool is_half_step64(double r, double err)
+/* a + b in binary128, or NaN when even that rounds (then no tie). */
+static __float128 exact_sum(__float128 a, __float128 b)
 {
-    if (err == 0 || isinf(r) || isnan(r) || isnan(err))
-        return false;
-    double n = nextafter(r, err > 0 ? INFINITY : -INFINITY);
-    return 2 * err == n - r;
+    __float128 s = a + b, bb = s - a;
+    return (a - (s - bb)) + (b - bb) == 0 ? s : (__float128)NAN;
+}
+
+/* The quotient's tie: a/b lies exactly midway between r and n. */
+static double rmm_quotient(double r, double a, double b)
+{
+    __float128 rem = (__float128)a - (__float128)b * r; /* exact */
+    bool up = (rem > 0) == (b > 0);
+    double n = nextafter(r, up ? INFINITY : -INFINITY);
+    __float128 mid = ((__float128)r + n) / 2;
+    if (rem == 0 || (__float128)b * mid != (__float128)a)
+        return r;
+    return fabs(n) > fabs(r) ? n : r;
 }
 
 /* For singles, `exact` is the exact result held in a double. */
@@ -223,21 +242,14 @@ static double arith64(enum fp_op kind, double a, double b, int rm, unsigned *fl)
     FENCE(r);
     *fl = host_flags();
     if (rm == RM_RMM && (*fl & FLAG_NX) && kind != OP_SQRT && !isinf(r)) {
-        if (kind == OP_SUB)
-            b = -b;
         if (kind == OP_ADD || kind == OP_SUB) {
-            double bb = r - a; /* TwoSum: the exact rounding error */
-            double err = (a - (r - bb)) + (b - bb);
-            r = rmm_fix64(r, err, is_half_step64(r, err));
+            __float128 sum = exact_sum(a, kind == OP_SUB ? -b : b);
+            if (!isnan((double)sum))
+                r = rmm_from_exact(r, sum);
         } else if (kind == OP_MUL) {
-            double err = fma(a, b, -r);
-            r = rmm_fix64(r, err, is_half_step64(r, err));
+            r = rmm_from_exact(r, (__float128)a * b);
         } else {
-            double rem = fma(-r, b, a); /* a - r*b, exactly */
-            double dir = (rem > 0) == (b > 0) ? 1 : -1;
-            double n = nextafter(r, dir * INFINITY);
-            bool tie = rem != 0 && fma(b, (n - r) * 0.5, -rem) == 0;
-            r = rmm_fix64(r, dir, tie);
+            r = rmm_quotient(r, a, b);
         }
     }
     return r;
@@ -267,24 +279,14 @@ static float fma32(float a, float b, float c, int rm, unsigned *fl)
 }
 
 /*
- * RMM tie fix for a double fused multiply-add. In binary128 the product
- * is exact (106 bits); if the sum is exact too, it is the exact result,
- * and if not, the exact result has more than 113 significant bits and
- * so cannot be a tie between two doubles.
+ * RMM for a double fused multiply-add: the product is exact in binary128
+ * (106 bits); if the sum is not, the exact result has more than 113
+ * significant bits and cannot be a tie between two doubles.
  */
 static double fma64_rmm_fix(double a, double b, double c, double r)
 {
-    __float128 p = (__float128)a * b, qc = c;
-    __float128 s = p + qc, bb = s - p;
-    if ((p - (s - bb)) + (qc - bb) != 0)
-        return r;
-    __float128 err = s - (__float128)r;
-    if (err == 0)
-        return r;
-    double n = nextafter(r, err > 0 ? INFINITY : -INFINITY);
-    if (2 * err != (__float128)n - (__float128)r)
-        return r;
-    return fabs(n) > fabs(r) ? n : r;
+    __float128 sum = exact_sum((__float128)a * b, c);
+    return isnan((double)sum) ? r : rmm_from_exact(r, sum);
 }
 
 static double fma64(double a, double b, double c, int rm, unsigned *fl)

@@ -77,17 +77,16 @@ struct op {
  * `K_x + K_WIDE` for a 32-bit one, so stepping to the next op is a
  * constant add rather than a load of the length.
  */
+// clang-format off
 #define FAST_OPS(X)                                                            \
-    X(LI)                                                                      \
-    X(AUIPC)                                                                   \
-    X(JAL) X(JALR) X(BEQ) X(BNE) X(BLT) X(BGE) X(BLTU) X(BGEU) X(LB) X(LH)     \
-        X(LW) X(LD) X(LBU) X(LHU) X(LWU) X(SB) X(SH) X(SW) X(SD) X(ADDI)       \
-            X(SLTI) X(SLTIU) X(XORI) X(ORI) X(ANDI) X(SLLI) X(SRLI) X(SRAI)    \
-                X(ADD) X(SUB) X(SLL) X(SLT) X(SLTU) X(XOR) X(SRL) X(SRA) X(OR) \
-                    X(AND) X(ADDIW) X(SLLIW) X(SRLIW) X(SRAIW) X(ADDW) X(SUBW) \
-                        X(SLLW) X(SRLW) X(SRAW) X(MUL) X(MULH) X(MULHSU)       \
-                            X(MULHU) X(DIV) X(DIVU) X(REM) X(REMU) X(MULW)     \
-                                X(DIVW) X(DIVUW) X(REMW) X(REMUW) X(NOP)
+    X(LI) X(AUIPC) X(JAL) X(JALR) X(BEQ) X(BNE) X(BLT) X(BGE) X(BLTU)          \
+    X(BGEU) X(LB) X(LH) X(LW) X(LD) X(LBU) X(LHU) X(LWU) X(SB) X(SH) X(SW)     \
+    X(SD) X(ADDI) X(SLTI) X(SLTIU) X(XORI) X(ORI) X(ANDI) X(SLLI) X(SRLI)      \
+    X(SRAI) X(ADD) X(SUB) X(SLL) X(SLT) X(SLTU) X(XOR) X(SRL) X(SRA) X(OR)     \
+    X(AND) X(ADDIW) X(SLLIW) X(SRLIW) X(SRAIW) X(ADDW) X(SUBW) X(SLLW)         \
+    X(SRLW) X(SRAW) X(MUL) X(MULH) X(MULHSU) X(MULHU) X(DIV) X(DIVU) X(REM)    \
+    X(REMU) X(MULW) X(DIVW) X(DIVUW) X(REMW) X(REMUW) X(NOP)
+// clang-format on
 
 enum op_kind {
     K_DECODE = 0, /* not decoded yet: decode, then run */
@@ -133,6 +132,7 @@ enum { TLB_SET_U, TLB_SET_S, TLB_SET_S_SUM, TLB_SET_M, TLB_SETS };
 
 struct dcache_page {
     uint64_t ppage; /* NO_PAGE when empty */
+    uint64_t gen;   /* valid only while equal to hart.dcache_gen */
     uint8_t *host;
     struct op *ops; /* SLOTS_PER_PAGE + 1 (a K_REFETCH sentinel) */
 };
@@ -170,6 +170,7 @@ struct hart {
 
     /* Decoded instruction cache, per guest physical page. */
     struct dcache_page dcache[DCACHE_PAGES];
+    uint64_t dcache_gen;
     uint8_t *code_page; /* per RAM page: 1 when decoded ops exist */
     uint64_t ram_pages;
     struct op cross_ops[3]; /* a decoded page-straddling instruction */

@@ -310,7 +310,7 @@ static void tlb_protect_code(struct hart *h, uint64_t ppage)
 static struct op *dcache_lookup(struct hart *h, uint64_t ppage, uint8_t *host)
 {
     struct dcache_page *d = &h->dcache[(ppage >> PAGE_SHIFT) % DCACHE_PAGES];
-    if (d->ppage == ppage)
+    if (d->ppage == ppage && d->gen == h->dcache_gen)
         return d->ops;
     if (!d->ops) {
         d->ops = malloc((SLOTS_PER_PAGE + 1) * sizeof(struct op));
@@ -324,17 +324,21 @@ static struct op *dcache_lookup(struct hart *h, uint64_t ppage, uint8_t *host)
     memset(d->ops, 0, SLOTS_PER_PAGE * sizeof(struct op));
     d->ops[SLOTS_PER_PAGE] = (struct op){.kind = K_REFETCH};
     d->ppage = ppage;
+    d->gen = h->dcache_gen;
     d->host = host;
     h->code_page[code_page_index(h, ppage)] = 1;
     tlb_protect_code(h, ppage);
     return d->ops;
 }
 
+/*
+ * fence.i: a new generation makes every decoded page stale at once. The
+ * code_page marks stay; a stale one costs a single slow store, which
+ * clears it.
+ */
 void dcache_flush(struct hart *h)
 {
-    for (int i = 0; i < DCACHE_PAGES; i++)
-        h->dcache[i].ppage = NO_PAGE;
-    memset(h->code_page, 0, h->ram_pages);
+    h->dcache_gen++;
     h->refetch = true;
 }
 
