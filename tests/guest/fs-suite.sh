@@ -534,6 +534,8 @@ live_changes() {
     failed=$((failed + $(printf '%s\n' "$r" | grep -c '^not ok ')))
     printf '%s\n' "$r" | grep '^ok \|^not ok '
     check_num live-checks-ran "$(printf '%s\n' "$r" | grep -c 'ok ')" -ge 9
+    check_eq live-listing "grow.txt inplace.txt new-on-host.txt renamed.txt replace.txt shrink.txt" \
+        "$(ls fixtures/live | grep -v '^guest-ready$\|^host-done$' | tr '\n' ' ' | sed 's/ $//')"
 }
 
 fs_stats() {
@@ -622,6 +624,12 @@ permissions() {
         "$($F as 1000 1000 unlink out/perm-shared/by-1000.txt)"
     check_eq perm-user-creates-again "opened size=0" \
         "$($F as 1000 1000 open out/perm-shared/kept-1000.txt wronly,creat)"
+    printf '#!/bin/sh\necho ran from the share\n' >out/script.sh
+    chmod 755 out/script.sh
+    check_eq exec-script "ran from the share" "$(./out/script.sh 2>&1)"
+    chmod 644 out/script.sh
+    drop_caches
+    check exec-without-x-fails sh -c '! ./out/script.sh'
 }
 
 mkdir out || {

@@ -12,10 +12,11 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 platform=${1:?usage: run-fs-suite.sh semu|semu-asan|qemu|qemu-9p}
 
 fsops=$top/build/guest/fsops
-make -s -C "$top" build/guest/fsops || {
-    echo "run-fs-suite: cannot build $fsops" >&2
-    exit 2
-}
+if ! make -s -C "$top" build/guest/fsops; then
+    fail "$platform: build $fsops"
+    summary
+    exit 1
+fi
 
 # work/share is the share; work/canary and work itself must stay untouched.
 work=$(mktemp -d /tmp/semu-fs-suite.XXXXXX)
@@ -289,5 +290,6 @@ expect_eq "$p: file created by uid 1000 is owned by 1000" "1000:1000 644" \
 expect "$p: uid 1000 could not create in a 755 root directory" absent perm-dir/x
 expect "$p: owner unlinked its file in the sticky directory" \
     absent perm-shared/by-1000.txt
+expect_eq "$p: script mode after chmod -x" 644 "$(fstat %a script.sh)"
 
 summary
