@@ -275,6 +275,14 @@ static void update_timers(struct machine *m, uint64_t now)
         sbi_update_timers(m->sbi, now);
 }
 
+static bool any_hart_started(const struct machine *m)
+{
+    for (unsigned h = 0; h < m->nharts; h++)
+        if (m->power[h] == HART_STARTED)
+            return true;
+    return false;
+}
+
 static bool all_harts_waiting(const struct machine *m)
 {
     for (unsigned h = 0; h < m->nharts; h++)
@@ -323,6 +331,13 @@ int machine_run(struct machine *m)
         if (m->request.action == POWER_RESET) {
             machine_reboot(m);
             continue;
+        }
+
+        if (!any_hart_started(m)) {
+            /* Only a running hart can start another: nothing ever will. */
+            uart_flush(m->uart);
+            fprintf(stderr, "semu: every hart has stopped\n");
+            return 1;
         }
 
         uint64_t now = aclint_mtime(m->aclint);

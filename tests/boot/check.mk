@@ -1,7 +1,9 @@
 # Boot tests: bare-metal device and SBI guests, then Linux on semu with the
 # built-in SBI (1 and 4 harts), with Debian's OpenSBI, and under ASan.
 BOOT_GUESTS := $(BUILD)/boot/devices-guest.bin $(BUILD)/boot/sbi-guest.bin \
-               $(BUILD)/boot/user.dtb
+               $(BUILD)/boot/stop-guest.bin $(BUILD)/boot/user.dtb
+# devices-guest runs as firmware (M-mode, --bios); the others as kernels.
+boot_ld = tests/boot/$(if $(filter devices-guest,$1),bios,kernel)-guest.ld
 BOOT_CC := riscv64-linux-gnu-gcc
 BOOT_CFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -static -fno-pie -no-pie \
                -Wl,--build-id=none,--no-warn-rwx-segments
@@ -12,9 +14,10 @@ $(BOOT_DEPS): scripts/deps.sh
 	scripts/deps.sh test
 	@touch $@
 
-$(BUILD)/boot/%.elf: tests/boot/%.S tests/boot/%.ld $(BOOT_DEPS)
+$(BUILD)/boot/%.elf: tests/boot/%.S tests/boot/bios-guest.ld \
+                     tests/boot/kernel-guest.ld $(BOOT_DEPS)
 	@mkdir -p $(dir $@)
-	$(BOOT_CC) $(BOOT_CFLAGS) -T tests/boot/$*.ld -o $@ $<
+	$(BOOT_CC) $(BOOT_CFLAGS) -T $(call boot_ld,$*) -o $@ $<
 
 $(BUILD)/boot/%.bin: $(BUILD)/boot/%.elf
 	riscv64-linux-gnu-objcopy -O binary $< $@

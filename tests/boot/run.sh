@@ -45,6 +45,8 @@ has() {
 run devices 0 sh -c "printf A | '$semu' --bios '$guests/devices-guest.bin'"
 run sbi 0 sh -c "printf Z | '$semu' -c 2 -k '$guests/sbi-guest.bin'"
 has sbi "all checks passed"
+run stop 1 "$semu" -k "$guests/stop-guest.bin" </dev/null
+has stop "every hart has stopped"
 
 # --- Linux, built-in SBI ---
 run linux-c1 0 "$semu" -k "$image" -a 'semu.run="exit 0"' </dev/null
