@@ -40,7 +40,8 @@ static const char usage_text[] =
     "\n"
     "Console: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A.\n"
     "Exit status: 0 on guest power-off, the code the guest gives the\n"
-    "test finisher otherwise.\n";
+    "test finisher otherwise; 1 if every hart stops. A guest reset reboots.\n"
+    "SEMU_STATS=1 prints the guest instruction count and rate at exit.\n";
 
 static void die(const char *fmt, const char *arg)
 {
