@@ -25,7 +25,28 @@ $(BUILD)/bench-fuse: $(BUILD)/obj/tests/fuse/bench-fuse.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^
 
-.SECONDARY: $(foreach t,$(FUSE_TESTS) harness bench-fuse,\
+# Through real virtqueues, when the virtio area and its driver-side test
+# library are in the tree.
+ifneq ($(wildcard tests/virtio/vq-driver.c),)
+ifneq ($(VIRTIO_SRCS),)
+FUSE_VQ_SRCS := tests/virtio/vq-driver.c $(VIRTIO_SRCS)
+FUSE_TEST_BINS += $(BUILD)/tests/fuse/test-virtqueue \
+                  $(BUILD)/tests/fuse-asan/test-virtqueue
+
+$(BUILD)/tests/fuse/test-virtqueue: $(BUILD)/obj/tests/fuse/test-virtqueue.o \
+        $(call fuse_test_objs,obj) $(FUSE_VQ_SRCS:%.c=$(BUILD)/obj/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^
+
+$(BUILD)/tests/fuse-asan/test-virtqueue: \
+        $(BUILD)/asan/tests/fuse/test-virtqueue.o \
+        $(call fuse_test_objs,asan) $(FUSE_VQ_SRCS:%.c=$(BUILD)/asan/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^
+endif
+endif
+
+.SECONDARY: $(foreach t,$(FUSE_TESTS) harness bench-fuse test-virtqueue,\
               $(BUILD)/obj/tests/fuse/$(t).o $(BUILD)/asan/tests/fuse/$(t).o)
 
 .PHONY: check-fuse bench-fuse

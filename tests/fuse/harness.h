@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/uio.h>
 
 #include "fuse.h"
 
@@ -46,6 +47,9 @@ struct ft {
     uint8_t *args;        /* arguments being built */
     size_t args_len;
     uint32_t uid, gid; /* put in the in header */
+    /* Where requests go: fuse_server_handle(srv) unless set (virtqueue). */
+    size_t (*send)(const struct iovec *req, unsigned nreq,
+                   const struct iovec *reply, unsigned nreply);
 };
 
 /* A share in a new temp dir, a server on it (opts may be NULL), INIT. */
