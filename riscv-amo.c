@@ -77,6 +77,8 @@ int exec_amo(struct hart *h, const struct op *op)
     int cause = mmu_translate(h, va, acc, &pa);
     if (cause)
         return fault(h, cause, va);
+    if (!pmp_allows(h, pa, size, acc, data_priv(h)))
+        return fault(h, access_fault, va);
     if (!mmu_phys_read(h, pa, size, &old))
         return fault(h, access_fault, va);
     old = narrow(old, size);

@@ -334,10 +334,13 @@ static bool csr_write(struct hart *h, unsigned csr, uint64_t val)
                 keep |= 0xffull << (8 * i);
         h->pmpcfg[csr - 0x3a0] = (h->pmpcfg[csr - 0x3a0] & keep) |
                                  (val & ~keep & 0x9f9f9f9f9f9f9f9full);
+        pmp_changed(h);
         return true;
     }
     if (csr >= 0x3b0 && csr <= 0x3ef) {
-        h->pmpaddr[csr - 0x3b0] = val & ((1ull << 54) - 1);
+        if (!pmp_locked(h, csr - 0x3b0))
+            h->pmpaddr[csr - 0x3b0] = val & ((1ull << 54) - 1);
+        pmp_changed(h);
         return true;
     }
     switch (csr) {

@@ -155,6 +155,7 @@ struct hart {
     uint64_t mcounteren, scounteren, menvcfg, senvcfg, mcountinhibit;
     uint64_t stimecmp;
     uint64_t pmpcfg[16], pmpaddr[64];
+    unsigned pmp_entries; /* 1 + the highest active PMP entry */
     uint64_t cycle_offset, instret;
     uint64_t run_retired; /* retired so far inside the current hart_run */
     uint32_t fflags, frm;
@@ -204,6 +205,12 @@ bool fetch_cross(struct hart *h);
 void dcache_flush(struct hart *h);
 void mmu_init(struct hart *h);
 void mmu_free(struct hart *h);
+
+/* riscv-pmp.c */
+bool pmp_allows(const struct hart *h, uint64_t pa, uint64_t size,
+                enum access acc, enum priv_mode priv);
+void pmp_changed(struct hart *h);
+bool pmp_locked(const struct hart *h, unsigned i);
 
 /* riscv-amo.c */
 int exec_amo(struct hart *h, const struct op *op);

@@ -87,7 +87,8 @@ int mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
         unsigned shift = 12 + 9 * level;
         uint64_t pte_addr = table + ((va >> shift) & 511) * 8;
         uint8_t *slot = guest_ram_ptr(h->env.ram, pte_addr, 8);
-        if (!slot)
+        /* The walk's own reads are S-mode accesses for the PMP. */
+        if (!slot || !pmp_allows(h, pte_addr, 8, ACC_READ, PRIV_S))
             return access_fault_cause[acc];
         uint64_t pte;
         memcpy(&pte, slot, 8);
@@ -141,9 +142,13 @@ static bool phys_read(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
                       uint64_t *val)
 {
     uint64_t ppage = pa & PAGE_MASK;
+    enum priv_mode priv = data_priv(h);
+    if (!pmp_allows(h, pa, size, ACC_READ, priv))
+        return false;
     uint8_t *host = ram_page(h, ppage);
     if (host) {
-        tlb_fill(h, h->dtlb->r, va, ppage, host);
+        if (pmp_allows(h, ppage, PAGE_SIZE, ACC_READ, priv))
+            tlb_fill(h, h->dtlb->r, va, ppage, host);
         *val = 0;
         memcpy(val, host + (pa & ~PAGE_MASK), size);
         return true;
@@ -177,13 +182,16 @@ static bool phys_write(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
                        uint64_t val)
 {
     uint64_t ppage = pa & PAGE_MASK;
+    enum priv_mode priv = data_priv(h);
+    if (!pmp_allows(h, pa, size, ACC_WRITE, priv))
+        return false;
     uint8_t *host = ram_page(h, ppage);
     if (host) {
         memcpy(host + (pa & ~PAGE_MASK), &val, size);
         int64_t index = code_page_index(h, ppage);
         if (index >= 0 && h->code_page[index])
             invalidate_code(h, ppage);
-        else
+        else if (pmp_allows(h, ppage, PAGE_SIZE, ACC_WRITE, priv))
             tlb_fill(h, h->dtlb->w, va, ppage, host);
         return true;
     }
@@ -364,11 +372,13 @@ struct op *fetch_page(struct hart *h, uint8_t **host_out)
         }
         ppage = pa & PAGE_MASK;
         host = ram_page(h, ppage);
-        if (!host) {
+        if (!host || !pmp_allows(h, pa, 2, ACC_EXEC, h->priv)) {
             hart_trap(h, CAUSE_FETCH_ACCESS, pc);
             return NULL;
         }
-        tlb_fill(h, h->itlb->x, pc, ppage, host);
+        /* A page the PMP grants only in part is checked on every entry. */
+        if (pmp_allows(h, ppage, PAGE_SIZE, ACC_EXEC, h->priv))
+            tlb_fill(h, h->itlb->x, pc, ppage, host);
     }
     *host_out = host;
     return dcache_lookup(h, ppage, host);
@@ -385,6 +395,8 @@ bool fetch_cross(struct hart *h)
         uint64_t va = h->pc + 2 * i, pa;
         int cause = mmu_translate(h, va, ACC_EXEC, &pa);
         uint8_t *p = cause ? NULL : guest_ram_ptr(h->env.ram, pa, 2);
+        if (p && !pmp_allows(h, pa, 2, ACC_EXEC, h->priv))
+            p = NULL;
         if (!cause && !p)
             cause = CAUSE_FETCH_ACCESS;
         if (cause) {

@@ -88,7 +88,10 @@ void hart_reset(struct hart *h, uint64_t pc, enum priv_mode mode)
         h->mcounteren = 0xffffffff;
         h->menvcfg = MENVCFG_STCE;
         h->mstatus = (uint64_t)mode << 11; /* MPP */
+        h->pmpaddr[0] = (1ull << 54) - 1;  /* one entry: all of memory */
+        h->pmpcfg[0] = 0x1f;               /* NAPOT, RWX */
     }
+    pmp_changed(h);
     hart_mode_changed(h);
     tlb_flush(h);
     dcache_flush(h);

@@ -101,4 +101,6 @@ enum {
     CSR_MCAUSE = 0x342,
     CSR_MTVAL = 0x343,
     CSR_SATP = 0x180,
+    CSR_PMPCFG0 = 0x3a0,
+    CSR_PMPADDR0 = 0x3b0,
 };

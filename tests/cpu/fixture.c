@@ -128,7 +128,7 @@ uint64_t fx_satp(struct fixture *f)
     return 8ull << 60 | FX_PT_BASE >> 12;
 }
 
-void fx_enter_s(struct fixture *f, uint64_t s_pc)
+void fx_enter_s_no_pmp(struct fixture *f, uint64_t s_pc)
 {
     fx_emit(f, CSRW(CSR_SATP, A0));
     fx_la(f, T0, s_pc);
@@ -138,6 +138,16 @@ void fx_enter_s(struct fixture *f, uint64_t s_pc)
     fx_emit(f, CSRW(CSR_MSTATUS, T0));
     fx_emit(f, MRET);
     hart_set_reg(f->harts[0], A0, fx_satp(f));
+}
+
+void fx_enter_s(struct fixture *f, uint64_t s_pc)
+{
+    /* As firmware does: one PMP entry opening all memory to S and U. */
+    fx_emit(f, ADDI(T0, ZERO, -1));
+    fx_emit(f, CSRW(CSR_PMPADDR0, T0));
+    fx_emit(f, ADDI(T0, ZERO, 0x1f)); /* NAPOT, RWX */
+    fx_emit(f, CSRW(CSR_PMPCFG0, T0));
+    fx_enter_s_no_pmp(f, s_pc);
 }
 
 uint64_t fx_run(struct fixture *f, unsigned hart, uint64_t budget)

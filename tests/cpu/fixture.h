@@ -42,8 +42,12 @@ void fx_install_handler(struct fixture *f);
 void fx_map(struct fixture *f, uint64_t va, uint64_t pa, uint64_t pte_flags);
 uint64_t *fx_pte(struct fixture *f, uint64_t va);
 uint64_t fx_satp(struct fixture *f);
-/* Emit M-mode code that enables Sv39 (satp in a0) and mrets to S at pc. */
+/*
+ * Emit M-mode code that opens all memory in the PMP, enables Sv39 (satp
+ * in a0) and mrets to S at pc; the _no_pmp variant leaves the PMP off.
+ */
 void fx_enter_s(struct fixture *f, uint64_t s_pc);
+void fx_enter_s_no_pmp(struct fixture *f, uint64_t s_pc);
 uint64_t fx_run(struct fixture *f, unsigned hart, uint64_t budget);
 uint64_t fx_reg(struct fixture *f, unsigned x);
 

@@ -144,8 +144,25 @@ static void test_straddling_instruction(bool second_page_mapped)
     fx_free(&f);
 }
 
+/* With PMP implemented but no entry active, S-mode may not fetch. */
+static void test_pmp_closed_by_default(void)
+{
+    struct fixture f;
+    fx_init(&f, NULL);
+    fx_install_handler(&f);
+    fx_enter_s_no_pmp(&f, S_CODE);
+    fx_map(&f, S_CODE, S_CODE, PTE_R | PTE_X);
+    fx_org(&f, S_CODE);
+    fx_emit(&f, SPIN);
+    fx_run(&f, 0, 200);
+    EXPECT("no PMP entry: S-mode fetch access fault", fx_reg(&f, T3), 1);
+    EXPECT("no PMP entry: stval", fx_reg(&f, T4), S_CODE);
+    fx_free(&f);
+}
+
 void test_mmu(void)
 {
+    test_pmp_closed_by_default();
     test_ad_bits_and_split_load();
     test_page_faults();
     test_misaligned_superpage();
