@@ -21,10 +21,8 @@ static uint32_t encode_dev(dev_t dev)
     return (mi & 0xff) | (ma << 8) | ((mi & ~0xffu) << 12);
 }
 
-void fill_attr(const struct fuse_server *srv, const struct stat *st,
-               struct fuse_attr *attr)
+void fill_attr(const struct stat *st, struct fuse_attr *attr)
 {
-    (void)srv;
     memset(attr, 0, sizeof(*attr));
     attr->ino = st->st_ino;
     attr->size = (uint64_t)st->st_size;
@@ -51,7 +49,7 @@ static void fill_entry(const struct fuse_server *srv,
     out->nodeid = node->id;
     out->entry_valid = srv->entry_timeout;
     out->attr_valid = srv->attr_timeout;
-    fill_attr(srv, st, &out->attr);
+    fill_attr(st, &out->attr);
 }
 
 int entry_from_fd(struct fuse_server *srv, int fd, struct fuse_entry_out *out)
@@ -120,34 +118,75 @@ int open_node(struct fuse_server *srv, struct fs_node *node, int flags)
     return fd;
 }
 
-/* "." is the directory itself; ".." comes only from the node table. */
+#define SHARE_DEPTH_MAX 4096
+
+static bool same_inode(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Whether directory fd lies in the share: walking up ".." meets its root. */
+static bool inside_share(struct fuse_server *srv, int fd)
+{
+    struct stat root, st, up_st;
+    int cur = fd;
+    bool inside = false;
+
+    if (fstat(srv->inodes.root->fd, &root) < 0)
+        return false;
+    for (int depth = 0; depth < SHARE_DEPTH_MAX; depth++) {
+        if (fstat(cur, &st) < 0)
+            break;
+        if (same_inode(&st, &root)) {
+            inside = true;
+            break;
+        }
+        int up = openat(cur, "..", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (up < 0)
+            break;
+        if (cur != fd)
+            close(cur);
+        cur = up;
+        if (fstat(cur, &up_st) < 0 || same_inode(&up_st, &st))
+            break; /* the host's "/": the root was not on the way */
+    }
+    if (cur != fd)
+        close(cur);
+    return inside;
+}
+
+/*
+ * "." is the directory itself; ".." of the root is the root; any other
+ * ".." is the host parent, if it lies inside the share (the host may have
+ * moved the directory out).
+ */
 static int lookup_dot(struct fuse_req *req, struct fs_node *dir, bool dotdot)
 {
     struct fuse_server *srv = req->srv;
-    struct fs_node *node = dir;
     struct stat st;
 
-    if (dotdot && dir != srv->inodes.root) {
-        int fd = openat(dir->fd, "..", O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
+    if (!dotdot || dir == srv->inodes.root) {
+        if (fstat(dir->fd, &st) < 0)
             return -errno;
-        int ret = fstat(fd, &st) < 0 ? -errno : 0;
-        close(fd);
-        if (ret < 0)
-            return ret;
-        node = fs_inode_find_stat(&srv->inodes, &st);
-        /* A parent the guest never saw may lie outside the share. */
-        if (!node || fs_inode_open(&srv->inodes, node) < 0)
-            return -ENOENT;
+        dir->nlookup++;
+        fill_entry(srv, dir, &st, &req->out.entry);
+        return sizeof(req->out.entry);
     }
-    struct stat now;
-    if (fstat(node->fd, &now) < 0)
-        return -errno;
-    if (node != dir && (now.st_dev != st.st_dev || now.st_ino != st.st_ino))
-        return -ENOENT; /* the number now names another inode */
-    node->nlookup++;
-    fill_entry(srv, node, &now, &req->out.entry);
-    return sizeof(req->out.entry);
+    if (!fd_budget_take(&srv->fds))
+        return -EMFILE;
+    int fd = openat(dir->fd, "..", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    int ret = fd < 0 || fstat(fd, &st) < 0 ? -errno : 0;
+    if (ret == 0 && !fs_inode_find_stat(&srv->inodes, &st) &&
+        !inside_share(srv, fd))
+        ret = -ENOENT;
+    if (ret < 0) {
+        if (fd >= 0)
+            close(fd);
+        fd_budget_give(&srv->fds);
+        return ret;
+    }
+    ret = entry_from_fd(srv, fd, &req->out.entry);
+    return ret < 0 ? ret : (int)sizeof(req->out.entry);
 }
 
 int fuse_do_lookup(struct fuse_req *req)
@@ -205,7 +244,7 @@ static int reply_attr(struct fuse_req *req, struct fs_node *node)
         return -errno;
     memset(&req->out.attr, 0, sizeof(req->out.attr));
     req->out.attr.attr_valid = req->srv->attr_timeout;
-    fill_attr(req->srv, &st, &req->out.attr.attr);
+    fill_attr(&st, &req->out.attr.attr);
     return sizeof(req->out.attr);
 }
 

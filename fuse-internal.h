@@ -88,8 +88,7 @@ void fd_path(int fd, char *buf, size_t len);
 int req_dir(struct fuse_req *req, struct fs_node **dir);
 
 /* Node helpers (fuse-entry-ops.c). */
-void fill_attr(const struct fuse_server *srv, const struct stat *st,
-               struct fuse_attr *attr);
+void fill_attr(const struct stat *st, struct fuse_attr *attr);
 /* Look `name` up in a directory fd: a new guest reference and its entry. */
 int lookup_entry(struct fuse_server *srv, int dir_fd, const char *name,
                  struct fuse_entry_out *out);

@@ -128,6 +128,15 @@ static void test_lookup_getattr(void)
     CHECK_ERR(ft_mkdir(&t, FUSE_ROOT_ID, "d", 0755, &d), 0);
     CHECK_ERR(ft_lookup(&t, d.nodeid, "..", &dd), 0);
     CHECK(dd.nodeid == FUSE_ROOT_ID);
+    /* ".." whose node the guest has forgotten: found again on the host. */
+    struct fuse_entry_out sub, up;
+    CHECK_ERR(ft_mkdir(&t, d.nodeid, "sub", 0755, &sub), 0);
+    ft_forget(&t, d.nodeid, 2);
+    CHECK_ERR(ft_getattr(&t, d.nodeid, NULL), -ESTALE);
+    CHECK_ERR(ft_lookup(&t, sub.nodeid, "..", &up), 0);
+    CHECK(up.nodeid != d.nodeid && S_ISDIR(up.attr.mode) &&
+          up.attr.ino == d.attr.ino);
+    d = up;
 
     /* Hard links share a node. */
     ft_path(&t, "hello", path, sizeof(path));
