@@ -373,6 +373,10 @@ struct fuse_server *fuse_server_new(const struct fs_share_options *opts,
     struct stat st;
     int root_fd;
 
+    if (!opts->dir || !opts->dir[0]) {
+        snprintf(err, err_len, "no shared directory given");
+        return NULL;
+    }
     root_fd = open(opts->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root_fd < 0) {
         snprintf(err, err_len, "shared directory %s: %s", opts->dir,
@@ -393,6 +397,7 @@ struct fuse_server *fuse_server_new(const struct fs_share_options *opts,
         return NULL;
     }
     srv->opts = *opts;
+    srv->opts.dir = srv->opts.tag = NULL; /* the caller's strings */
     srv->fds.max = fd_budget_max(opts->max_fds);
     srv->fds.used = 1; /* the root */
     srv->host_umask = umask(0);

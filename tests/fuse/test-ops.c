@@ -692,8 +692,23 @@ static void test_cache_modes(void)
     ft_teardown(&t);
 }
 
+static void test_new_errors(void)
+{
+    char err[256] = "";
+    struct fs_share_options o = {.dir = "/nonexistent/share", .tag = "myfs"};
+    CHECK(fuse_server_new(&o, err, sizeof(err)) == NULL);
+    CHECK(strstr(err, "/nonexistent/share") != NULL);
+    err[0] = '\0';
+    o.dir = "/proc/version"; /* not a directory */
+    CHECK(fuse_server_new(&o, err, sizeof(err)) == NULL && err[0]);
+    err[0] = '\0';
+    o.dir = NULL;
+    CHECK(fuse_server_new(&o, err, sizeof(err)) == NULL && err[0]);
+}
+
 int main(void)
 {
+    test_new_errors();
     test_init();
     test_lookup_getattr();
     test_setattr();
