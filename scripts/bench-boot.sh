@@ -2,7 +2,8 @@
 # Boot benchmark: wall time from launch to the guest's init banner
 # ("semu guest ...") for semu (built-in SBI) and for QEMU virt (Debian's
 # default OpenSBI), on the same Image and rootfs, from one run each; plus
-# semu's guest instructions per second over its whole run.
+# semu's guest instructions per second over its whole run; and semu's CPU
+# use while the guest idles at its shell prompt.
 #   scripts/bench-boot.sh [SEMU]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,3 +52,19 @@ if [ -n "$instructions" ]; then
     echo "semu: $instructions guest instructions in $run_s s," \
         "$(awk -v n="$instructions" -v s="$run_s" 'BEGIN { printf "%.1f", n / s / 1e6 }') MIPS"
 fi
+
+# Idle cost: semu's CPU use while the guest sits at its shell prompt.
+idle_percent() { # idle_percent HARTS
+    "$semu" -k "$image" -i "$initrd" -c "$1" < <(sleep 30) >/dev/null 2>&1 &
+    local pid=$! hz t0 t1
+    hz=$(getconf CLK_TCK)
+    sleep 5
+    t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+    sleep 10
+    t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    awk -v d=$((t1 - t0)) -v hz="$hz" 'BEGIN { printf "%.1f", 100 * d / hz / 10 }'
+}
+echo "idle at the shell prompt: $(idle_percent 1)% of a host core with 1 hart," \
+    "$(idle_percent 4)% with 4 (target < 2% for 1)"
