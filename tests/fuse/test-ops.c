@@ -163,6 +163,9 @@ static void test_lookup_getattr(void)
     struct fuse_access_in ac = {.mask = R_OK};
     ft_put(&t, &ac, sizeof(ac));
     CHECK_ERR(ft_call(&t, FUSE_ACCESS, e.nodeid, 16), 0);
+    ac.mask = X_OK; /* mode 644: no one may execute it, not even root */
+    ft_put(&t, &ac, sizeof(ac));
+    CHECK_ERR(ft_call(&t, FUSE_ACCESS, e.nodeid, 16), -EACCES);
     ft_teardown(&t);
 }
 
@@ -228,6 +231,13 @@ static void test_setattr(void)
     CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
     stat(path, &st);
     CHECK(st.st_mtim.tv_sec > 2000000 && st.st_atim.tv_sec == 1000000);
+    in = (struct fuse_setattr_in){.valid = FATTR_ATIME | FATTR_ATIME_NOW};
+    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
+    stat(path, &st);
+    CHECK(st.st_atim.tv_sec > 1000000 && a.atime > 1000000);
+    in =
+        (struct fuse_setattr_in){.valid = FATTR_MTIME, .mtimensec = 2000000000};
+    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), -EINVAL);
 
     /* Ownership: our own ids are fine; another uid only as root. */
     in = (struct fuse_setattr_in){
@@ -291,10 +301,35 @@ static void test_create_io(void)
     struct fuse_syncfs_in sy = {0};
     ft_put(&t, &sy, sizeof(sy));
     CHECK_ERR(ft_call(&t, FUSE_SYNCFS, FUSE_ROOT_ID, 16), 0);
+    uint64_t dh;
+    CHECK_ERR(ft_opendir(&t, FUSE_ROOT_ID, &dh), 0);
+    struct fuse_fsync_in fsd = {.fh = dh};
+    ft_put(&t, &fsd, sizeof(fsd));
+    CHECK_ERR(ft_call(&t, FUSE_FSYNCDIR, FUSE_ROOT_ID, 16), 0);
+    fsd.fh = fh; /* a file handle is not a directory's */
+    ft_put(&t, &fsd, sizeof(fsd));
+    CHECK_ERR(ft_call(&t, FUSE_FSYNCDIR, FUSE_ROOT_ID, 16), -EBADF);
+    CHECK_ERR(ft_releasedir(&t, FUSE_ROOT_ID, dh), 0);
+    CHECK_ERR(ft_releasedir(&t, FUSE_ROOT_ID, dh), -EBADF);
     CHECK_ERR(ft_release(&t, e.nodeid, fh), 0);
     /* A released handle is dead. */
     CHECK_ERR(ft_read(&t, e.nodeid, fh, 0, 10), -EBADF);
     CHECK_ERR(ft_release(&t, e.nodeid, fh), -EBADF);
+
+    /* The guest's umask applies to CREATE (0666 & ~022). */
+    struct fuse_create_in cr = {
+        .flags = O_WRONLY, .mode = S_IFREG | 0666, .umask = 022};
+    ft_put(&t, &cr, sizeof(cr));
+    ft_put_str(&t, "masked");
+    CHECK_ERR(ft_call(&t, FUSE_CREATE, FUSE_ROOT_ID,
+                      16 + sizeof(e) + sizeof(struct fuse_open_out)),
+              0);
+    struct fuse_open_out oo;
+    memcpy(&oo, t.reply + sizeof(e), sizeof(oo));
+    ft_path(&t, "masked", path, sizeof(path));
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0644);
+    CHECK_ERR(ft_release(&t, FUSE_ROOT_ID, oo.fh), 0);
+    ft_path(&t, "new", path, sizeof(path));
 
     /* O_EXCL on an existing name; without it, CREATE opens it. */
     CHECK_ERR(
