@@ -283,6 +283,7 @@ static void notify(struct virtio_mmio *m, uint32_t index)
         (m->status & (live | VIRTIO_CONFIG_S_NEEDS_RESET)) != live)
         return; /* nothing to do for a queue that is not running */
     struct virtqueue *vq = &m->queues[index].vq;
+    vq_begin_batch(vq);
     int err = m->dev->ops->queue_notify(m->dev, index, vq);
     /* Chains completed before a broken one are still the driver's. */
     if (vq_should_signal(vq))

@@ -197,8 +197,15 @@ static int pending(const struct virtqueue *vq)
     return n > vq->size ? -1 : n;
 }
 
+void vq_begin_batch(struct virtqueue *vq)
+{
+    vq->batch_left = vq->size;
+}
+
 int vq_pop(struct virtqueue *vq, struct vq_chain *chain)
 {
+    if (vq->batch_left == 0)
+        return 0;
     int n = pending(vq);
     if (n == 0 && vq->event_idx) {
         /* Ask for a kick, then look again: the driver may have raced. */
@@ -215,6 +222,7 @@ int vq_pop(struct virtqueue *vq, struct vq_chain *chain)
     if (err)
         return err;
     vq->last_avail++;
+    vq->batch_left--;
     return 1;
 }
 

@@ -38,6 +38,7 @@ struct virtqueue {
     uint16_t last_avail;     /* next avail entry to consume (free running) */
     uint16_t used_idx;       /* next used entry to fill (free running) */
     uint16_t signalled_used; /* used_idx when we last decided to signal */
+    uint16_t batch_left;     /* chains vq_pop may still take, see below */
 };
 
 /* Ring placement as the driver wrote it to the transport's registers. */
@@ -56,9 +57,17 @@ int vq_setup(struct virtqueue *vq, const struct guest_ram *ram,
              bool indirect);
 
 /*
+ * Start a batch: vq_pop takes at most `size` chains until the next call.
+ * A driver cannot have more than that available, so nothing legitimate is
+ * held back; but replies land in guest RAM, and a guest that aims them at
+ * its own avail ring could otherwise keep a batch going forever.
+ */
+void vq_begin_batch(struct virtqueue *vq);
+
+/*
  * Take the next available chain. Returns 1 with *chain filled, 0 when the
- * ring is empty, -EINVAL when the driver broke the ring protocol (nothing
- * is consumed then).
+ * ring is empty or the batch is used up, -EINVAL when the driver broke the ring
+ * protocol (nothing is consumed then).
  */
 int vq_pop(struct virtqueue *vq, struct vq_chain *chain);
 

@@ -14,6 +14,7 @@
 #include <linux/virtio_ids.h>
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -108,6 +109,11 @@ static void setup_share(void)
     if (fd < 0 || write(fd, pattern, FILE_SIZE) != FILE_SIZE)
         abort();
     close(fd);
+    snprintf(path, sizeof path, "%s/two.bin", dir);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0 || write(fd, "ab", 2) != 2)
+        abort();
+    close(fd);
 }
 
 static void remove_share(void)
@@ -116,6 +122,8 @@ static void remove_share(void)
     snprintf(path, sizeof path, "%s/hello.bin", dir);
     unlink(path);
     snprintf(path, sizeof path, "%s/new.bin", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/two.bin", dir);
     unlink(path);
     rmdir(dir);
 }
@@ -367,6 +375,62 @@ static void test_bad_requests(void)
     EXPECT(ok_reply(&r, sizeof(struct fuse_attr_out)));
 }
 
+/*
+ * A guest that points replies at its own avail ring: LSEEK(SEEK_END) on a
+ * 2-byte file, with the offset read from the used idx and the answer
+ * written over the avail idx, makes one more chain available after every
+ * chain served. One notify must still end, after at most a queue's worth.
+ */
+static void notify_hung(int sig)
+{
+    (void)sig;
+    EXPECT(!"a notify ran for 20 s");
+    int status = expect_summary();
+    fflush(stdout);
+    _exit(status);
+}
+
+static void test_self_feeding_ring(uint64_t node, uint64_t fh)
+{
+    struct {
+        struct fuse_in_header h;
+        uint64_t fh;
+    } head_args = {
+        {.len = sizeof(struct fuse_in_header) + sizeof(struct fuse_lseek_in),
+         .opcode = FUSE_LSEEK,
+         .unique = 77,
+         .nodeid = node},
+        fh};
+    uint32_t whence[2] = {SEEK_END, 0};
+    struct vqd_queue *q = &d.q[REQUESTS];
+    struct vqd_buf bufs[] = {
+        {vqd_alloc(&d, sizeof head_args, 8), sizeof head_args},
+        {q->used + 2, 2},           /* offset, low 16 bits: used idx */
+        {vqd_alloc(&d, 6, 8), 6},   /* offset, high bits: zero */
+        {vqd_alloc(&d, 8, 8), 8},   /* whence, padding */
+        {vqd_alloc(&d, 16, 8), 16}, /* fuse_out_header */
+        {q->avail + 2, 2},          /* result, low 16 bits: avail idx */
+        {vqd_alloc(&d, 6, 8), 6},
+    };
+    memcpy(vqd_ptr(&d, bufs[0].addr, sizeof head_args), &head_args,
+           sizeof head_args);
+    memcpy(vqd_ptr(&d, bufs[3].addr, 8), whence, 8);
+    uint16_t head = vqd_add_chain(&d, REQUESTS, bufs, 4, 3, false);
+    for (unsigned i = 0; i < q->size; i++) /* every slot names the chain */
+        memcpy(vqd_ptr(&d, q->avail + 4 + 2 * i, 2), &head, 2);
+
+    uint16_t used_before;
+    memcpy(&used_before, vqd_ptr(&d, q->used + 2, 2), 2);
+    signal(SIGALRM, notify_hung); /* a hang fails instead of blocking */
+    alarm(20);
+    vqd_notify(&d, REQUESTS);
+    alarm(0);
+    uint16_t used_after;
+    memcpy(&used_after, vqd_ptr(&d, q->used + 2, 2), 2);
+    EXPECT((uint16_t)(used_after - used_before) == q->size);
+    EXPECT(!vqd_needs_reset(&d));
+}
+
 int main(void)
 {
     char err[256];
@@ -387,6 +451,11 @@ int main(void)
     test_lookup_getattr_read();
     test_create_write();
     test_bad_requests();
+    struct fuse_entry_out two;
+    int32_t error;
+    uint64_t two_node = lookup("two.bin", &two, &error);
+    if (EXPECT(error == 0))
+        test_self_feeding_ring(two_node, open_file(two_node, O_RDONLY));
     EXPECT(d.irq_raised > 0);
     vqd_free(&d);
     remove_share();
