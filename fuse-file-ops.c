@@ -126,7 +126,7 @@ int fuse_do_create(struct fuse_req *req)
             ret = -errno;
             fd_budget_give(&srv->fds);
         } else {
-            ret = adopt_new(req, node_fd, S_IFREG, mode);
+            ret = adopt_new(req, dir, node_fd, S_IFREG, mode);
             if (ret < 0)
                 fd_budget_close(&srv->fds, node_fd);
             else

@@ -35,7 +35,6 @@ struct fuse_server {
     struct fs_handle_table handles;
     bool initialized;
     uint32_t minor;     /* negotiated protocol minor */
-    mode_t host_umask;  /* the process umask, undone on created files */
     bool chown_created; /* running as root: created files get guest ids */
     uint64_t entry_timeout, attr_timeout; /* seconds, from the cache mode */
     uint8_t args[FUSE_ARGS_MAX + 1];      /* gathered request arguments */
@@ -100,7 +99,8 @@ int open_node(struct fuse_server *srv, struct fs_node *node, int flags);
 /* fsync or fdatasync (FUSE_FSYNC_FDATASYNC); -errno. */
 int sync_fd(int fd, uint32_t fsync_flags);
 /* Give a just-created inode the guest's ids (as root) and exact mode. */
-int adopt_new(struct fuse_req *req, int fd, mode_t type, mode_t mode);
+int adopt_new(struct fuse_req *req, struct fs_node *dir, int fd, mode_t type,
+              mode_t mode);
 
 typedef int (*fuse_op_fn)(struct fuse_req *req);
 

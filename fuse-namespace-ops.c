@@ -12,20 +12,35 @@
 
 #include "fuse-internal.h"
 
-/* A new inode gets the guest's ids (as root) and exactly its mode. */
-int adopt_new(struct fuse_req *req, int fd, mode_t type, mode_t mode)
+/*
+ * A new inode in dir gets the guest's ids (as root) and exactly its mode,
+ * whatever the host umask; a setgid directory passes on its group (and,
+ * to subdirectories, its setgid bit) as it would in the guest.
+ */
+int adopt_new(struct fuse_req *req, struct fs_node *dir, int fd, mode_t type,
+              mode_t mode)
 {
-    struct fuse_server *srv = req->srv;
+    struct stat parent, st;
     char path[FD_PATH_MAX];
 
-    if (srv->chown_created && fchownat(fd, "", req->in.uid, req->in.gid,
-                                       AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+    if (fstat(dir->fd, &parent) < 0)
         return -errno;
-    bool lost_bits = (mode & srv->host_umask) ||
-                     (srv->chown_created && (mode & (S_ISUID | S_ISGID)));
-    if (type != S_IFLNK && lost_bits) {
+    if (req->srv->chown_created) {
+        gid_t gid = parent.st_mode & S_ISGID ? (gid_t)-1 : req->in.gid;
+        if (fchownat(fd, "", req->in.uid, gid,
+                     AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+            return -errno;
+    }
+    if (type == S_IFLNK)
+        return 0;
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    mode_t want = mode;
+    if (type == S_IFDIR)
+        want |= st.st_mode & S_ISGID;
+    if ((st.st_mode & 07777) != want) {
         fd_path(fd, path, sizeof(path));
-        if (fchmodat(AT_FDCWD, path, mode, 0) < 0)
+        if (fchmodat(AT_FDCWD, path, want, 0) < 0)
             return -errno;
     }
     return 0;
@@ -44,7 +59,7 @@ static int finish_new(struct fuse_req *req, struct fs_node *dir,
         fd_budget_give(&srv->fds);
         return ret;
     }
-    int ret = adopt_new(req, fd, type, mode);
+    int ret = adopt_new(req, dir, fd, type, mode);
     if (ret < 0) {
         fd_budget_close(&srv->fds, fd);
         return ret;

@@ -400,8 +400,6 @@ struct fuse_server *fuse_server_new(const struct fs_share_options *opts,
     srv->opts.dir = srv->opts.tag = NULL; /* the caller's strings */
     srv->fds.max = fd_budget_max(opts->max_fds);
     srv->fds.used = 1; /* the root */
-    srv->host_umask = umask(0);
-    umask(srv->host_umask);
     srv->chown_created = geteuid() == 0;
     switch (opts->cache) {
     case FS_CACHE_NEVER:

@@ -391,6 +391,31 @@ static void test_namespace(void)
     ft_path(&t, "masked", path, sizeof(path));
     CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0750);
 
+    /* A setgid directory passes on its group (and setgid to subdirs). */
+    ft_path(&t, "sg", path, sizeof(path));
+    mkdir(path, 0775);
+    if (geteuid() == 0 && chown(path, 0, 4321) == 0 &&
+        chmod(path, 02775) == 0) {
+        struct fuse_entry_out sg, sub;
+        t.uid = t.gid = 1000;
+        CHECK_ERR(ft_lookup(&t, FUSE_ROOT_ID, "sg", &sg), 0);
+        CHECK_ERR(ft_mkdir(&t, sg.nodeid, "sub", 0755, &sub), 0);
+        uint64_t fh;
+        CHECK_ERR(ft_create(&t, sg.nodeid, "f", O_WRONLY, 0640, &e, &fh), 0);
+        CHECK_ERR(ft_release(&t, e.nodeid, fh), 0);
+        ft_path(&t, "sg/sub", path, sizeof(path));
+        CHECK(stat(path, &st) == 0 && st.st_uid == 1000 && st.st_gid == 4321 &&
+              (st.st_mode & 07777) == 02755);
+        CHECK(sub.attr.gid == 4321 && (sub.attr.mode & 07777) == 02755);
+        ft_path(&t, "sg/f", path, sizeof(path));
+        CHECK(stat(path, &st) == 0 && st.st_uid == 1000 && st.st_gid == 4321 &&
+              (st.st_mode & 07777) == 0640);
+        t.uid = getuid();
+        t.gid = getgid();
+    } else {
+        ft_skip("setgid directory inheritance (needs root)");
+    }
+
     /* MKNOD: fifos, sockets and files; never devices. */
     struct fuse_mknod_in mn = {.mode = S_IFIFO | 0640};
     ft_put(&t, &mn, sizeof(mn));
