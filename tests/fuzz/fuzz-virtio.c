@@ -267,6 +267,23 @@ consume:
     in->left -= req_len;
 }
 
+static uint16_t used_idx(unsigned q)
+{
+    uint16_t idx = 0;
+    if (queue_known(q))
+        memcpy(&idx, vqd_ptr(&d, d.q[q].used + 2, 2), 2);
+    return idx;
+}
+
+static void op_notify(uint32_t q)
+{
+    uint16_t before = used_idx(q);
+    vqd_notify(&d, q);
+    if (verbose)
+        fprintf(stderr, "notify %u: %u chains used\n", q,
+                (uint16_t)(used_idx(q) - before));
+}
+
 static void run(struct input *in)
 {
     while (in->left) {
@@ -301,7 +318,7 @@ static void run(struct input *in)
             break;
         }
         case FOP_NOTIFY:
-            vqd_notify(&d, take(in, 4));
+            op_notify(take(in, 4));
             break;
         case FOP_REQUEST:
             op_request(in);

@@ -231,6 +231,58 @@ static void publish_notify(unsigned q, unsigned head)
     emit(q, 4);
 }
 
+static void ram_write(uint32_t offset, const void *p, size_t len)
+{
+    emit(FOP_RAM_WRITE, 1);
+    emit(offset, 4);
+    emit(len, 1);
+    emit_bytes(p, len);
+}
+
+/*
+ * Where FOP_START with queues of 256 puts the request queue's rings (the
+ * rings of both queues are laid out one after the other from RAM offset 0).
+ */
+#define Q1_DESC  6672
+#define Q1_AVAIL 10768
+#define Q1_USED  11288
+
+/*
+ * A chain whose reply feeds the ring: LSEEK(SEEK_END) on hello.txt with
+ * the offset read from the used idx and the result written over the
+ * avail idx, published in every avail slot.
+ */
+static void self_feeding_chain(void)
+{
+    const uint32_t at = FUZZ_DATA_OFFSET + 0x8000;
+    struct {
+        struct fuse_in_header h;
+        uint64_t fh;
+    } head = {
+        {.len = sizeof(struct fuse_in_header) + sizeof(struct fuse_lseek_in),
+         .opcode = FUSE_LSEEK,
+         .unique = 99,
+         .nodeid = 2},
+        FH1};
+    uint32_t whence[2] = {SEEK_END, 0};
+    ram_write(at, &head, sizeof head);
+    ram_write(at + 80, whence, sizeof whence);
+    desc(QREQ, 100, at, sizeof head, 1, 101);
+    desc(QREQ, 101, Q1_USED + 2, 2, 1, 102);
+    desc(QREQ, 102, at + 64, 6, 1, 103);
+    desc(QREQ, 103, at + 80, 8, 1, 104);
+    desc(QREQ, 104, at + 96, 16, 3, 105);
+    desc(QREQ, 105, Q1_AVAIL + 2, 2, 3, 106);
+    desc(QREQ, 106, at + 128, 6, 2, 0);
+    uint16_t heads[100];
+    for (unsigned i = 0; i < 100; i++)
+        heads[i] = 100;
+    for (unsigned slot = 0; slot < 256; slot += 100)
+        ram_write(Q1_AVAIL + 4 + 2 * slot, heads,
+                  2 * (256 - slot < 100 ? 256 - slot : 100));
+    publish_notify(QREQ, 100);
+}
+
 static void mmio_write(unsigned offset, uint32_t value)
 {
     emit(FOP_MMIO_WRITE, 1);
@@ -498,6 +550,13 @@ int main(int argc, char **argv)
     ext.h.total_extlen = 200;
     request_raw(QREQ, 2, 1, 256, &ext, sizeof ext);
     save(dir, "extensions");
+
+    start(0, 8);
+    init();
+    lookup("hello.txt");
+    open_node(FUSE_OPEN, 2, O_RDONLY);
+    self_feeding_chain();
+    save(dir, "self-feeding-ring");
 
     /* Broken rings. */
     start(0, 4);
