@@ -8,6 +8,11 @@
  * Each command prints its result on stdout in a fixed form the script
  * compares. A failing system call prints "CALL: ENAME" (e.g. "open: EEXIST")
  * and the program exits with status 1; bad usage exits with status 2.
+ *
+ * Commands (each documented where it is defined): open, write, pwrite,
+ * pread, ftruncate, sync, seek, fallocate, copy, rename2, unlink, rmdir,
+ * fifo, socket, utimes, stat, setxattr, getxattr, listxattr, removexattr,
+ * statfs, mmap, pattern, verify, live, listdel, count, as.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
