@@ -6,6 +6,8 @@
  * succeeds only if the reservation is still held and memory still holds
  * that value, which catches stores by other harts in between.
  */
+#include <string.h>
+
 #include "riscv-internal.h"
 
 enum {
@@ -62,6 +64,38 @@ static int fault(struct hart *h, int cause, uint64_t va)
     return EXEC_TRAP;
 }
 
+/*
+ * A write TLB hit means a RAM page that the translation, the PMP and the
+ * decoded-code tracking all let this mode write: use it directly.
+ */
+static uint8_t *amo_tlb_hit(struct hart *h, uint64_t va, uint64_t *pa)
+{
+    const struct tlb_entry *e = &h->dtlb->w[(va >> PAGE_SHIFT) % TLB_ENTRIES];
+    if (e->tag != ((va & PAGE_MASK) | h->tlb_gen))
+        return NULL;
+    *pa = e->ppage | (va & ~PAGE_MASK);
+    return (uint8_t *)(uintptr_t)(va + e->addend);
+}
+
+static bool amo_read(struct hart *h, uint8_t *host, uint64_t pa, unsigned size,
+                     uint64_t *val)
+{
+    if (!host)
+        return mmu_phys_read(h, pa, size, val);
+    *val = 0;
+    memcpy(val, host, size);
+    return true;
+}
+
+static bool amo_write(struct hart *h, uint8_t *host, uint64_t pa, unsigned size,
+                      uint64_t val)
+{
+    if (!host)
+        return mmu_phys_write(h, pa, size, val);
+    memcpy(host, &val, size);
+    return true;
+}
+
 int exec_amo(struct hart *h, const struct op *op)
 {
     unsigned funct5 = op->insn >> 27;
@@ -74,12 +108,15 @@ int exec_amo(struct hart *h, const struct op *op)
     if (va & (size - 1))
         return fault(h, is_lr ? CAUSE_LOAD_MISALIGNED : CAUSE_STORE_MISALIGNED,
                      va);
-    int cause = mmu_translate(h, va, acc, &pa);
-    if (cause)
-        return fault(h, cause, va);
-    if (!pmp_allows(h, pa, size, acc, data_priv(h)))
-        return fault(h, access_fault, va);
-    if (!mmu_phys_read(h, pa, size, &old))
+    uint8_t *host = amo_tlb_hit(h, va, &pa);
+    if (!host) {
+        int cause = mmu_translate(h, va, acc, &pa);
+        if (cause)
+            return fault(h, cause, va);
+        if (!pmp_allows(h, pa, size, acc, data_priv(h)))
+            return fault(h, access_fault, va);
+    }
+    if (!amo_read(h, host, pa, size, &old))
         return fault(h, access_fault, va);
     old = narrow(old, size);
 
@@ -93,13 +130,13 @@ int exec_amo(struct hart *h, const struct op *op)
     if (funct5 == AMO_SC) {
         bool ok = h->lr_valid && h->lr_addr == pa && h->lr_value == old;
         h->lr_valid = false;
-        if (ok && !mmu_phys_write(h, pa, size, h->x[op->rs2]))
+        if (ok && !amo_write(h, host, pa, size, h->x[op->rs2]))
             return fault(h, access_fault, va);
         h->x[op->rd] = !ok;
         return EXEC_NEXT;
     }
     uint64_t src = h->x[op->rs2];
-    if (!mmu_phys_write(h, pa, size, amo_compute(funct5, old, src, size)))
+    if (!amo_write(h, host, pa, size, amo_compute(funct5, old, src, size)))
         return fault(h, access_fault, va);
     h->x[op->rd] = old;
     return EXEC_NEXT;

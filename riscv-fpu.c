@@ -666,7 +666,7 @@ int exec_fp_mem(struct hart *h, const struct op *op)
     if (!(h->mstatus & MSTATUS_FS))
         return illegal(h, op);
     uint64_t va = h->x[op->rs1] + (int64_t)op->imm, v;
-    switch (op->kind) {
+    switch (op->kind & (K_WIDE - 1)) {
     case K_FLW:
         if (!mmu_load(h, va, 4, &v))
             return EXEC_TRAP;

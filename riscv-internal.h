@@ -75,7 +75,9 @@ struct op {
  * Handler kinds. The fast ones run inline in the interpreter loop, each
  * with two handlers: `K_x` for a compressed instruction and
  * `K_x + K_WIDE` for a 32-bit one, so stepping to the next op is a
- * constant add rather than a load of the length.
+ * constant add rather than a load of the length. A fast handler that
+ * cannot finish (TLB miss, FP off) passes the op to exec_slow(), which
+ * then sees the K_WIDE bit.
  */
 // clang-format off
 #define FAST_OPS(X)                                                            \
@@ -85,7 +87,8 @@ struct op {
     X(SRAI) X(ADD) X(SUB) X(SLL) X(SLT) X(SLTU) X(XOR) X(SRL) X(SRA) X(OR)     \
     X(AND) X(ADDIW) X(SLLIW) X(SRLIW) X(SRAIW) X(ADDW) X(SUBW) X(SLLW)         \
     X(SRLW) X(SRAW) X(MUL) X(MULH) X(MULHSU) X(MULHU) X(DIV) X(DIVU) X(REM)    \
-    X(REMU) X(MULW) X(DIVW) X(DIVUW) X(REMW) X(REMUW) X(NOP)
+    X(REMU) X(MULW) X(DIVW) X(DIVUW) X(REMW) X(REMUW) X(NOP) X(FLW)         \
+    X(FLD) X(FSW) X(FSD)
 // clang-format on
 
 enum op_kind {
@@ -107,10 +110,6 @@ enum op_kind {
     K_FENCE_I,
     K_CSR,
     K_AMO,
-    K_FLW,
-    K_FLD,
-    K_FSW,
-    K_FSD,
     K_FP,
     K_KIND_COUNT,
 };

@@ -183,7 +183,7 @@ uint64_t hart_instret(const struct hart *hart)
 
 static int exec_slow(struct hart *h, const struct op *op)
 {
-    switch (op->kind) {
+    switch (op->kind & (K_WIDE - 1)) {
     case K_CSR:
         return exec_csr(h, op);
     case K_AMO:
@@ -330,6 +330,28 @@ static uint64_t run_loop(struct hart *h, uint64_t budget)
             NEXT(L);                                                           \
         } h->pc = PC();                                                        \
         if (!mmu_store(h, va, size, v)) goto trapped; goto slow_done;)
+/* FP loads and stores: fast only with the FPU on and a TLB hit. */
+#define FP_LOAD(name, type, size, box)                                         \
+    HANDLER(                                                                   \
+        name, uint64_t va = RS1 + IMM;                                         \
+        const struct tlb_entry *e =                                            \
+            &dtlb->r[(va >> PAGE_SHIFT) % TLB_ENTRIES];                        \
+        if (likely(h->mstatus & MSTATUS_FS) && TLB_HIT(e, va, size)) {         \
+            type v;                                                            \
+            memcpy(&v, (void *)(uintptr_t)(va + e->addend), size);             \
+            h->f[op->rd] = (box) | v;                                          \
+            h->mstatus |= MSTATUS_FS;                                          \
+            NEXT(L);                                                           \
+        } goto do_slow;)
+#define FP_STORE(name, size)                                                   \
+    HANDLER(                                                                   \
+        name, uint64_t va = RS1 + IMM;                                         \
+        const struct tlb_entry *e =                                            \
+            &dtlb->w[(va >> PAGE_SHIFT) % TLB_ENTRIES];                        \
+        if (likely(h->mstatus & MSTATUS_FS) && TLB_HIT(e, va, size)) {         \
+            memcpy((void *)(uintptr_t)(va + e->addend), &h->f[op->rs2], size); \
+            NEXT(L);                                                           \
+        } goto do_slow;)
 
 fetch:
     if (h->irq_dirty) {
@@ -423,6 +445,10 @@ do_slow:
     STORE(SH, 2)
     STORE(SW, 4)
     STORE(SD, 8)
+    FP_LOAD(FLW, uint32_t, 4, 0xffffffff00000000ull)
+    FP_LOAD(FLD, uint64_t, 8, 0)
+    FP_STORE(FSW, 4)
+    FP_STORE(FSD, 8)
     ALU(ADDI, RS1 + IMM)
     ALU(SLTI, (int64_t)RS1 < IMM)
     ALU(SLTIU, RS1 < (uint64_t)IMM)
