@@ -45,7 +45,12 @@ struct hart_env {
 struct hart *hart_new(const struct hart_env *env, unsigned hartid);
 void hart_free(struct hart *hart);
 
-/* Architectural reset, then start at pc in the given mode. */
+/*
+ * Architectural reset, then start at pc in the given mode. Starting below
+ * M also sets up what M-mode firmware would have: every trap but ecall
+ * from S and the S-level interrupts delegated to S, the counters and
+ * Sstc (stimecmp) open to S, and one PMP entry granting all memory.
+ */
 void hart_reset(struct hart *hart, uint64_t pc, enum priv_mode mode);
 
 unsigned hart_id(const struct hart *hart);
