@@ -266,8 +266,11 @@ static void test_lr_sc(void)
     EXPECT("sc fails after another hart's store", lr_sc_with(true), 1);
 }
 
-/* A store over an instruction that already ran changes what runs next. */
-static void test_self_modifying_code(void)
+/*
+ * A store over an instruction that already ran changes what runs next,
+ * however the run is sliced into hart_run calls.
+ */
+static uint64_t self_modifying_code(uint64_t slice)
 {
     struct fixture f;
     fx_init(&f, NULL);
@@ -282,9 +285,21 @@ static void test_self_modifying_code(void)
     fx_emit(&f, ADDI(S1, S1, 1));
     fx_emit(&f, BNE(S1, T1, -16));
     fx_emit(&f, SPIN);
-    fx_run(&f, 0, 100);
-    EXPECT("old then new instruction ran", fx_reg(&f, A2), 1 + 7);
+    for (uint64_t done = 0; done < 100; done += slice)
+        fx_run(&f, 0, slice);
+    uint64_t sum = fx_reg(&f, A2);
     fx_free(&f);
+    return sum;
+}
+
+static void test_self_modifying_code(void)
+{
+    bool all_slices_agree = true;
+    for (uint64_t slice = 1; slice <= 20; slice++)
+        if (self_modifying_code(slice) != 1 + 7)
+            all_slices_agree = false;
+    EXPECT("old then new instruction ran", self_modifying_code(100), 1 + 7);
+    EXPECT("same result in slices of 1..20 instructions", all_slices_agree, 1);
 }
 
 void test_priv(void)
