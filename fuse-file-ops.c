@@ -89,21 +89,51 @@ static int create_open_existing(struct fuse_req *req, struct fs_node *dir,
     return ret;
 }
 
+/* CREATE made a new file, open as fd: adopt it, make its node, reply. */
+static int create_new(struct fuse_req *req, struct fs_node *dir, int fd,
+                      mode_t mode)
+{
+    struct fuse_server *srv = req->srv;
+    char path[FD_PATH_MAX];
+
+    fd_budget_take(&srv->fds); /* room was made for both */
+    fd_budget_take(&srv->fds);
+    fd_path(fd, path, sizeof(path));
+    int node_fd = open(path, O_PATH | O_CLOEXEC); /* the same inode */
+    int ret =
+        node_fd < 0 ? -errno : adopt_new(req, dir, node_fd, S_IFREG, mode);
+    if (ret < 0) {
+        if (node_fd >= 0)
+            close(node_fd);
+        fd_budget_give(&srv->fds);
+    } else {
+        ret = entry_from_fd(srv, node_fd, &req->out.create.entry);
+    }
+    if (ret < 0) {
+        fd_budget_close(&srv->fds, fd);
+        return ret;
+    }
+    ret = reply_open(req, fd, &req->out.create.open);
+    if (ret < 0)
+        fs_inode_forget(
+            &srv->inodes,
+            fs_inode_find(&srv->inodes, req->out.create.entry.nodeid), 1);
+    return ret;
+}
+
 int fuse_do_create(struct fuse_req *req)
 {
     const struct fuse_create_in *in = req_args(req);
-    struct fuse_server *srv = req->srv;
     struct fs_node *dir;
     const char *name;
     size_t pos = sizeof(*in);
-    char path[FD_PATH_MAX];
 
     int ret = req_dir(req, &dir);
     if (ret == 0)
         ret = req_new_name(req, &pos, &name);
     if (ret < 0)
         return ret;
-    if (!fd_budget_room(&srv->fds, 2)) /* the file and its node */
+    if (!fd_budget_room(&req->srv->fds, 2)) /* the file and its node */
         return -EMFILE;
     int flags = (int)(in->flags & GUEST_OPEN_FLAGS);
     mode_t mode = in->mode & ~in->umask & 07777;
@@ -113,36 +143,12 @@ int fuse_do_create(struct fuse_req *req)
                     flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC |
                         O_NOCTTY | O_NONBLOCK,
                     mode);
-    if (fd < 0 && errno == EEXIST && !(in->flags & O_EXCL))
+    if (fd >= 0)
+        ret = create_new(req, dir, fd, mode);
+    else if (errno == EEXIST && !(in->flags & O_EXCL))
         ret = create_open_existing(req, dir, name, flags);
-    else if (fd < 0)
+    else
         ret = -errno;
-    else {
-        fd_budget_take(&srv->fds);
-        fd_budget_take(&srv->fds);
-        fd_path(fd, path, sizeof(path));
-        int node_fd = open(path, O_PATH | O_CLOEXEC);
-        if (node_fd < 0) {
-            ret = -errno;
-            fd_budget_give(&srv->fds);
-        } else {
-            ret = adopt_new(req, dir, node_fd, S_IFREG, mode);
-            if (ret < 0)
-                fd_budget_close(&srv->fds, node_fd);
-            else
-                ret = entry_from_fd(srv, node_fd, &req->out.create.entry);
-        }
-        if (ret < 0) {
-            fd_budget_close(&srv->fds, fd);
-            return ret;
-        }
-        ret = reply_open(req, fd, &req->out.create.open);
-        if (ret < 0) {
-            struct fs_node *node =
-                fs_inode_find(&srv->inodes, req->out.create.entry.nodeid);
-            fs_inode_forget(&srv->inodes, node, 1);
-        }
-    }
     return ret < 0 ? ret : (int)sizeof(req->out.create);
 }
 
