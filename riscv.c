@@ -218,6 +218,20 @@ static uint64_t rem64(int64_t a, int64_t b)
     return (uint64_t)(a % b);
 }
 
+/* fetch_page() when the page is in the instruction TLB and decoded. */
+static inline struct op *fetch_page_cached(struct hart *h, uint8_t **host)
+{
+    uint64_t pc = h->pc;
+    const struct tlb_entry *e = &h->itlb->x[(pc >> PAGE_SHIFT) % TLB_ENTRIES];
+    if (e->tag != ((pc & PAGE_MASK) | h->tlb_gen))
+        return NULL;
+    struct dcache_page *d = &h->dcache[(e->ppage >> PAGE_SHIFT) % DCACHE_PAGES];
+    if (d->ppage != e->ppage || d->gen != h->dcache_gen)
+        return NULL;
+    *host = d->host;
+    return d->ops;
+}
+
 static bool is_jump_kind(unsigned kind)
 {
     kind &= K_WIDE - 1;
@@ -361,7 +375,9 @@ fetch:
     h->refetch = false;
     if (retired + stalls >= budget || h->stop)
         goto out;
-    ops = fetch_page(h, &page_host);
+    ops = fetch_page_cached(h, &page_host);
+    if (!ops)
+        ops = fetch_page(h, &page_host);
     if (!ops) {
         stalls++;
         goto fetch;
