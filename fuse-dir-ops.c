@@ -125,7 +125,9 @@ static int read_dir(struct fuse_req *req, bool plus)
             h->pending->ino = de->d_ino;
             h->pending->off = (uint64_t)de->d_off;
             h->pending->type = de->d_type;
-            strcpy(h->pending->name, de->d_name);
+            size_t len = strnlen(de->d_name, NAME_MAX);
+            memcpy(h->pending->name, de->d_name, len);
+            h->pending->name[len] = '\0';
             h->has_pending = true;
         }
         /* Check the fit before a lookup takes a reference. */
