@@ -206,6 +206,12 @@ int fuse_do_lookup(struct fuse_req *req)
     ret = req_new_name(req, &pos, &name);
     if (ret == 0)
         ret = lookup_entry(req->srv, dir->fd, name, &req->out.entry);
+    if (ret == -ENOENT && req->srv->opts.cache == FS_CACHE_ALWAYS) {
+        /* Node id 0: the guest may cache that the name is absent. */
+        memset(&req->out.entry, 0, sizeof(req->out.entry));
+        req->out.entry.entry_valid = req->srv->entry_timeout;
+        ret = 0;
+    }
     return ret < 0 ? ret : (int)sizeof(req->out.entry);
 }
 

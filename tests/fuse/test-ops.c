@@ -737,6 +737,7 @@ static void test_cache_modes(void)
     ft_host_write(&t, "f", "x");
     CHECK_ERR(ft_lookup(&t, FUSE_ROOT_ID, "f", &e), 0);
     CHECK(e.entry_valid == 0 && e.attr_valid == 0);
+    CHECK_ERR(ft_lookup(&t, FUSE_ROOT_ID, "absent", &e), -ENOENT);
     ft_put(&t, &in, sizeof(in));
     CHECK_ERR(ft_call(&t, FUSE_OPEN, e.nodeid, 16 + sizeof(o)), 0);
     memcpy(&o, t.reply, sizeof(o));
@@ -744,6 +745,10 @@ static void test_cache_modes(void)
     ft_restart(&t, &always);
     CHECK_ERR(ft_lookup(&t, FUSE_ROOT_ID, "f", &e), 0);
     CHECK(e.entry_valid >= 3600 && e.attr_valid >= 3600);
+    /* A missing name is cached too: node id 0 with a timeout. */
+    struct fuse_entry_out neg;
+    CHECK_ERR(ft_lookup(&t, FUSE_ROOT_ID, "absent", &neg), 0);
+    CHECK(neg.nodeid == 0 && neg.entry_valid >= 3600);
     ft_put(&t, &in, sizeof(in));
     CHECK_ERR(ft_call(&t, FUSE_OPEN, e.nodeid, 16 + sizeof(o)), 0);
     memcpy(&o, t.reply, sizeof(o));
