@@ -82,7 +82,8 @@ if [ -n "$share" ]; then
         # virtiofsd serves one connection, then exits. vhost-user needs
         # guest RAM in a shared memfd the daemon can map.
         /usr/lib/qemu/virtiofsd --socket-path="$work/vfs.sock" \
-            -o source="$share" -o cache="$cache" >"$work/virtiofsd.log" 2>&1 &
+            -o source="$share" -o cache="$cache" -o xattr \
+            >"$work/virtiofsd.log" 2>&1 &
         virtiofsd_pid=$!
         for _ in $(seq 100); do
             [ -S "$work/vfs.sock" ] && break
