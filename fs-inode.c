@@ -56,23 +56,20 @@ static bool reclaim_fd(void *ctx)
 /* The file handle of fd's inode, if it can be reopened on the share. */
 static struct file_handle *handle_of(struct fs_inode_table *t, int fd)
 {
-    struct file_handle probe = {.handle_bytes = 0}, *fh;
+    struct {
+        struct file_handle fh;
+        unsigned char bytes[MAX_HANDLE_SZ];
+    } h = {.fh.handle_bytes = MAX_HANDLE_SZ};
     int mount_id;
 
-    if (!t->handles)
+    if (!t->handles ||
+        name_to_handle_at(fd, "", &h.fh, &mount_id, AT_EMPTY_PATH) < 0 ||
+        mount_id != t->mount_id)
         return NULL;
-    if (name_to_handle_at(fd, "", &probe, &mount_id, AT_EMPTY_PATH) == 0 ||
-        errno != EOVERFLOW || probe.handle_bytes > MAX_HANDLE_SZ)
-        return NULL;
-    fh = malloc(sizeof(*fh) + probe.handle_bytes);
-    if (!fh)
-        return NULL;
-    fh->handle_bytes = probe.handle_bytes;
-    if (name_to_handle_at(fd, "", fh, &mount_id, AT_EMPTY_PATH) < 0 ||
-        mount_id != t->mount_id) {
-        free(fh);
-        return NULL;
-    }
+    size_t size = sizeof(h.fh) + h.fh.handle_bytes;
+    struct file_handle *fh = malloc(size);
+    if (fh)
+        memcpy(fh, &h, size);
     return fh;
 }
 
