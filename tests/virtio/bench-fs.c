@@ -103,11 +103,21 @@ static int send(const struct standing *s, uint32_t opcode, uint64_t node,
     return out.error;
 }
 
+static char dir[] = "/tmp/semu-bench-fs-XXXXXX", path[64];
+
+/* Leave nothing behind, also when a request fails. */
+static void remove_share(void)
+{
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
-    char dir[] = "/tmp/semu-bench-fs-XXXXXX", path[64], err[256];
+    char err[256];
     if (!mkdtemp(dir))
         return 1;
+    atexit(remove_share);
     snprintf(path, sizeof path, "%s/data", dir);
     int fd = open(path, O_WRONLY | O_CREAT, 0644);
     if (fd < 0 || ftruncate(fd, FILE_SIZE) < 0)
@@ -171,7 +181,5 @@ int main(void)
            n * (double)rd.size / (1 << 20) / (t - start), n / (t - start));
 
     vqd_free(&d);
-    unlink(path);
-    rmdir(dir);
     return 0;
 }
