@@ -255,12 +255,24 @@ static struct sbiret sbi_srst(struct sbi_call *call)
 
 /* ---- DBCN ---- */
 
+/*
+ * The SBI console is a terminal in raw mode, where a bare newline only
+ * moves down. Firmware consoles (OpenSBI's among them) send CR before
+ * LF, so the kernel's early output does not staircase.
+ */
+static void console_putc(struct machine *m, uint8_t c)
+{
+    if (c == '\n')
+        uart_putc(m->uart, '\r');
+    uart_putc(m->uart, c);
+}
+
 static struct sbiret sbi_dbcn(struct sbi_call *call)
 {
     struct machine *m = call->m;
     uint64_t len = call->a[0], lo = call->a[1], hi = call->a[2];
     if (call->fid == 2) { /* write_byte */
-        uart_putc(m->uart, (uint8_t)call->a[0]);
+        console_putc(m, (uint8_t)call->a[0]);
         return ok(0);
     }
     if (call->fid > 2)
@@ -271,7 +283,7 @@ static struct sbiret sbi_dbcn(struct sbi_call *call)
         return fail(SBI_ERR_INVALID_PARAM);
     if (call->fid == 0) {
         for (uint64_t i = 0; i < len; i++)
-            uart_putc(m->uart, buf[i]);
+            console_putc(m, buf[i]);
         return ok((long)len);
     }
     uint64_t got = 0;
@@ -349,7 +361,7 @@ static bool sbi_legacy(struct sbi_call *call, uint64_t eid, uint64_t *a0)
         *a0 = 0;
         return true;
     case EXT_LEGACY_PUTCHAR:
-        uart_putc(m->uart, (uint8_t)call->a[0]);
+        console_putc(m, (uint8_t)call->a[0]);
         *a0 = 0;
         return true;
     case EXT_LEGACY_GETCHAR: {
