@@ -102,6 +102,8 @@ struct machine {
     struct power_request request;
     bool virtio_used[VIRTIO_MMIO_SLOTS];
     void *virtio[VIRTIO_MMIO_SLOTS]; /* struct virtio_mmio * */
+    /* The virtio-fs device on each slot (owned by its transport). */
+    struct virtio_device *share_dev[VIRTIO_MMIO_SLOTS];
     /* What to load again on reset. */
     struct file_blob bios, kernel, initrd;
     void *dtb;
@@ -126,3 +128,5 @@ bool machine_attach_shares(struct machine *m,
                            const struct machine_config *config, char *err,
                            size_t err_len);
 void machine_detach_shares(struct machine *m);
+/* One line per share on stderr: its server's node, handle and fd counts. */
+void machine_print_share_stats(const struct machine *m);

@@ -41,7 +41,8 @@ static const char usage_text[] =
     "Console: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A.\n"
     "Exit status: 0 on guest power-off, the code the guest gives the\n"
     "test finisher otherwise; 1 if every hart stops. A guest reset reboots.\n"
-    "SEMU_STATS=1 prints the guest instruction count and rate at exit.\n";
+    "SEMU_STATS=1 prints the guest instruction count and rate, and each\n"
+    "share's node, handle and host fd counts, at exit.\n";
 
 static void die(const char *fmt, const char *arg)
 {
@@ -217,6 +218,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "semu: %llu instructions in %.3f s (%.1f MIPS)\n",
                 (unsigned long long)m->instructions, secs,
                 secs > 0 ? m->instructions / secs / 1e6 : 0.0);
+        machine_print_share_stats(m);
     }
     machine_free(m);
     return status;

@@ -29,6 +29,7 @@ bool machine_attach_shares(struct machine *m,
             return false;
         }
         m->virtio[i] = mmio;
+        m->share_dev[i] = dev;
         m->virtio_used[i] = true;
         uint64_t base = VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_SLOT_SIZE;
         if (bus_register(m->bus, base, VIRTIO_MMIO_SLOT_SIZE, mmio,
@@ -47,5 +48,19 @@ void machine_detach_shares(struct machine *m)
         if (m->virtio[i])
             virtio_mmio_free(m->virtio[i]);
         m->virtio[i] = NULL;
+        m->share_dev[i] = NULL;
+    }
+}
+
+void machine_print_share_stats(const struct machine *m)
+{
+    for (unsigned i = 0; i < VIRTIO_MMIO_SLOTS; i++) {
+        if (!m->share_dev[i])
+            continue;
+        struct fuse_server_stats st;
+        virtio_fs_stats(m->share_dev[i], &st);
+        fprintf(stderr,
+                "semu: share %s: %zu nodes, %zu open handles, %u host fds\n",
+                virtio_fs_tag(m->share_dev[i]), st.nodes, st.handles, st.fds);
     }
 }

@@ -25,6 +25,7 @@ struct virtio_fs {
     struct virtio_device vdev;
     struct fuse_server *server;
     struct virtio_fs_config config;
+    char tag[sizeof(((struct virtio_fs_config){0}).tag) + 1];
     struct vq_chain chain; /* scratch for the chain being served */
 };
 
@@ -97,6 +98,18 @@ struct virtio_device *virtio_fs_new(const struct fs_share_options *share,
     }
     fs->vdev.ops = &fs_ops;
     memcpy(fs->config.tag, tag, tag_len); /* NUL padded by calloc */
+    memcpy(fs->tag, tag, tag_len);
     fs->config.num_request_queues = htole32(FS_REQUEST_QUEUES);
     return &fs->vdev;
+}
+
+const char *virtio_fs_tag(struct virtio_device *vdev)
+{
+    return to_fs(vdev)->tag;
+}
+
+void virtio_fs_stats(struct virtio_device *vdev,
+                     struct fuse_server_stats *stats)
+{
+    fuse_server_stats(to_fs(vdev)->server, stats);
 }

@@ -67,3 +67,7 @@ bool virtio_mmio_write(void *mmio, uint64_t offset, unsigned bytes,
 /* virtio-fs (device id 26). NULL with a one-line reason on a bad share. */
 struct virtio_device *virtio_fs_new(const struct fs_share_options *share,
                                     char *err, size_t err_len);
+/* The share's tag and its server's table sizes (for SEMU_STATS). */
+const char *virtio_fs_tag(struct virtio_device *dev);
+void virtio_fs_stats(struct virtio_device *dev,
+                     struct fuse_server_stats *stats);

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The node table stays bounded: a guest `find` over 100,000 files, then
+# `echo 3 > /proc/sys/vm/drop_caches`, must leave the share's node table
+# near its starting size (the guest FORGETs what it evicts). A control run
+# without dropping caches shows the count does follow the guest's lookups.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib.sh"
+semu=${1:-$top/semu}
+
+share=$(mktemp -d)
+log=$(mktemp)
+trap 'rm -rf "$share" "$log"' EXIT
+mkdir "$share/many"
+(cd "$share/many" && seq -f 'file%06g' 100000 | xargs touch)
+
+# nodes_at_exit LOG: the node count SEMU_STATS=1 printed for share myfs.
+nodes_at_exit() {
+    sed -n 's/^semu: share myfs: \([0-9]*\) nodes.*/\1/p' "$1"
+}
+
+boot() {
+    SEMU_STATS=1 timeout 600 "$semu" -k "$top/build/Image" -s "$share" \
+        -a "semu.run=\"$1\"" </dev/null >"$2" 2>&1
+}
+
+boot 'find many -type f | wc -l >count; echo 3 >/proc/sys/vm/drop_caches' "$log"
+expect_eq "guest exit status" 0 "$?"
+expect_eq "find saw every file" 100000 "$(cat "$share/count" 2>/dev/null)"
+nodes=$(nodes_at_exit "$log")
+expect "node table back near its start after drop_caches (${nodes:-none} nodes)" \
+    test -n "$nodes" -a "${nodes:-999999}" -le 16
+[ "$failed" -eq 0 ] || tail -n 20 "$log"
+
+boot 'ls -l many | head -n 2000 >/dev/null; stat many/file00[0-1]* >/dev/null' "$log"
+nodes=$(nodes_at_exit "$log")
+expect "without drop_caches the looked-up nodes stay (${nodes:-none} nodes)" \
+    test -n "$nodes" -a "${nodes:-0}" -ge 2000
+
+summary
