@@ -570,7 +570,11 @@ int exec_system(struct hart *h, const struct op *op)
         if (h->priv == PRIV_U ||
             (h->priv == PRIV_S && (h->mstatus & MSTATUS_TVM)))
             return illegal_instruction(h, op);
-        tlb_flush(h);
+        /* No ASIDs: rs2 does not narrow the flush. */
+        if (op->rs1)
+            tlb_flush_page(h, h->x[op->rs1]);
+        else
+            tlb_flush(h);
         h->pc = pc_next(op, h->pc);
         return EXEC_REDIRECT;
     case K_FENCE_I:

@@ -13,7 +13,8 @@
 #define PAGE_MASK      (~(PAGE_SIZE - 1))
 #define SLOTS_PER_PAGE (PAGE_SIZE / 2) /* one decoded op per halfword */
 #define TLB_ENTRIES    256
-#define DCACHE_PAGES   1024
+#define DCACHE_SETS    512 /* decoded pages: DCACHE_SETS x DCACHE_WAYS */
+#define DCACHE_WAYS    4
 #define NO_PAGE        1ull /* never a page address: empty cache slot */
 
 /* mstatus bits */
@@ -117,10 +118,14 @@ enum op_kind {
 #define K_HANDLERS (2 * K_WIDE)
 _Static_assert(K_KIND_COUNT <= K_WIDE, "op kinds overflow K_WIDE");
 
+struct dcache_page;
 struct tlb_entry {
     uint64_t tag;     /* virtual page | generation */
     uintptr_t addend; /* host address = guest virtual address + addend */
     uint64_t ppage;   /* guest physical page */
+    /* Instruction entries: the page's decoded ops, checked before use
+     * (the slot may since hold another page or an old generation). */
+    struct dcache_page *code;
 };
 
 /* One set of TLBs per (privilege, SUM) combination: see tlb_data_set(). */
@@ -134,6 +139,7 @@ struct dcache_page {
     uint64_t gen;   /* valid only while equal to hart.dcache_gen */
     uint8_t *host;
     struct op *ops; /* SLOTS_PER_PAGE + 1 (a K_REFETCH sentinel) */
+    uint64_t used;  /* hart.dcache_clock at the last entry: LRU eviction */
 };
 
 struct hart {
@@ -168,9 +174,13 @@ struct hart {
     struct tlb_set tlb[TLB_SETS];
     struct tlb_set *dtlb, *itlb; /* the sets current mode uses */
 
+    /* Superpage translations made since the last full TLB flush lie in
+     * [super_lo, super_hi]: sfence.vma of an address there flushes all. */
+    uint64_t super_lo, super_hi;
+
     /* Decoded instruction cache, per guest physical page. */
-    struct dcache_page dcache[DCACHE_PAGES];
-    uint64_t dcache_gen;
+    struct dcache_page dcache[DCACHE_SETS][DCACHE_WAYS];
+    uint64_t dcache_gen, dcache_clock;
     uint8_t *code_page; /* per RAM page: 1 when decoded ops exist */
     uint64_t ram_pages;
     struct op cross_ops[3]; /* a decoded page-straddling instruction */
@@ -199,6 +209,7 @@ bool mmu_store(struct hart *h, uint64_t va, unsigned size, uint64_t val);
 bool mmu_phys_read(struct hart *h, uint64_t pa, unsigned size, uint64_t *val);
 bool mmu_phys_write(struct hart *h, uint64_t pa, unsigned size, uint64_t val);
 void tlb_flush(struct hart *h);
+void tlb_flush_page(struct hart *h, uint64_t va);
 struct op *fetch_page(struct hart *h, uint8_t **host);
 bool fetch_cross(struct hart *h);
 void dcache_flush(struct hart *h);

@@ -45,6 +45,33 @@ void tlb_flush(struct hart *h)
         memset(h->tlb, 0, sizeof(h->tlb));
         h->tlb_gen = 1;
     }
+    h->super_lo = UINT64_MAX;
+    h->super_hi = 0;
+    h->refetch = true;
+}
+
+/*
+ * sfence.vma of one address, which Linux issues after nearly every page
+ * fault: dropping only that page keeps the rest of the TLB (a full flush
+ * cost about 40 refills each time). Entries hold 4 KiB pieces, so one
+ * superpage translation may sit in many of them; for an address that may
+ * lie in a superpage, flush everything.
+ */
+void tlb_flush_page(struct hart *h, uint64_t va)
+{
+    if (va >= h->super_lo && va <= h->super_hi) {
+        tlb_flush(h);
+        return;
+    }
+    uint64_t page = va & PAGE_MASK;
+    unsigned i = (va >> PAGE_SHIFT) % TLB_ENTRIES;
+    for (int s = 0; s < TLB_SETS; s++) {
+        struct tlb_entry *e[] = {&h->tlb[s].r[i], &h->tlb[s].w[i],
+                                 &h->tlb[s].x[i]};
+        for (int k = 0; k < 3; k++)
+            if ((e[k]->tag & PAGE_MASK) == page)
+                e[k]->tag = 0; /* generations start at 1 */
+    }
     h->refetch = true;
 }
 
@@ -109,6 +136,13 @@ int mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
         uint64_t updated = pte | PTE_A | (acc == ACC_WRITE ? PTE_D : 0);
         if (updated != pte)
             memcpy(slot, &updated, 8);
+        if (level > 0) {
+            uint64_t lo = va & ~offset_mask, hi = va | offset_mask;
+            if (lo < h->super_lo)
+                h->super_lo = lo;
+            if (hi > h->super_hi)
+                h->super_hi = hi;
+        }
         *pa = (ppn << 12) | (va & offset_mask);
         return 0;
     }
@@ -135,6 +169,7 @@ static void tlb_fill(struct hart *h, struct tlb_entry *table, uint64_t va,
     e->tag = (va & PAGE_MASK) | h->tlb_gen;
     e->addend = (uintptr_t)host - (uintptr_t)(va & PAGE_MASK);
     e->ppage = ppage;
+    e->code = NULL;
 }
 
 /* One access wholly inside a page, after translation. */
@@ -166,15 +201,21 @@ static bool phys_read(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
     return true;
 }
 
+static struct dcache_page *dcache_set(struct hart *h, uint64_t ppage)
+{
+    return h->dcache[(ppage >> PAGE_SHIFT) % DCACHE_SETS];
+}
+
 static void invalidate_code(struct hart *h, uint64_t ppage)
 {
     int64_t index = code_page_index(h, ppage);
     if (index < 0 || !h->code_page[index])
         return;
     h->code_page[index] = 0;
-    struct dcache_page *d = &h->dcache[(ppage >> PAGE_SHIFT) % DCACHE_PAGES];
-    if (d->ppage == ppage)
-        d->ppage = NO_PAGE;
+    struct dcache_page *set = dcache_set(h, ppage);
+    for (int w = 0; w < DCACHE_WAYS; w++)
+        if (set[w].ppage == ppage)
+            set[w].ppage = NO_PAGE;
     h->refetch = true;
 }
 
@@ -315,18 +356,42 @@ static void tlb_protect_code(struct hart *h, uint64_t ppage)
                 h->tlb[s].w[i].tag = 0; /* generations start at 1 */
 }
 
-static struct op *dcache_lookup(struct hart *h, uint64_t ppage, uint8_t *host)
+/*
+ * The decoded page for ppage, made empty if it was not cached. A kernel's
+ * and a shell's code pages collided often in a direct-mapped cache, and
+ * each miss decodes the page again: hence ways, and LRU among them.
+ */
+static struct dcache_page *dcache_lookup(struct hart *h, uint64_t ppage,
+                                         uint8_t *host)
 {
-    struct dcache_page *d = &h->dcache[(ppage >> PAGE_SHIFT) % DCACHE_PAGES];
-    if (d->ppage == ppage && d->gen == h->dcache_gen)
-        return d->ops;
+    struct dcache_page *set = dcache_set(h, ppage), *d = NULL;
+    for (int w = 0; w < DCACHE_WAYS && !d; w++)
+        if (set[w].ppage == ppage)
+            d = &set[w]; /* a page is in at most one way */
+    if (d && d->gen == h->dcache_gen) {
+        d->used = ++h->dcache_clock;
+        return d;
+    }
+    if (!d) {
+        d = &set[0];
+        for (int w = 0; w < DCACHE_WAYS; w++) {
+            struct dcache_page *c = &set[w];
+            if (c->ppage == NO_PAGE || c->gen != h->dcache_gen) {
+                d = c;
+                break;
+            }
+            if (c->used < d->used)
+                d = c;
+        }
+    }
+    d->used = ++h->dcache_clock;
     if (!d->ops) {
         d->ops = malloc((SLOTS_PER_PAGE + 1) * sizeof(struct op));
         if (!d->ops) {
             fprintf(stderr, "semu: out of memory for decoded code\n");
             abort();
         }
-    } else if (d->ppage != NO_PAGE) {
+    } else if (d->ppage != NO_PAGE && d->ppage != ppage) {
         h->code_page[code_page_index(h, d->ppage)] = 0;
     }
     memset(d->ops, 0, SLOTS_PER_PAGE * sizeof(struct op));
@@ -336,7 +401,7 @@ static struct op *dcache_lookup(struct hart *h, uint64_t ppage, uint8_t *host)
     d->host = host;
     h->code_page[code_page_index(h, ppage)] = 1;
     tlb_protect_code(h, ppage);
-    return d->ops;
+    return d;
 }
 
 /*
@@ -381,7 +446,10 @@ struct op *fetch_page(struct hart *h, uint8_t **host_out)
             tlb_fill(h, h->itlb->x, pc, ppage, host);
     }
     *host_out = host;
-    return dcache_lookup(h, ppage, host);
+    struct dcache_page *d = dcache_lookup(h, ppage, host);
+    if (e->tag == ((pc & PAGE_MASK) | h->tlb_gen))
+        e->code = d; /* the next entry to this page skips the lookup */
+    return d->ops;
 }
 
 /*
@@ -419,15 +487,17 @@ void mmu_init(struct hart *h)
         fprintf(stderr, "semu: out of memory\n");
         abort();
     }
-    for (int i = 0; i < DCACHE_PAGES; i++)
-        h->dcache[i] = (struct dcache_page){.ppage = NO_PAGE};
+    for (int i = 0; i < DCACHE_SETS; i++)
+        for (int w = 0; w < DCACHE_WAYS; w++)
+            h->dcache[i][w] = (struct dcache_page){.ppage = NO_PAGE};
     h->tlb_gen = TLB_GEN_MAX;
     tlb_flush(h);
 }
 
 void mmu_free(struct hart *h)
 {
-    for (int i = 0; i < DCACHE_PAGES; i++)
-        free(h->dcache[i].ops);
+    for (int i = 0; i < DCACHE_SETS; i++)
+        for (int w = 0; w < DCACHE_WAYS; w++)
+            free(h->dcache[i][w].ops);
     free(h->code_page);
 }

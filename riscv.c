@@ -225,9 +225,10 @@ static inline struct op *fetch_page_cached(struct hart *h, uint8_t **host)
     const struct tlb_entry *e = &h->itlb->x[(pc >> PAGE_SHIFT) % TLB_ENTRIES];
     if (e->tag != ((pc & PAGE_MASK) | h->tlb_gen))
         return NULL;
-    struct dcache_page *d = &h->dcache[(e->ppage >> PAGE_SHIFT) % DCACHE_PAGES];
-    if (d->ppage != e->ppage || d->gen != h->dcache_gen)
+    struct dcache_page *d = e->code;
+    if (!d || d->ppage != e->ppage || d->gen != h->dcache_gen)
         return NULL;
+    d->used = ++h->dcache_clock;
     *host = d->host;
     return d->ops;
 }

@@ -144,6 +144,61 @@ static void test_straddling_instruction(bool second_page_mapped)
     fx_free(&f);
 }
 
+#define SFENCE_VMA(rs1, rs2) (0x12000073u | (rs2) << 20 | (rs1) << 15)
+
+/* Guest address of a host pointer into the fixture's RAM. */
+static uint64_t fx_addr(struct fixture *f, const void *p)
+{
+    return RAM_BASE + (uint64_t)((const uint8_t *)p -
+                                 (const uint8_t *)fx_ram(f, RAM_BASE));
+}
+
+/*
+ * sfence.vma of one address drops that page's translation (the code below
+ * remaps a page it has just loaded from, through a mapping of its own page
+ * table), and for a superpage the whole superpage's: the fence names one
+ * address of a 2 MiB leaf and the reload uses another.
+ */
+static void test_sfence_one_address(bool superpage)
+{
+    struct fixture f;
+    setup_s(&f);
+    /* The fixture has 4 MiB of RAM: the superpage moves to RAM_BASE, and
+     * the word used is one nothing else occupies there. */
+    uint64_t off = superpage ? 0x80000 : 0;
+    uint64_t va = superpage ? 0x40000000 : 0x50000000, use = va + off;
+    uint64_t old_pa = RAM_BASE + 0x200000;
+    uint64_t new_pa = superpage ? RAM_BASE : RAM_BASE + 0x80000;
+    uint64_t *pte;
+    if (superpage) {
+        (void)fx_pte(&f, va); /* builds the level-1 table */
+        uint64_t *root = fx_ram(&f, FX_PT_BASE + ((va >> 30) & 511) * 8);
+        pte = fx_ram(&f, (*root >> 10) << 12);
+        *pte = (old_pa >> 12) << 10 | PTE_R | PTE_W | 1;
+    } else {
+        fx_map(&f, va, old_pa, PTE_R | PTE_W);
+        pte = fx_pte(&f, va);
+    }
+    uint64_t table = fx_addr(&f, pte) & ~0xfffull;
+    fx_map(&f, table, table, PTE_R | PTE_W);
+    *(uint64_t *)fx_ram(&f, old_pa + off) = 111;
+    *(uint64_t *)fx_ram(&f, new_pa + off) = 222;
+    hart_set_reg(f.harts[0], A3, use);
+    hart_set_reg(f.harts[0], A4, (new_pa >> 12) << 10 | (*pte & 0x3ff));
+    hart_set_reg(f.harts[0], A5, fx_addr(&f, pte));
+    hart_set_reg(f.harts[0], A6, superpage ? va + 0x5000 : use);
+    fx_emit(&f, LD(A1, A3, 0));
+    fx_emit(&f, SD(A4, A5, 0));
+    fx_emit(&f, SFENCE_VMA(A6, ZERO));
+    fx_emit(&f, LD(A2, A3, 0));
+    fx_emit(&f, SPIN);
+    fx_run(&f, 0, 200);
+    EXPECT("sfence.vma va: no trap", fx_reg(&f, T3), 0);
+    EXPECT("sfence.vma va: old mapping", fx_reg(&f, A1), 111);
+    EXPECT("sfence.vma va: new mapping", fx_reg(&f, A2), 222);
+    fx_free(&f);
+}
+
 /* With PMP implemented but no entry active, S-mode may not fetch. */
 static void test_pmp_closed_by_default(void)
 {
@@ -169,4 +224,6 @@ void test_mmu(void)
     test_non_canonical_address();
     test_straddling_instruction(true);
     test_straddling_instruction(false);
+    test_sfence_one_address(false);
+    test_sfence_one_address(true);
 }
