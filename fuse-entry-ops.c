@@ -288,6 +288,23 @@ static int truncate_node(struct fuse_server *srv, struct fs_node *node,
     return ret;
 }
 
+int kill_suidgid(int fd)
+{
+    struct stat st;
+    char path[FD_PATH_MAX];
+
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    mode_t kill = S_ISUID;
+    if (st.st_mode & S_IXGRP)
+        kill |= S_ISGID;
+    if (!S_ISREG(st.st_mode) || !(st.st_mode & kill))
+        return 0;
+    fd_path(fd, path, sizeof(path));
+    return fchmodat(AT_FDCWD, path, st.st_mode & 07777 & ~kill, 0) < 0 ? -errno
+                                                                       : 0;
+}
+
 /* Owner first (chown clears setuid bits), then mode, size, times. */
 int fuse_do_setattr(struct fuse_req *req)
 {
@@ -310,6 +327,12 @@ int fuse_do_setattr(struct fuse_req *req)
         if (fchownat(node->fd, "", uid, gid,
                      AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
             return -errno;
+    }
+    /* Before an explicit mode, which then wins. */
+    if ((in->valid & FATTR_KILL_SUIDGID) && node->type == S_IFREG) {
+        int ret = kill_suidgid(node->fd);
+        if (ret < 0)
+            return ret;
     }
     if (in->valid & FATTR_MODE) {
         if (node->type == S_IFLNK)

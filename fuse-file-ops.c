@@ -65,13 +65,18 @@ int fuse_do_open(struct fuse_req *req)
     int fd = open_node(req->srv, node, (int)(in->flags & GUEST_OPEN_FLAGS));
     if (fd < 0)
         return fd;
+    if ((in->open_flags & FUSE_OPEN_KILL_SUIDGID) && (in->flags & O_TRUNC) &&
+        (ret = kill_suidgid(fd)) < 0) {
+        fd_budget_close(&req->srv->fds, fd);
+        return ret;
+    }
     ret = reply_open(req, fd, &req->out.open);
     return ret < 0 ? ret : (int)sizeof(req->out.open);
 }
 
 /* CREATE without O_EXCL on an existing name: open it as OPEN would. */
 static int create_open_existing(struct fuse_req *req, struct fs_node *dir,
-                                const char *name, int flags)
+                                const char *name, int flags, bool kill_priv)
 {
     struct fuse_server *srv = req->srv;
     int ret = lookup_entry(srv, dir->fd, name, &req->out.create.entry);
@@ -80,7 +85,9 @@ static int create_open_existing(struct fuse_req *req, struct fs_node *dir,
     struct fs_node *node =
         fs_inode_find(&srv->inodes, req->out.create.entry.nodeid);
     int fd = node->type == S_IFDIR ? -EISDIR : open_node(srv, node, flags);
-    if (fd >= 0)
+    if (fd >= 0 && kill_priv && (ret = kill_suidgid(fd)) < 0)
+        fd_budget_close(&srv->fds, fd);
+    else if (fd >= 0)
         ret = reply_open(req, fd, &req->out.create.open);
     else
         ret = fd;
@@ -146,7 +153,9 @@ int fuse_do_create(struct fuse_req *req)
     if (fd >= 0)
         ret = create_new(req, dir, fd, mode);
     else if (errno == EEXIST && !(in->flags & O_EXCL))
-        ret = create_open_existing(req, dir, name, flags);
+        ret = create_open_existing(req, dir, name, flags,
+                                   (in->open_flags & FUSE_OPEN_KILL_SUIDGID) &&
+                                       (flags & O_TRUNC));
     else
         ret = -errno;
     return ret < 0 ? ret : (int)sizeof(req->out.create);
@@ -197,6 +206,11 @@ int fuse_do_write(struct fuse_req *req)
     /* The payload must really be there (in.len already fits the iovecs). */
     if (in->size > req->arg_len - sizeof(*in))
         return -EINVAL;
+    if (in->write_flags & FUSE_WRITE_KILL_SUIDGID) {
+        int ret = kill_suidgid(h->fd);
+        if (ret < 0)
+            return ret;
+    }
     while (done < in->size) {
         size_t got;
         unsigned n = iov_slice(req->req_iov, req->req_count, at + done,

@@ -95,6 +95,12 @@ int lookup_entry(struct fuse_server *srv, int dir_fd, const char *name,
 int entry_from_fd(struct fuse_server *srv, int fd, struct fuse_entry_out *out);
 /* Open a node's regular file or directory for I/O through its O_PATH fd. */
 int open_node(struct fuse_server *srv, struct fs_node *node, int flags);
+/*
+ * HANDLE_KILLPRIV_V2: the guest asks us to drop setuid (and setgid, when
+ * group-executable) on a regular file it writes, truncates or chowns
+ * without CAP_FSETID. fd may be an O_PATH fd. 0 or -errno.
+ */
+int kill_suidgid(int fd);
 
 /* fsync or fdatasync (FUSE_FSYNC_FDATASYNC); -errno. */
 int sync_fd(int fd, uint32_t fsync_flags);

@@ -292,13 +292,18 @@ int fuse_do_init(struct fuse_req *req)
         FUSE_DO_READDIRPLUS |   /* one request lists and looks up */
         FUSE_READDIRPLUS_AUTO | /* ... when the guest expects to stat */
         FUSE_PARALLEL_DIROPS |  /* each request is whole; no ordering */
-        FUSE_INIT_EXT;
+        /*
+         * We drop setuid/setgid when the guest says so (its writer lacks
+         * CAP_FSETID); the host kernel drops security.capability on our
+         * writes itself. The guest then skips a GETXATTR per write.
+         */
+        FUSE_HANDLE_KILLPRIV_V2 | FUSE_INIT_EXT;
     /*
      * Not asked for: WRITEBACK_CACHE (the host would see writes late),
      * POSIX/FLOCK_LOCKS (locks stay in the guest, which is correct for a
      * single guest), DONT_MASK (the guest applies its umask; we re-apply
-     * the umask it sends, a no-op), HANDLE_KILLPRIV (the guest clears
-     * setuid bits itself), POSIX_ACL and the security-context extensions.
+     * the umask it sends, a no-op), HANDLE_KILLPRIV (v1: superseded by
+     * v2), POSIX_ACL and the security-context extensions.
      */
     if (srv->opts.cache != FS_CACHE_NEVER) {
         /* A symlink's text never changes while its inode lives. */

@@ -36,7 +36,7 @@ static void test_init(void)
     uint32_t must = FUSE_MAX_PAGES | FUSE_BIG_WRITES | FUSE_ASYNC_READ |
                     FUSE_DO_READDIRPLUS | FUSE_READDIRPLUS_AUTO |
                     FUSE_PARALLEL_DIROPS | FUSE_ATOMIC_O_TRUNC |
-                    FUSE_EXPORT_SUPPORT;
+                    FUSE_EXPORT_SUPPORT | FUSE_HANDLE_KILLPRIV_V2;
     CHECK((out.flags & must) == must);
     /* Locks stay in the guest; no writeback cache. */
     CHECK(!(out.flags &
@@ -258,6 +258,80 @@ static void test_setattr(void)
     CHECK_ERR(ft_mkdir(&t, FUSE_ROOT_ID, "dir", 0755, &d), 0);
     in = (struct fuse_setattr_in){.valid = FATTR_SIZE, .size = 0};
     CHECK_ERR(setattr(&t, d.nodeid, &in, &a), -EISDIR);
+    ft_teardown(&t);
+}
+
+/* The host file's permission bits. */
+static mode_t host_mode(const struct ft *t, const char *rel)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    ft_path(t, rel, path, sizeof(path));
+    return stat(path, &st) == 0 ? st.st_mode & 07777 : (mode_t)-1;
+}
+
+static void host_chmod(const struct ft *t, const char *rel, mode_t mode)
+{
+    char path[PATH_MAX];
+    ft_path(t, rel, path, sizeof(path));
+    CHECK(chmod(path, mode) == 0);
+}
+
+/*
+ * HANDLE_KILLPRIV_V2: when the guest's writer lacks CAP_FSETID it flags
+ * WRITE, truncating SETATTR and O_TRUNC opens, and we drop setuid, and
+ * setgid only when the group may execute (as the Linux VFS does).
+ */
+static void test_killpriv(void)
+{
+    struct ft t;
+    struct fuse_entry_out e;
+    struct fuse_attr a;
+    uint64_t fh;
+
+    ft_setup(&t, NULL);
+    ft_host_write(&t, "f", "0123456789");
+    CHECK_ERR(ft_lookup(&t, FUSE_ROOT_ID, "f", &e), 0);
+    CHECK_ERR(ft_open(&t, e.nodeid, O_RDWR, &fh), 0);
+
+    /* An unflagged write (a privileged writer) keeps the bits. */
+    host_chmod(&t, "f", 06755);
+    CHECK_ERR(ft_write(&t, e.nodeid, fh, 0, "ab", 2, NULL), 0);
+    CHECK(host_mode(&t, "f") == 06755);
+
+    struct fuse_write_in w = {.fh = fh,
+                              .offset = 0,
+                              .size = 2,
+                              .write_flags = FUSE_WRITE_KILL_SUIDGID};
+    struct fuse_write_out wout;
+    ft_put(&t, &w, sizeof(w));
+    ft_put(&t, "cd", 2);
+    CHECK_ERR(ft_call(&t, FUSE_WRITE, e.nodeid, 16 + sizeof(wout)), 0);
+    CHECK(host_mode(&t, "f") == 0755);
+
+    /* setgid without group execute is a lock marker: it stays. */
+    host_chmod(&t, "f", 06745);
+    ft_put(&t, &w, sizeof(w));
+    ft_put(&t, "cd", 2);
+    CHECK_ERR(ft_call(&t, FUSE_WRITE, e.nodeid, 16 + sizeof(wout)), 0);
+    CHECK(host_mode(&t, "f") == 02745);
+    CHECK_ERR(ft_release(&t, e.nodeid, fh), 0);
+
+    host_chmod(&t, "f", 04755);
+    struct fuse_setattr_in in = {.valid = FATTR_SIZE | FATTR_KILL_SUIDGID,
+                                 .size = 1};
+    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
+    CHECK(host_mode(&t, "f") == 0755 && (a.mode & 07777) == 0755);
+
+    host_chmod(&t, "f", 04755);
+    struct fuse_open_in o = {.flags = O_WRONLY | O_TRUNC,
+                             .open_flags = FUSE_OPEN_KILL_SUIDGID};
+    struct fuse_open_out oout;
+    ft_put(&t, &o, sizeof(o));
+    CHECK_ERR(ft_call(&t, FUSE_OPEN, e.nodeid, 16 + sizeof(oout)), 0);
+    CHECK(host_mode(&t, "f") == 0755);
+    memcpy(&oout, t.reply, sizeof(oout));
+    CHECK_ERR(ft_release(&t, e.nodeid, oout.fh), 0);
     ft_teardown(&t);
 }
 
@@ -777,6 +851,7 @@ int main(void)
     test_init();
     test_lookup_getattr();
     test_setattr();
+    test_killpriv();
     test_create_io();
     test_namespace();
     test_xattr();
