@@ -24,8 +24,9 @@ SEMU_SRCS :=
 # Extra objects the binary links (generated sources, e.g. the DTB blob).
 SEMU_EXTRA_OBJS :=
 
-# Tests register their make targets here (see tests/*/check.mk).
-CHECK_TARGETS :=
+# Tests register their make targets here (see tests/*/check.mk). The
+# first installs every package the tests use (QEMU, clang, python3, ...).
+CHECK_TARGETS := check-deps
 BENCH_TARGETS :=
 
 .PHONY: all images run check bench clean format check-format deps
@@ -51,6 +52,10 @@ $(DEPS_STAMP): scripts/deps.sh
 	@touch $@
 
 deps: $(DEPS_STAMP)
+
+.PHONY: check-deps
+check-deps: $(DEPS_STAMP)
+	@scripts/deps.sh all
 
 $(BUILD)/obj/%.o: %.c $(DEPS_STAMP)
 	@mkdir -p $(dir $@)

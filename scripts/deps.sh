@@ -13,7 +13,7 @@ image_pkgs=(gcc-riscv64-linux-gnu libc6-dev-riscv64-cross linux-source-6.12
     device-tree-compiler)
 test_pkgs=(qemu-system-misc qemu-system-common opensbi clang
     libclang-rt-14-dev gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu
-    python3)
+    python3 bc bsdutils coreutils findutils)
 
 case "${1:-all}" in
 build) want=("${build_pkgs[@]}") ;;
