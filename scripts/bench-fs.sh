@@ -5,6 +5,9 @@
 # floor), on QEMU TCG + virtiofsd (cache=auto), on QEMU + 9p and on a
 # tmpfs inside the QEMU guest, in one run. Wall times include the boot.
 #   scripts/bench-fs.sh [PLATFORM...]
+# The shared directory is made under $BENCH_HOST_DIR (default $TMPDIR or
+# /tmp): a disk, or e.g. /dev/shm to take the host file system's own cost
+# out of the comparison.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/guest/boot.sh"
@@ -13,7 +16,8 @@ platforms=("$@")
 [ ${#platforms[@]} -gt 0 ] ||
     platforms=(semu semu-tmpfs qemu qemu-9p qemu-tmpfs)
 
-work=$(mktemp -d)
+host_dir=${BENCH_HOST_DIR:-${TMPDIR:-/tmp}}
+work=$(mktemp -d -p "$host_dir")
 trap 'rm -rf "$work"' EXIT
 share=$work/share
 mkdir -p "$share"
@@ -23,7 +27,8 @@ ksrc=$(ls -d "${SEMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/semu}"/src/linux-*/ 
 tar -C "$ksrc" --transform 's,^kernel,src,' -cf "$share/src.tar" kernel
 cp "$top/tests/bench/fs-workload.sh" "$share/"
 echo "fs bench: source tree $(du -h "$share/src.tar" | cut -f1)," \
-    "$(tar -tf "$share/src.tar" | wc -l) entries"
+    "$(tar -tf "$share/src.tar" | wc -l) entries; share on $host_dir" \
+    "($(stat -f -c %T "$host_dir"))"
 
 declare -A wall total
 run_one() {
