@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "devicetree.h"
 #include "loader.h"
@@ -169,6 +170,17 @@ static int fixup_chosen(void *fdt, const struct machine_config *config,
     FDT_TRY(fdt_setprop_string(fdt, chosen, "bootargs", bootargs));
     if (ours)
         FDT_TRY(fdt_setprop_string(fdt, chosen, "stdout-path", UART_PATH));
+    /*
+     * Seed the guest's RNG, as QEMU does. Without entropy Linux's crng
+     * never became ready, and until it is, every interrupt and random
+     * number hashes with BLAKE2s: 13M of a boot's 80M instructions, 30M
+     * of a 1000-file tmpfs loop's 137M. Always 64 bytes, so both builds
+     * of the tree have the same size.
+     */
+    uint8_t seed[64];
+    if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+        return -FDT_ERR_INTERNAL;
+    FDT_TRY(fdt_setprop(fdt, chosen, "rng-seed", seed, sizeof(seed)));
     if (initrd.end > initrd.start) {
         FDT_TRY(
             fdt_setprop_u64(fdt, chosen, "linux,initrd-start", initrd.start));
