@@ -20,14 +20,19 @@
  *   pages: a hit is a compare and a memcpy. Anything else (MMIO, page
  *   crossing, misses, faults) takes the slow path with h->pc synced, and
  *   only there are the page walk and the PMP (riscv-pmp.c) consulted.
- *   Flushes bump a generation number instead of clearing entries.
+ *   Flushes bump a generation number instead of clearing entries;
+ *   sfence.vma of one address (Linux's fence after a page fault) drops
+ *   only that page's entries unless a superpage may cover it.
+ * - Decoded pages live in a 4-way LRU cache; an instruction TLB entry
+ *   points at its page's decoded ops, so entering a page is two compares.
  * - Stores to a page with decoded ops go through the slow path (such
  *   pages never get write TLB entries), which drops the decoded ops, so
  *   self-modifying code works even without fence.i; fence.i drops them
  *   all, again by a generation bump.
  * - Interrupts are checked on entry to hart_run and whenever something
- *   that can change them happened (CSR writes, xret, hart_set_irq(), a
- *   slow memory access), at the next fetch: never per instruction.
+ *   that can change them happened (CSR writes that may unmask one, xret,
+ *   hart_set_irq(), a slow memory access), at the next fetch: never per
+ *   instruction.
  *   The budget is checked on jumps and page changes, so a run may
  *   overshoot it by at most one page of straight-line code.
  */
