@@ -5,29 +5,22 @@ top=${top:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 boot_timeout=${BOOT_TIMEOUT:-600}
 
 boot_guest() {
-    local platform=$1 share=$2 append=$3 log=$4 status=0
+    local platform=$1 share=$2 append=$3 log=$4 cmd
     case "$platform" in
-    semu)
-        timeout "$boot_timeout" "$top/semu" -k "$top/build/Image" \
-            -s "$share" -a "$append" </dev/null >"$log" 2>&1 || status=$?
-        ;;
+    semu) cmd=("$top/semu" -k "$top/build/Image" -s "$share" -a "$append") ;;
     semu-asan)
-        timeout "$boot_timeout" "$top/build/semu-asan" -k "$top/build/Image" \
-            -s "$share" -a "$append" </dev/null >"$log" 2>&1 || status=$?
+        cmd=("$top/build/semu-asan" -k "$top/build/Image" -s "$share"
+            -a "$append")
         ;;
-    qemu)
-        timeout "$boot_timeout" "$top/scripts/qemu-ref.sh" --share "$share" \
-            --append "$append" </dev/null >"$log" 2>&1 || status=$?
-        ;;
+    qemu) cmd=("$top/scripts/qemu-ref.sh" --share "$share" --append "$append") ;;
     qemu-9p)
-        timeout "$boot_timeout" "$top/scripts/qemu-ref.sh" --share "$share" \
-            --transport 9p --append "$append" </dev/null >"$log" 2>&1 ||
-            status=$?
+        cmd=("$top/scripts/qemu-ref.sh" --share "$share" --transport 9p
+            --append "$append")
         ;;
     *)
         echo "boot_guest: unknown platform $platform" >&2
         return 2
         ;;
     esac
-    return "$status"
+    timeout "$boot_timeout" "${cmd[@]}" </dev/null >"$log" 2>&1
 }

@@ -36,4 +36,4 @@ check-smoke: semu $(BUILD)/semu-asan images
 .PHONY: check-forget
 CHECK_TARGETS += check-forget
 check-forget: semu images
-	tests/guest/run-forget.sh ./semu
+	tests/guest/run-forget.sh

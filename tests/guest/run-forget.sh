@@ -6,7 +6,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib.sh"
-semu=${1:-$top/semu}
+. "$top/tests/guest/boot.sh"
 
 share=$(mktemp -d)
 log=$(mktemp)
@@ -20,8 +20,7 @@ nodes_at_exit() {
 }
 
 boot() {
-    SEMU_STATS=1 timeout 600 "$semu" -k "$top/build/Image" -s "$share" \
-        -a "semu.run=\"$1\"" </dev/null >"$2" 2>&1
+    SEMU_STATS=1 boot_guest semu "$share" "semu.run=\"$1\"" "$2"
 }
 
 boot 'find many -type f | wc -l >count; echo 3 >/proc/sys/vm/drop_caches' "$log"
