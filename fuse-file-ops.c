@@ -17,7 +17,7 @@
 #define GUEST_OPEN_FLAGS (O_ACCMODE | O_APPEND | O_TRUNC | O_SYNC | O_DSYNC)
 #define COPY_CHUNK_MAX   (1u << 30) /* the reply's size field is 32 bits */
 
-static uint32_t file_open_flags(const struct fuse_server *srv, int flags)
+static uint32_t file_open_flags(const struct fuse_server *srv)
 {
     uint32_t open_flags = 0;
     switch (srv->opts.cache) {
@@ -31,12 +31,13 @@ static uint32_t file_open_flags(const struct fuse_server *srv, int flags)
         break;
     }
     /*
-     * A read-only open has nothing to flush (no writes, no writable
-     * mapping) and our FLUSH has no work (locks stay in the guest), so
-     * spare the guest a round trip on every close of such a file.
+     * Our FLUSH has no work: WRITE is write-through to the host fd and
+     * locks stay in the guest. So spare the guest a FLUSH round trip on
+     * every close. The guest then also skips pushing pages dirtied
+     * through a shared mapping at close; they reach the host by its
+     * writeback or an fsync, as on any file system.
      */
-    if ((flags & O_ACCMODE) == O_RDONLY && !(flags & O_TRUNC))
-        open_flags |= FOPEN_NOFLUSH;
+    open_flags |= FOPEN_NOFLUSH;
     return open_flags;
 }
 
@@ -50,8 +51,7 @@ static struct fs_handle *req_file(struct fuse_req *req, uint64_t fh)
     return fs_handle_get(&req->srv->handles, fh, false);
 }
 
-static int reply_open(struct fuse_req *req, int fd, int flags,
-                      struct fuse_open_out *out)
+static int reply_open(struct fuse_req *req, int fd, struct fuse_open_out *out)
 {
     uint64_t fh;
     int ret = fs_handle_add(&req->srv->handles, fd, NULL, &fh);
@@ -59,7 +59,7 @@ static int reply_open(struct fuse_req *req, int fd, int flags,
         return ret;
     memset(out, 0, sizeof(*out));
     out->fh = fh;
-    out->open_flags = file_open_flags(req->srv, flags);
+    out->open_flags = file_open_flags(req->srv);
     return 0;
 }
 
@@ -82,7 +82,7 @@ int fuse_do_open(struct fuse_req *req)
         fd_budget_close(&req->srv->fds, fd);
         return ret;
     }
-    ret = reply_open(req, fd, (int)in->flags, &req->out.open);
+    ret = reply_open(req, fd, &req->out.open);
     return ret < 0 ? ret : (int)sizeof(req->out.open);
 }
 
@@ -100,7 +100,7 @@ static int create_open_existing(struct fuse_req *req, struct fs_node *dir,
     if (fd >= 0 && kill_priv && (ret = kill_suidgid(fd)) < 0)
         fd_budget_close(&srv->fds, fd);
     else if (fd >= 0)
-        ret = reply_open(req, fd, flags, &req->out.create.open);
+        ret = reply_open(req, fd, &req->out.create.open);
     else
         ret = fd;
     if (ret < 0)
@@ -110,7 +110,7 @@ static int create_open_existing(struct fuse_req *req, struct fs_node *dir,
 
 /* CREATE made a new file, open as fd: adopt it, make its node, reply. */
 static int create_new(struct fuse_req *req, struct fs_node *dir, int fd,
-                      int flags, mode_t mode)
+                      mode_t mode)
 {
     struct fuse_server *srv = req->srv;
     char path[FD_PATH_MAX];
@@ -132,7 +132,7 @@ static int create_new(struct fuse_req *req, struct fs_node *dir, int fd,
         fd_budget_close(&srv->fds, fd);
         return ret;
     }
-    ret = reply_open(req, fd, flags, &req->out.create.open);
+    ret = reply_open(req, fd, &req->out.create.open);
     if (ret < 0)
         fs_inode_forget(
             &srv->inodes,
@@ -163,7 +163,7 @@ int fuse_do_create(struct fuse_req *req)
                         O_NOCTTY | O_NONBLOCK,
                     mode);
     if (fd >= 0)
-        ret = create_new(req, dir, fd, flags, mode);
+        ret = create_new(req, dir, fd, mode);
     else if (errno == EEXIST && !(in->flags & O_EXCL))
         ret = create_open_existing(req, dir, name, flags,
                                    (in->open_flags & FUSE_OPEN_KILL_SUIDGID) &&
