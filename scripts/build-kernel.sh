@@ -37,10 +37,12 @@ else
     phase "kernel: building Image with $jobs jobs (about 3 minutes on 2 cores)"
     run_logged "$obj/build.log" "${kmake[@]}" -j"$jobs" Image
     mkdir -p "$dir.new"
-    cp "$obj/arch/riscv/boot/Image" "$obj/.config" "$dir.new/"
+    # System.map turns guest pcs (semu --profile) into kernel functions.
+    cp "$obj/arch/riscv/boot/Image" "$obj/.config" "$obj/System.map" "$dir.new/"
     rm -rf "$dir" && mv "$dir.new" "$dir"
     rm -rf "$obj"
     phase "kernel: built ($(du -h "$dir/Image" | cut -f1))"
 fi
 install_if_changed "$dir/Image" "$out/Image"
 install_if_changed "$dir/.config" "$out/linux.config"
+install_if_changed "$dir/System.map" "$out/System.map"
