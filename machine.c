@@ -24,6 +24,7 @@
 #include "devicetree.h"
 #include "machine.h"
 #include "plic.h"
+#include "profile.h"
 #include "sbi.h"
 #include "uart.h"
 
@@ -265,6 +266,7 @@ void machine_free(struct machine *m)
     file_blob_free(&m->kernel);
     file_blob_free(&m->initrd);
     free(m->dtb);
+    pc_profile_free(m->profile);
     free(m);
 }
 
@@ -322,9 +324,14 @@ int machine_run(struct machine *m)
 {
     uint64_t next_input_poll = 0;
     for (;;) {
-        for (unsigned h = 0; h < m->nharts && !m->request.action; h++)
-            if (m->power[h] == HART_STARTED)
-                m->instructions += hart_run(m->harts[h], HART_SLICE);
+        for (unsigned h = 0; h < m->nharts && !m->request.action; h++) {
+            if (m->power[h] != HART_STARTED)
+                continue;
+            uint64_t ran = hart_run(m->harts[h], HART_SLICE);
+            m->instructions += ran;
+            if (m->profile && ran)
+                pc_profile_sample(m->profile, hart_pc(m->harts[h]));
+        }
 
         if (m->request.action == POWER_OFF)
             break;

@@ -108,7 +108,8 @@ struct machine {
     struct file_blob bios, kernel, initrd;
     void *dtb;
     struct boot_layout layout;
-    uint64_t instructions; /* retired, over every hart */
+    uint64_t instructions;      /* retired, over every hart */
+    struct pc_profile *profile; /* SEMU_PROFILE: sampled per slice, or NULL */
 };
 
 /* NULL with a one-line message on stderr when the config cannot run. */

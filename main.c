@@ -14,6 +14,7 @@
 
 #include "devicetree.h"
 #include "machine.h"
+#include "profile.h"
 #include "terminal.h"
 
 #define MAX_RAM_MIB 16384
@@ -42,7 +43,9 @@ static const char usage_text[] =
     "Exit status: 0 on guest power-off, the code the guest gives the\n"
     "test finisher otherwise; 1 if every hart stops. A guest reset reboots.\n"
     "SEMU_STATS=1 prints the guest instruction count and rate, and each\n"
-    "share's node, handle and host fd counts, at exit.\n";
+    "share's node, handle and host fd counts, at exit.\n"
+    "SEMU_PROFILE=FILE samples guest pcs and writes \"PC COUNT\" lines to\n"
+    "FILE at exit; scripts/guest-profile.sh names the kernel functions.\n";
 
 static void die(const char *fmt, const char *arg)
 {
@@ -208,9 +211,18 @@ int main(int argc, char **argv)
     struct machine *m = machine_new(&config);
     if (!m)
         return 1;
+    const char *profile_path = getenv("SEMU_PROFILE");
+    if (profile_path && *profile_path && !(m->profile = pc_profile_new())) {
+        fprintf(stderr, "semu: SEMU_PROFILE: out of memory\n");
+        machine_free(m);
+        return 1;
+    }
     terminal_raw();
     int status = machine_run(m);
     terminal_restore();
+    if (m->profile && !pc_profile_write(m->profile, profile_path))
+        fprintf(stderr, "semu: cannot write profile %s: %s\n", profile_path,
+                strerror(errno));
 
     const char *stats = getenv("SEMU_STATS");
     if (stats && strcmp(stats, "1") == 0) {

@@ -120,6 +120,30 @@ expect "SIGTERM ends semu and restores the terminal" \
 expect "Ctrl-A x quits with status 0 and restores the terminal" \
     grep -q "status 0, after: icanon echo" "$tmp/tty-quit.out"
 
+# SEMU_PROFILE: a sample per slice, each pc a kernel function or user code.
+run linux-profile 0 env SEMU_PROFILE="$tmp/profile" SEMU_STATS=1 "$semu" \
+    -k "$image" -a 'semu.run="i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done"' \
+    </dev/null
+instructions=$(sed -n 's/^semu: \([0-9]*\) instructions.*/\1/p' \
+    "$tmp/linux-profile.log")
+samples=$(awk '{ n += $2 } END { print n + 0 }' "$tmp/profile" 2>/dev/null)
+# A slice is 4096 instructions and overshoots by at most a page of code;
+# a waiting hart ends its slice early (idle), so allow some short ones.
+per_sample() { # instructions per sample, within [SLICE/4, SLICE + 2048]
+    [ "${samples:-0}" -gt 0 ] && [ -n "$instructions" ] &&
+        [ $((samples * (4096 + 2048))) -ge "$instructions" ] &&
+        [ $((samples * 4096 / 4)) -le "$instructions" ]
+}
+expect "linux-profile: about a sample per slice" per_sample
+"$top/scripts/guest-profile.sh" "$tmp/profile" "$top/build/System.map" 1000 \
+    >"$tmp/profile.named"
+named() { grep -Eq " ($1)\$" "$tmp/profile.named"; }
+expect "linux-profile counts user code" named '<user>'
+expect "linux-profile names kernel functions" \
+    named 'handle_exception|do_trap_ecall_u|memset|memcpy'
+expect_eq "linux-profile: no pc outside the kernel's text" "" \
+    "$(grep ' <unknown>$' "$tmp/profile.named")"
+
 # --- Linux under Debian's OpenSBI ---
 run opensbi 5 "$semu" --bios "$opensbi" -c 2 -k "$image" \
     -a 'semu.run="exit 5"' </dev/null
@@ -138,7 +162,9 @@ expect_eq "opensbi-reboot booted twice" 2 \
 # --- the sanitizer build ---
 run asan-devices 0 sh -c "printf A | '$asan' --bios '$guests/devices-guest.bin'"
 run asan-sbi 0 sh -c "printf Z | '$asan' -c 2 -k '$guests/sbi-guest.bin'"
-run asan-linux 7 "$asan" -c 2 -k "$image" -a 'semu.run="exit 7"' </dev/null
+run asan-linux 7 env SEMU_PROFILE="$tmp/asan-profile" "$asan" -c 2 \
+    -k "$image" -a 'semu.run="exit 7"' </dev/null
 has asan-linux "semu guest: Linux"
+expect "asan-linux wrote its profile" [ -s "$tmp/asan-profile" ]
 
 summary
