@@ -596,6 +596,49 @@ trees() {
     check_eq tar-symlink ../one.txt "$(readlink out/untar/tree/a/link-to-one)"
 }
 
+concurrency() {
+    section "several processes at once"
+    mkdir out/par
+    echo 0 >out/par-counter
+    for w in 1 2 3 4; do : >out/par/log-$w; done
+    for w in 1 2 3 4; do
+        (
+            i=0
+            while [ $i -lt 100 ]; do
+                echo "w$w f$i" >out/par/w$w-$i
+                echo "w$w line $i" >>out/par/log-$w
+                mv out/par/w$w-$i out/par/m$w-$i
+                i=$((i + 1))
+            done
+            # flock(2) stays in the guest: it still excludes guest processes.
+            i=0
+            while [ $i -lt 25 ]; do
+                flock out/par-counter.lock sh -c \
+                    'n=$(cat out/par-counter); echo $((n + 1)) >out/par-counter'
+                i=$((i + 1))
+            done
+        ) &
+    done
+    # A reader listing the directory while it changes.
+    (
+        j=0
+        while [ $j -lt 50 ]; do
+            set -- out/par/*
+            [ -e out/par/log-1 ] || echo "log-1 gone" >>out/par-errors
+            j=$((j + 1))
+        done
+    ) &
+    wait
+    drop_caches
+    check_eq par-renamed-files 400 "$(ls out/par | grep -c '^m')"
+    check_eq par-no-old-names 0 "$(ls out/par | grep -c '^w')"
+    check_eq par-appends "100 100 100 100" \
+        "$(for w in 1 2 3 4; do wc -l <out/par/log-$w; done | tr '\n' ' ' | sed 's/ $//')"
+    check_eq par-content "w3 f57" "$(cat out/par/m3-57)"
+    check_eq par-flock-counter 100 "$(cat out/par-counter)"
+    check par-reader-saw-no-gap test ! -e out/par-errors
+}
+
 permissions() {
     section "permissions"
     printf 'top secret\n' >out/perm-000.txt
@@ -656,6 +699,7 @@ big_directory
 live_changes
 fs_stats
 trees
+concurrency
 permissions
 echo "# done ($(date +%s))"
 echo "fs-suite: $passed passed, $failed failed"

@@ -291,5 +291,9 @@ expect "$p: uid 1000 could not create in a 755 root directory" absent perm-dir/x
 expect "$p: owner unlinked its file in the sticky directory" \
     absent perm-shared/by-1000.txt
 expect_eq "$p: script mode after chmod -x" 644 "$(fstat %a script.sh)"
+expect_eq "$p: four guest processes' files" 400 "$(ls "$o/par" | grep -c '^m')"
+expect_eq "$p: four guest processes' appends" "w2 line 99" \
+    "$(tail -n 1 "$o/par/log-2" 2>&1)"
+expect_eq "$p: flock-guarded counter" 100 "$(content par-counter)"
 
 summary
