@@ -37,3 +37,9 @@ check-smoke: semu $(BUILD)/semu-asan images
 CHECK_TARGETS += check-forget
 check-forget: semu images
 	tests/guest/run-forget.sh
+
+# semu run by an ordinary user (nobody, when make check runs as root).
+.PHONY: check-unprivileged
+CHECK_TARGETS += check-unprivileged
+check-unprivileged: semu images
+	tests/guest/run-unprivileged.sh
