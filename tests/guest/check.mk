@@ -43,3 +43,9 @@ check-forget: semu images
 CHECK_TARGETS += check-unprivileged
 check-unprivileged: semu images
 	tests/guest/run-unprivileged.sh
+
+# A full host file system: ENOSPC reaches the guest (needs root to mount).
+.PHONY: check-enospc
+CHECK_TARGETS += check-enospc
+check-enospc: semu images
+	tests/guest/run-enospc.sh
