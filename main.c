@@ -30,7 +30,8 @@ static const char usage_text[] =
     "  -b, --dtb FILE        use this device tree blob instead of semu's\n"
     "  -s, --share DIR[,tag=NAME][,ro][,cache=never|auto|always]\n"
     "                        share DIR over virtio-fs (tag \"myfs\" unless\n"
-    "                        given); repeat with distinct tags\n"
+    "                        given); repeat with distinct tags; \",,\"\n"
+    "                        stands for a comma in DIR\n"
     "  -c, --cpus N          harts, 1 to 8 (default 1)\n"
     "  -m, --memory MiB      RAM size (default 512)\n"
     "  -a, --append ARGS     add ARGS to the kernel command line\n"
@@ -71,16 +72,35 @@ static unsigned long parse_number(const char *s, const char *what,
     return v;
 }
 
+/*
+ * The next comma-separated field of *rest, cut in place; ",," stands for
+ * a comma in the field, as in QEMU's options. NULL after the last field.
+ */
+static char *next_field(char **rest)
+{
+    char *field = *rest, *in = field, *out = field;
+    if (!field)
+        return NULL;
+    while (*in && !(in[0] == ',' && in[1] != ',')) {
+        if (in[0] == ',')
+            in++; /* the first of ",," */
+        *out++ = *in++;
+    }
+    *rest = *in ? in + 1 : NULL;
+    *out = '\0';
+    return field;
+}
+
 /* DIR[,tag=NAME][,ro][,cache=MODE] into share; arg is modified in place. */
 static void parse_share(char *arg, struct fs_share_options *share)
 {
     *share = (struct fs_share_options){.tag = "myfs"};
-    char *save = NULL;
-    char *dir = strtok_r(arg, ",", &save);
-    if (!dir || arg[0] == ',')
+    char *rest = arg;
+    char *dir = next_field(&rest);
+    if (!*dir)
         die("%s", "-s: missing directory");
     share->dir = dir;
-    for (char *opt; (opt = strtok_r(NULL, ",", &save));) {
+    for (char *opt; (opt = next_field(&rest));) {
         if (strncmp(opt, "tag=", 4) == 0) {
             share->tag = opt + 4;
             size_t len = strlen(share->tag);

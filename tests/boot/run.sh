@@ -76,10 +76,11 @@ has linux-user-dtb "Machine model: user-supplied tree"
 expect "linux-user-dtb: the guest sees the tree's hart and RAM" \
     grep -Eq '1 harts, 2[0-9]{2} MiB' "$tmp/linux-user-dtb.log"
 # Shares: the first tag is mounted on /mnt, the others under /srv.
-mkdir -p "$tmp/a" "$tmp/b"
+# A comma in a share's path is written ",,".
+mkdir -p "$tmp/a" "$tmp/b,c"
 echo one >"$tmp/a/in.txt"
-echo two >"$tmp/b/in.txt"
-run linux-shares 0 "$semu" -k "$image" -s "$tmp/a" -s "$tmp/b,tag=other,ro" \
+echo two >"$tmp/b,c/in.txt"
+run linux-shares 0 "$semu" -k "$image" -s "$tmp/a" -s "$tmp/b,,c,tag=other,ro" \
     -a 'semu.run="cat in.txt /srv/*/in.txt > out.txt"' </dev/null
 expect_eq "linux-shares wrote through /mnt" "one two" \
     "$(tr '\n' ' ' <"$tmp/a/out.txt" 2>/dev/null | sed 's/ $//')"

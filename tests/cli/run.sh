@@ -114,6 +114,10 @@ for semu in "$@"; do
     bad "share without a directory" "missing directory" \
         -k "$tmp/good.Image" -s ",tag=x"
     bad "empty share" "missing directory" -k "$tmp/good.Image" -s ""
+    bad "',,' is a comma in the share path" "$tmp/no,pe:" \
+        -k "$tmp/good.Image" -s "$tmp/no,,pe,ro"
+    bad "a trailing comma is an empty option" "unknown option ''" \
+        -k "$tmp/good.Image" -s "$tmp/share,"
     bad "duplicate tag" "used twice" -k "$tmp/good.Image" \
         -s "$tmp/share" -s "$tmp/share"
     bad "duplicate named tag" "used twice" -k "$tmp/good.Image" \
