@@ -27,6 +27,7 @@
 #define FUSE_MAX_WRITE        (1u << 20)
 #define FUSE_REPLY_MAX        (16u << 20) /* bounds READ and READDIR replies */
 #define FUSE_MIN_MINOR        12 /* the struct sizes we parse date from 7.12 */
+#define FUSE_OPCODE_SLOTS     64 /* above every opcode we serve */
 
 struct fuse_server {
     struct fs_share_options opts;
@@ -37,6 +38,7 @@ struct fuse_server {
     uint32_t minor;     /* negotiated protocol minor */
     bool chown_created; /* running as root: created files get guest ids */
     uint64_t entry_timeout, attr_timeout; /* seconds, from the cache mode */
+    uint64_t requests[FUSE_OPCODE_SLOTS]; /* served, per known opcode */
     uint8_t args[FUSE_ARGS_MAX + 1];      /* gathered request arguments */
     uint8_t value[XATTR_SIZE_MAX];        /* xattr values and lists */
 };

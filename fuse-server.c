@@ -34,6 +34,7 @@
 #define FD_RESERVE 64
 
 struct fuse_op {
+    const char *name; /* for SEMU_STATS */
     fuse_op_fn run;
     uint32_t in_size;  /* fixed arguments: the request must hold them */
     uint32_t in_max;   /* bytes gathered with names/values (0: in_size) */
@@ -42,77 +43,73 @@ struct fuse_op {
     bool no_reply;
 };
 
-#define IN(type)  sizeof(struct type)
-#define OUT(type) .out_size = sizeof(struct type)
+#define IN(type)      sizeof(struct type)
+#define OUT(type)     .out_size = sizeof(struct type)
+#define OP(code, ...) [FUSE_##code] = {#code, __VA_ARGS__}
 
 /* Opcodes missing here (GETLK, SETLK, IOCTL, POLL, ...) get ENOSYS. */
 static const struct fuse_op fuse_ops[] = {
-    [FUSE_INIT] = {fuse_do_init, offsetof(struct fuse_init_in, flags) + 4,
-                   IN(fuse_init_in)},
-    [FUSE_DESTROY] = {fuse_do_destroy},
-    [FUSE_LOOKUP] = {fuse_do_lookup, 0, NAME_BYTES, OUT(fuse_entry_out)},
-    [FUSE_FORGET] = {fuse_do_forget, IN(fuse_forget_in), .no_reply = true},
-    [FUSE_BATCH_FORGET] = {fuse_do_batch_forget, IN(fuse_batch_forget_in),
-                           .no_reply = true},
-    [FUSE_GETATTR] = {fuse_do_getattr, IN(fuse_getattr_in), 0,
-                      OUT(fuse_attr_out)},
-    [FUSE_SETATTR] = {fuse_do_setattr, IN(fuse_setattr_in), 0,
-                      OUT(fuse_attr_out), .modifies = true},
-    [FUSE_STATFS] = {fuse_do_statfs, 0, 0, OUT(fuse_statfs_out)},
-    [FUSE_ACCESS] = {fuse_do_access, IN(fuse_access_in)},
-    [FUSE_READLINK] = {fuse_do_readlink},
-    [FUSE_MKDIR] = {fuse_do_mkdir, IN(fuse_mkdir_in),
-                    IN(fuse_mkdir_in) + NAME_BYTES, OUT(fuse_entry_out),
-                    .modifies = true},
-    [FUSE_MKNOD] = {fuse_do_mknod, IN(fuse_mknod_in),
-                    IN(fuse_mknod_in) + NAME_BYTES, OUT(fuse_entry_out),
-                    .modifies = true},
-    [FUSE_SYMLINK] = {fuse_do_symlink, 0, NAME_BYTES + PATH_MAX,
-                      OUT(fuse_entry_out), .modifies = true},
-    [FUSE_LINK] = {fuse_do_link, IN(fuse_link_in),
-                   IN(fuse_link_in) + NAME_BYTES, OUT(fuse_entry_out),
-                   .modifies = true},
-    [FUSE_UNLINK] = {fuse_do_unlink, 0, NAME_BYTES, .modifies = true},
-    [FUSE_RMDIR] = {fuse_do_rmdir, 0, NAME_BYTES, .modifies = true},
-    [FUSE_RENAME] = {fuse_do_rename, IN(fuse_rename_in),
-                     IN(fuse_rename_in) + 2 * NAME_BYTES, .modifies = true},
-    [FUSE_RENAME2] = {fuse_do_rename2, IN(fuse_rename2_in),
-                      IN(fuse_rename2_in) + 2 * NAME_BYTES, .modifies = true},
-    [FUSE_OPEN] = {fuse_do_open, IN(fuse_open_in), 0, OUT(fuse_open_out)},
-    [FUSE_CREATE] = {fuse_do_create, IN(fuse_create_in),
-                     IN(fuse_create_in) + NAME_BYTES,
-                     sizeof(struct fuse_entry_out) +
-                         sizeof(struct fuse_open_out),
-                     .modifies = true},
-    [FUSE_READ] = {fuse_do_read, IN(fuse_read_in)},
-    [FUSE_WRITE] = {fuse_do_write, IN(fuse_write_in), 0, OUT(fuse_write_out),
-                    .modifies = true},
-    [FUSE_FLUSH] = {fuse_do_flush, IN(fuse_flush_in)},
-    [FUSE_RELEASE] = {fuse_do_release, IN(fuse_release_in)},
-    [FUSE_FSYNC] = {fuse_do_fsync, IN(fuse_fsync_in)},
-    [FUSE_FALLOCATE] = {fuse_do_fallocate, IN(fuse_fallocate_in),
-                        .modifies = true},
-    [FUSE_LSEEK] = {fuse_do_lseek, IN(fuse_lseek_in), 0, OUT(fuse_lseek_out)},
-    [FUSE_COPY_FILE_RANGE] = {fuse_do_copy_file_range,
-                              IN(fuse_copy_file_range_in), 0,
-                              OUT(fuse_write_out), .modifies = true},
-    [FUSE_SYNCFS] = {fuse_do_syncfs, IN(fuse_syncfs_in)},
-    [FUSE_OPENDIR] = {fuse_do_opendir, IN(fuse_open_in), 0, OUT(fuse_open_out)},
-    [FUSE_READDIR] = {fuse_do_readdir, IN(fuse_read_in)},
-    [FUSE_READDIRPLUS] = {fuse_do_readdirplus, IN(fuse_read_in)},
-    [FUSE_RELEASEDIR] = {fuse_do_releasedir, IN(fuse_release_in)},
-    [FUSE_FSYNCDIR] = {fuse_do_fsyncdir, IN(fuse_fsync_in)},
+    OP(INIT, fuse_do_init, offsetof(struct fuse_init_in, flags) + 4,
+       IN(fuse_init_in)),
+    OP(DESTROY, fuse_do_destroy),
+    OP(LOOKUP, fuse_do_lookup, 0, NAME_BYTES, OUT(fuse_entry_out)),
+    OP(FORGET, fuse_do_forget, IN(fuse_forget_in), .no_reply = true),
+    OP(BATCH_FORGET, fuse_do_batch_forget, IN(fuse_batch_forget_in),
+       .no_reply = true),
+    OP(GETATTR, fuse_do_getattr, IN(fuse_getattr_in), 0, OUT(fuse_attr_out)),
+    OP(SETATTR, fuse_do_setattr, IN(fuse_setattr_in), 0, OUT(fuse_attr_out),
+       .modifies = true),
+    OP(STATFS, fuse_do_statfs, 0, 0, OUT(fuse_statfs_out)),
+    OP(ACCESS, fuse_do_access, IN(fuse_access_in)),
+    OP(READLINK, fuse_do_readlink),
+    OP(MKDIR, fuse_do_mkdir, IN(fuse_mkdir_in), IN(fuse_mkdir_in) + NAME_BYTES,
+       OUT(fuse_entry_out), .modifies = true),
+    OP(MKNOD, fuse_do_mknod, IN(fuse_mknod_in), IN(fuse_mknod_in) + NAME_BYTES,
+       OUT(fuse_entry_out), .modifies = true),
+    OP(SYMLINK, fuse_do_symlink, 0, NAME_BYTES + PATH_MAX, OUT(fuse_entry_out),
+       .modifies = true),
+    OP(LINK, fuse_do_link, IN(fuse_link_in), IN(fuse_link_in) + NAME_BYTES,
+       OUT(fuse_entry_out), .modifies = true),
+    OP(UNLINK, fuse_do_unlink, 0, NAME_BYTES, .modifies = true),
+    OP(RMDIR, fuse_do_rmdir, 0, NAME_BYTES, .modifies = true),
+    OP(RENAME, fuse_do_rename, IN(fuse_rename_in),
+       IN(fuse_rename_in) + 2 * NAME_BYTES, .modifies = true),
+    OP(RENAME2, fuse_do_rename2, IN(fuse_rename2_in),
+       IN(fuse_rename2_in) + 2 * NAME_BYTES, .modifies = true),
+    OP(OPEN, fuse_do_open, IN(fuse_open_in), 0, OUT(fuse_open_out)),
+    OP(CREATE, fuse_do_create, IN(fuse_create_in),
+       IN(fuse_create_in) + NAME_BYTES,
+       sizeof(struct fuse_entry_out) + sizeof(struct fuse_open_out),
+       .modifies = true),
+    OP(READ, fuse_do_read, IN(fuse_read_in)),
+    OP(WRITE, fuse_do_write, IN(fuse_write_in), 0, OUT(fuse_write_out),
+       .modifies = true),
+    OP(FLUSH, fuse_do_flush, IN(fuse_flush_in)),
+    OP(RELEASE, fuse_do_release, IN(fuse_release_in)),
+    OP(FSYNC, fuse_do_fsync, IN(fuse_fsync_in)),
+    OP(FALLOCATE, fuse_do_fallocate, IN(fuse_fallocate_in), .modifies = true),
+    OP(LSEEK, fuse_do_lseek, IN(fuse_lseek_in), 0, OUT(fuse_lseek_out)),
+    OP(COPY_FILE_RANGE, fuse_do_copy_file_range, IN(fuse_copy_file_range_in), 0,
+       OUT(fuse_write_out), .modifies = true),
+    OP(SYNCFS, fuse_do_syncfs, IN(fuse_syncfs_in)),
+    OP(OPENDIR, fuse_do_opendir, IN(fuse_open_in), 0, OUT(fuse_open_out)),
+    OP(READDIR, fuse_do_readdir, IN(fuse_read_in)),
+    OP(READDIRPLUS, fuse_do_readdirplus, IN(fuse_read_in)),
+    OP(RELEASEDIR, fuse_do_releasedir, IN(fuse_release_in)),
+    OP(FSYNCDIR, fuse_do_fsyncdir, IN(fuse_fsync_in)),
     /* Without FUSE_SETXATTR_EXT the guest sends the short setxattr_in. */
-    [FUSE_SETXATTR] = {fuse_do_setxattr, FUSE_COMPAT_SETXATTR_IN_SIZE,
-                       FUSE_ARGS_MAX, .modifies = true},
-    [FUSE_GETXATTR] = {fuse_do_getxattr, IN(fuse_getxattr_in),
-                       IN(fuse_getxattr_in) + XATTR_NAME_MAX + 1},
-    [FUSE_LISTXATTR] = {fuse_do_listxattr, IN(fuse_getxattr_in)},
-    [FUSE_REMOVEXATTR] = {fuse_do_removexattr, 0, XATTR_NAME_MAX + 1,
-                          .modifies = true},
-    [FUSE_INTERRUPT] = {fuse_do_interrupt, IN(fuse_interrupt_in),
-                        .no_reply = true},
+    OP(SETXATTR, fuse_do_setxattr, FUSE_COMPAT_SETXATTR_IN_SIZE, FUSE_ARGS_MAX,
+       .modifies = true),
+    OP(GETXATTR, fuse_do_getxattr, IN(fuse_getxattr_in),
+       IN(fuse_getxattr_in) + XATTR_NAME_MAX + 1),
+    OP(LISTXATTR, fuse_do_listxattr, IN(fuse_getxattr_in)),
+    OP(REMOVEXATTR, fuse_do_removexattr, 0, XATTR_NAME_MAX + 1,
+       .modifies = true),
+    OP(INTERRUPT, fuse_do_interrupt, IN(fuse_interrupt_in), .no_reply = true),
 };
+
+_Static_assert(sizeof(fuse_ops) / sizeof(fuse_ops[0]) <= FUSE_OPCODE_SLOTS,
+               "fuse_server.requests must count every opcode");
 
 void fd_path(int fd, char *buf, size_t len)
 {
@@ -182,6 +179,7 @@ static int parse(struct fuse_req *req, size_t in_total,
         !fuse_ops[req->in.opcode].run)
         return -ENOSYS;
     op = *opp = &fuse_ops[req->in.opcode];
+    srv->requests[req->in.opcode]++;
     if (!srv->initialized && req->in.opcode != FUSE_INIT)
         return -EIO;
 
@@ -445,4 +443,26 @@ void fuse_server_stats(const struct fuse_server *srv,
     stats->handles = srv->handles.used;
     stats->fds = srv->fds.used;
     stats->node_fds_closable = srv->inodes.handles;
+
+    /* "N requests: OP count, ..." busiest first; ties in opcode order. */
+    enum { NOPS = sizeof(fuse_ops) / sizeof(fuse_ops[0]) };
+    uint64_t total = 0;
+    bool listed[NOPS] = {false};
+    for (unsigned op = 0; op < NOPS; op++)
+        total += srv->requests[op];
+    int at = snprintf(stats->requests, sizeof(stats->requests), "%llu requests",
+                      (unsigned long long)total);
+    for (const char *sep = ": ";; sep = ", ") {
+        unsigned best = NOPS;
+        for (unsigned op = 0; op < NOPS; op++)
+            if (!listed[op] && srv->requests[op] &&
+                (best == NOPS || srv->requests[op] > srv->requests[best]))
+                best = op;
+        if (best == NOPS || at < 0 || (size_t)at >= sizeof(stats->requests))
+            break;
+        listed[best] = true;
+        at += snprintf(stats->requests + at, sizeof(stats->requests) - at,
+                       "%s%s %llu", sep, fuse_ops[best].name,
+                       (unsigned long long)srv->requests[best]);
+    }
 }

@@ -47,6 +47,8 @@ struct fuse_server_stats {
     unsigned fds;           /* host fds held (counted against max_fds) */
     bool node_fds_closable; /* node fds may be closed and reopened by file
                                handle (needs CAP_DAC_READ_SEARCH) */
+    /* Requests with a known opcode: "N requests: LOOKUP n, ...". */
+    char requests[512];
 };
 void fuse_server_stats(const struct fuse_server *server,
                        struct fuse_server_stats *stats);

@@ -60,7 +60,9 @@ void machine_print_share_stats(const struct machine *m)
         struct fuse_server_stats st;
         virtio_fs_stats(m->share_dev[i], &st);
         fprintf(stderr,
-                "semu: share %s: %zu nodes, %zu open handles, %u host fds\n",
-                virtio_fs_tag(m->share_dev[i]), st.nodes, st.handles, st.fds);
+                "semu: share %s: %zu nodes, %zu open handles, %u host fds\n"
+                "semu: share %s: %s\n",
+                virtio_fs_tag(m->share_dev[i]), st.nodes, st.handles, st.fds,
+                virtio_fs_tag(m->share_dev[i]), st.requests);
     }
 }

@@ -858,6 +858,27 @@ static void test_noflush(void)
     ft_teardown(&t);
 }
 
+/* SEMU_STATS: requests counted per opcode, busiest first. */
+static void test_request_counts(void)
+{
+    struct ft t;
+    struct fuse_entry_out e;
+    struct fuse_attr a;
+
+    ft_setup(&t, NULL);
+    ft_host_write(&t, "f", "x");
+    CHECK_ERR(ft_lookup(&t, FUSE_ROOT_ID, "f", &e), 0);
+    for (int i = 0; i < 3; i++)
+        CHECK_ERR(ft_getattr(&t, e.nodeid, &a), 0);
+    CHECK_ERR(ft_call(&t, 4000, FUSE_ROOT_ID, 16), -ENOSYS); /* not counted */
+    struct fuse_server_stats s = ft_stats(&t);
+    /* INIT came from ft_setup; ties are listed in opcode order. */
+    const char *want = "5 requests: GETATTR 3, LOOKUP 1, INIT 1";
+    if (!CHECK(strcmp(s.requests, want) == 0))
+        fprintf(stderr, "  got '%s'\n  want '%s'\n", s.requests, want);
+    ft_teardown(&t);
+}
+
 static void test_new_errors(void)
 {
     char err[256] = "";
@@ -886,5 +907,6 @@ int main(void)
     test_read_only();
     test_cache_modes();
     test_noflush();
+    test_request_counts();
     return ft_summary();
 }
