@@ -65,8 +65,12 @@ qemu=(qemu-system-riscv64 -M virt -smp "$smp" -m "${mem}M" -nographic
 
 work=$(mktemp -d)
 virtiofsd_pid=
+# Under set -e a failing command here would replace QEMU's exit status
+# (virtiofsd usually, but not always, exits on its own before this runs).
 cleanup() {
-    [ -n "$virtiofsd_pid" ] && kill "$virtiofsd_pid" 2>/dev/null
+    if [ -n "$virtiofsd_pid" ]; then
+        kill "$virtiofsd_pid" 2>/dev/null || true
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT
