@@ -58,11 +58,11 @@ void machine_print_share_stats(const struct machine *m)
         if (!m->share_dev[i])
             continue;
         struct fuse_server_stats st;
+        const char *tag = virtio_fs_tag(m->share_dev[i]);
         virtio_fs_stats(m->share_dev[i], &st);
         fprintf(stderr,
                 "semu: share %s: %zu nodes, %zu open handles, %u host fds\n"
                 "semu: share %s: %s\n",
-                virtio_fs_tag(m->share_dev[i]), st.nodes, st.handles, st.fds,
-                virtio_fs_tag(m->share_dev[i]), st.requests);
+                tag, st.nodes, st.handles, st.fds, tag, st.requests);
     }
 }
