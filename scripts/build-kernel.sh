@@ -37,7 +37,7 @@ else
     phase "kernel: building Image with $jobs jobs (about 3 minutes on 2 cores)"
     run_logged "$obj/build.log" "${kmake[@]}" -j"$jobs" Image
     mkdir -p "$dir.new"
-    # System.map turns guest pcs (semu --profile) into kernel functions.
+    # System.map turns guest pcs (SEMU_PROFILE) into kernel functions.
     cp "$obj/arch/riscv/boot/Image" "$obj/.config" "$obj/System.map" "$dir.new/"
     rm -rf "$dir" && mv "$dir.new" "$dir"
     rm -rf "$obj"
