@@ -91,7 +91,7 @@ static bool create_devices(struct machine *m)
     return rc == 0;
 }
 
-static bool create_harts(struct machine *m, bool builtin_sbi)
+static bool create_harts(struct machine *m, bool builtin_sbi, bool jit)
 {
     m->env = (struct hart_env){
         .ram = &m->ram,
@@ -99,6 +99,7 @@ static bool create_harts(struct machine *m, bool builtin_sbi)
         .opaque = m,
         .read_mtime = machine_read_mtime,
         .sbi_ecall = builtin_sbi ? machine_sbi_ecall : NULL,
+        .jit = jit,
     };
     for (unsigned h = 0; h < m->nharts; h++) {
         m->harts[h] = hart_new(&m->env, h);
@@ -233,7 +234,8 @@ struct machine *machine_new(const struct machine_config *config)
     }
     m->ram.host = host;
     m->bus = bus_new();
-    if (!m->bus || !create_harts(m, !config->bios) || !create_devices(m))
+    if (!m->bus || !create_harts(m, !config->bios, config->jit) ||
+        !create_devices(m))
         goto fail;
     if (!read_boot_files(m, config, err, sizeof(err)) ||
         !machine_attach_shares(m, config, err, sizeof(err)) ||

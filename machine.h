@@ -82,6 +82,7 @@ struct machine_config {
     const char *dtb;    /* the user's device tree instead of ours, or NULL */
     const char *bios;   /* M-mode firmware at RAM_BASE, or NULL: built-in SBI */
     const char *append; /* kernel command line, or NULL for the default */
+    bool jit;           /* translate guest code (--jit on) */
     struct fs_share_options shares[VIRTIO_MMIO_SLOTS];
     unsigned nshares;
 };

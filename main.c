@@ -38,6 +38,8 @@ static const char usage_text[] =
     "                        (\"" DEFAULT_BOOTARGS "\")\n"
     "      --bios FILE       M-mode firmware (e.g. OpenSBI fw_jump.bin) at\n"
     "                        0x80000000 instead of the built-in SBI\n"
+    "      --jit on|off      translate guest code to host code (default on\n"
+    "                        where supported: x86-64 hosts) or interpret it\n"
     "  -h, --help            this text\n"
     "\n"
     "Console: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A.\n"
@@ -145,7 +147,7 @@ static const char *default_initrd(const char *kernel)
     return access(path, R_OK) == 0 ? path : NULL;
 }
 
-enum { OPT_BIOS = 256 };
+enum { OPT_BIOS = 256, OPT_JIT };
 
 static void parse_args(int argc, char **argv, struct machine_config *config)
 {
@@ -159,12 +161,14 @@ static void parse_args(int argc, char **argv, struct machine_config *config)
         {"memory", required_argument, NULL, 'm'},
         {"append", required_argument, NULL, 'a'},
         {"bios", required_argument, NULL, OPT_BIOS},
+        {"jit", required_argument, NULL, OPT_JIT},
         {"help", no_argument, NULL, 'h'},
         {0},
     };
     *config = (struct machine_config){
         .ram_size = (uint64_t)RAM_DEFAULT_MIB << 20,
         .nharts = 1,
+        .jit = hart_jit_supported(),
     };
     opterr = 0; /* we print our own one-line errors */
     int c;
@@ -195,6 +199,17 @@ static void parse_args(int argc, char **argv, struct machine_config *config)
             break;
         case OPT_BIOS:
             config->bios = optarg;
+            break;
+        case OPT_JIT:
+            if (strcmp(optarg, "on") == 0 && hart_jit_supported())
+                config->jit = true;
+            else if (strcmp(optarg, "on") == 0)
+                die("--jit on: %s",
+                    "this host has no translator (x86-64 only)");
+            else if (strcmp(optarg, "off") == 0)
+                config->jit = false;
+            else
+                die("--jit %s: give on or off", optarg);
             break;
         case 'h':
             fputs(usage_text, stdout);

@@ -108,6 +108,11 @@ void hart_reset(struct hart *h, uint64_t pc, enum priv_mode mode)
     dcache_flush(h);
 }
 
+bool hart_jit_supported(void)
+{
+    return false; /* no translator yet: riscv-jit.c will say */
+}
+
 unsigned hart_id(const struct hart *hart)
 {
     return hart->hartid;

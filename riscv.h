@@ -40,7 +40,16 @@ struct hart_env {
      * NULL when real M-mode firmware (--bios) runs.
      */
     void (*sbi_ecall)(void *opaque, struct hart *hart);
+    /*
+     * Translate guest code to host code (riscv-jit.c) where the host can
+     * run it (x86-64); elsewhere, or when false, every instruction is
+     * interpreted. Both give the same architectural results.
+     */
+    bool jit;
 };
+
+/* True when this build can translate guest code (an x86-64 host). */
+bool hart_jit_supported(void);
 
 struct hart *hart_new(const struct hart_env *env, unsigned hartid);
 void hart_free(struct hart *hart);
