@@ -368,3 +368,18 @@ int machine_run(struct machine *m)
     uart_flush(m->uart);
     return m->request.status;
 }
+
+void machine_print_cpu_stats(const struct machine *m)
+{
+    for (unsigned h = 0; h < m->nharts; h++) {
+        struct hart_jit_stats st;
+        if (!hart_jit_stats(m->harts[h], &st))
+            continue;
+        fprintf(stderr,
+                "semu: hart %u translated %llu blocks (%llu ops, %llu KiB of "
+                "code) in %llu seals; %llu flushes\n",
+                h, (unsigned long long)st.blocks, (unsigned long long)st.ops,
+                (unsigned long long)(st.bytes >> 10),
+                (unsigned long long)st.seals, (unsigned long long)st.flushes);
+    }
+}

@@ -132,3 +132,5 @@ bool machine_attach_shares(struct machine *m,
 void machine_detach_shares(struct machine *m);
 /* One line per share on stderr: its server's node, handle and fd counts. */
 void machine_print_share_stats(const struct machine *m);
+/* One line per translating hart on stderr: blocks, code size, flushes. */
+void machine_print_cpu_stats(const struct machine *m);

@@ -265,6 +265,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "semu: %llu instructions in %.3f s (%.1f MIPS)\n",
                 (unsigned long long)m->instructions, secs,
                 secs > 0 ? m->instructions / secs / 1e6 : 0.0);
+        machine_print_cpu_stats(m);
         machine_print_share_stats(m);
     }
     machine_free(m);

@@ -18,6 +18,10 @@
 #define DCACHE_SETS 512 /* decoded pages: DCACHE_SETS x DCACHE_WAYS */
 #define DCACHE_WAYS 4
 #define NO_PAGE     1ull /* never a page address: empty cache slot */
+/* smc_page_hot(): a write to code adds this; the translator leaves a page
+ * to the interpreter while its heat is at least SMC_HEAT_INTERPRET. */
+#define SMC_HEAT_PER_WRITE 32
+#define SMC_HEAT_INTERPRET 64
 
 /* mstatus bits */
 #define MSTATUS_SIE  (1ull << 1)
@@ -136,11 +140,21 @@ struct tlb_set {
 };
 enum { TLB_SET_U, TLB_SET_S, TLB_SET_S_SUM, TLB_SET_M, TLB_SETS };
 
+/* What the translator keeps per decoded page, by starting slot. */
+struct jit_page {
+    void *code[SLOTS_PER_PAGE];   /* the block's host code, or NULL */
+    uint8_t heat[SLOTS_PER_PAGE]; /* entries so far; JIT_PENDING: emitted */
+};
+#define JIT_PENDING 255
+
 struct dcache_page {
     uint64_t ppage; /* NO_PAGE when empty */
     uint64_t gen;   /* valid only while equal to hart.dcache_gen */
     uint8_t *host;
     struct op *ops; /* SLOTS_PER_PAGE + 1 (a K_REFETCH sentinel) */
+    /* Translated blocks (riscv-jit.c), or NULL; cleared whenever ops are. */
+    struct jit_page *jit;
+    uint64_t epoch; /* new each time the slot is filled with a page */
     uint64_t used;  /* hart.dcache_clock at the last entry: LRU eviction */
 };
 
@@ -182,10 +196,16 @@ struct hart {
 
     /* Decoded instruction cache, per guest physical page. */
     struct dcache_page dcache[DCACHE_SETS][DCACHE_WAYS];
-    uint64_t dcache_gen, dcache_clock;
+    uint64_t dcache_gen, dcache_clock, dcache_epoch;
     uint8_t *code_page; /* per RAM page: 1 when decoded ops exist */
+    uint8_t *smc_heat;  /* per RAM page: how often its code was written */
     uint64_t ram_pages;
     struct op cross_ops[3]; /* a decoded page-straddling instruction */
+
+    struct jit *jit; /* the translator's state; NULL: interpret */
+    /* Where the translator's lookup found the next block's page. */
+    uint64_t jit_next_vbase;
+    struct jit_page *jit_next_page;
 
     /* Run-loop signals. */
     bool waiting;    /* in WFI */
@@ -204,6 +224,16 @@ void hart_mode_changed(struct hart *h);
 int exec_csr(struct hart *h, const struct op *op);
 int exec_system(struct hart *h, const struct op *op);
 
+/* riscv.c: the interpreter, also the translator's fallback */
+uint64_t interp_run(struct hart *h, uint64_t budget);
+int hart_exec_slow(struct hart *h, const struct op *op);
+void decode_slot(struct op *op, unsigned slot, const uint8_t *page);
+
+/* riscv-jit.c: the translator */
+bool jit_init(struct hart *h);
+void jit_free(struct hart *h);
+uint64_t jit_run(struct hart *h, uint64_t budget);
+
 /* riscv-mmu.c: translation, TLB, slow loads and stores, decode cache */
 int mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa);
 bool mmu_load(struct hart *h, uint64_t va, unsigned size, uint64_t *val);
@@ -213,6 +243,8 @@ bool mmu_phys_write(struct hart *h, uint64_t pa, unsigned size, uint64_t val);
 void tlb_flush(struct hart *h);
 void tlb_flush_page(struct hart *h, uint64_t va);
 struct op *fetch_page(struct hart *h, uint8_t **host);
+struct dcache_page *fetch_code(struct hart *h);
+bool smc_page_hot(struct hart *h, uint64_t ppage);
 bool fetch_cross(struct hart *h);
 void dcache_flush(struct hart *h);
 void mmu_init(struct hart *h);

@@ -212,6 +212,9 @@ static void invalidate_code(struct hart *h, uint64_t ppage)
     if (index < 0 || !h->code_page[index])
         return;
     h->code_page[index] = 0;
+    h->smc_heat[index] = h->smc_heat[index] > 255 - SMC_HEAT_PER_WRITE
+                             ? 255
+                             : h->smc_heat[index] + SMC_HEAT_PER_WRITE;
     struct dcache_page *set = dcache_set(h, ppage);
     for (int w = 0; w < DCACHE_WAYS; w++)
         if (set[w].ppage == ppage)
@@ -395,6 +398,9 @@ static struct dcache_page *dcache_lookup(struct hart *h, uint64_t ppage,
         h->code_page[code_page_index(h, d->ppage)] = 0;
     }
     memset(d->ops, 0, SLOTS_PER_PAGE * sizeof(struct op));
+    if (d->jit)
+        memset(d->jit, 0, sizeof(*d->jit));
+    d->epoch = ++h->dcache_epoch;
     d->ops[SLOTS_PER_PAGE] = (struct op){.kind = K_REFETCH};
     d->ppage = ppage;
     d->gen = h->dcache_gen;
@@ -402,6 +408,22 @@ static struct dcache_page *dcache_lookup(struct hart *h, uint64_t ppage,
     h->code_page[code_page_index(h, ppage)] = 1;
     tlb_protect_code(h, ppage);
     return d;
+}
+
+/*
+ * Pages whose code is written again and again (code and data sharing a
+ * page, a JIT in the guest) are cheaper to interpret, which decodes
+ * lazily, than to translate whole blocks of each time. Every write that
+ * drops a page's code heats it; every entry the interpreter runs for it
+ * cools it, so a page that stops being written is translated again.
+ */
+bool smc_page_hot(struct hart *h, uint64_t ppage)
+{
+    int64_t index = code_page_index(h, ppage);
+    if (index < 0 || h->smc_heat[index] < SMC_HEAT_INTERPRET)
+        return false;
+    h->smc_heat[index]--;
+    return true;
 }
 
 /*
@@ -416,13 +438,20 @@ void dcache_flush(struct hart *h)
 }
 
 /*
- * Find the decoded ops of the page holding h->pc. On a fault, traps and
- * returns NULL (h->pc is then the trap vector).
+ * The decoded page holding h->pc. On a fault, traps and returns NULL
+ * (h->pc is then the trap vector).
  */
-struct op *fetch_page(struct hart *h, uint8_t **host_out)
+struct dcache_page *fetch_code(struct hart *h)
 {
     uint64_t pc = h->pc;
     struct tlb_entry *e = &h->itlb->x[(pc >> PAGE_SHIFT) % TLB_ENTRIES];
+    if (e->tag == ((pc & PAGE_MASK) | h->tlb_gen)) {
+        struct dcache_page *d = e->code;
+        if (d && d->ppage == e->ppage && d->gen == h->dcache_gen) {
+            d->used = ++h->dcache_clock;
+            return d;
+        }
+    }
     uint64_t ppage;
     uint8_t *host;
     if (e->tag == ((pc & PAGE_MASK) | h->tlb_gen)) {
@@ -445,10 +474,19 @@ struct op *fetch_page(struct hart *h, uint8_t **host_out)
         if (pmp_allows(h, ppage, PAGE_SIZE, ACC_EXEC, h->priv))
             tlb_fill(h, h->itlb->x, pc, ppage, host);
     }
-    *host_out = host;
     struct dcache_page *d = dcache_lookup(h, ppage, host);
     if (e->tag == ((pc & PAGE_MASK) | h->tlb_gen))
         e->code = d; /* the next entry to this page skips the lookup */
+    return d;
+}
+
+/* fetch_code() for the interpreter: the page's ops and host bytes. */
+struct op *fetch_page(struct hart *h, uint8_t **host_out)
+{
+    struct dcache_page *d = fetch_code(h);
+    if (!d)
+        return NULL;
+    *host_out = d->host;
     return d->ops;
 }
 
@@ -483,7 +521,8 @@ void mmu_init(struct hart *h)
 {
     h->ram_pages = h->env.ram->size >> PAGE_SHIFT;
     h->code_page = calloc(h->ram_pages ? h->ram_pages : 1, 1);
-    if (!h->code_page) {
+    h->smc_heat = calloc(h->ram_pages ? h->ram_pages : 1, 1);
+    if (!h->code_page || !h->smc_heat) {
         fprintf(stderr, "semu: out of memory\n");
         abort();
     }
@@ -497,7 +536,10 @@ void mmu_init(struct hart *h)
 void mmu_free(struct hart *h)
 {
     for (int i = 0; i < DCACHE_SETS; i++)
-        for (int w = 0; w < DCACHE_WAYS; w++)
+        for (int w = 0; w < DCACHE_WAYS; w++) {
             free(h->dcache[i][w].ops);
+            free(h->dcache[i][w].jit);
+        }
     free(h->code_page);
+    free(h->smc_heat);
 }

@@ -53,6 +53,8 @@ struct hart *hart_new(const struct hart_env *env, unsigned hartid)
     h->env = *env;
     h->hartid = hartid;
     mmu_init(h);
+    if (env->jit && hart_jit_supported() && !jit_init(h))
+        fprintf(stderr, "semu: hart %u: no translator, interpreting\n", hartid);
     hart_reset(h, env->ram->base, PRIV_M);
     return h;
 }
@@ -61,6 +63,7 @@ void hart_free(struct hart *hart)
 {
     if (!hart)
         return;
+    jit_free(hart);
     mmu_free(hart);
     free(hart);
 }
@@ -106,11 +109,6 @@ void hart_reset(struct hart *h, uint64_t pc, enum priv_mode mode)
     hart_mode_changed(h);
     tlb_flush(h);
     dcache_flush(h);
-}
-
-bool hart_jit_supported(void)
-{
-    return false; /* no translator yet: riscv-jit.c will say */
 }
 
 unsigned hart_id(const struct hart *hart)
@@ -191,7 +189,7 @@ uint64_t hart_instret(const struct hart *hart)
     return hart->instret + hart->run_retired;
 }
 
-static int exec_slow(struct hart *h, const struct op *op)
+int hart_exec_slow(struct hart *h, const struct op *op)
 {
     switch (op->kind & (K_WIDE - 1)) {
     case K_CSR:
@@ -249,7 +247,7 @@ static bool is_jump_kind(unsigned kind)
     return kind == K_JAL || (kind >= K_BEQ && kind <= K_BGEU);
 }
 
-static void decode_slot(struct op *op, unsigned slot, const uint8_t *page)
+void decode_slot(struct op *op, unsigned slot, const uint8_t *page)
 {
     const uint8_t *p = page + 2 * slot;
     uint16_t low = p[0] | p[1] << 8;
@@ -269,7 +267,7 @@ static void decode_slot(struct op *op, unsigned slot, const uint8_t *page)
         op->rs3 = 1;
 }
 
-static uint64_t run_loop(struct hart *h, uint64_t budget)
+uint64_t interp_run(struct hart *h, uint64_t budget)
 {
 #define HANDLER_PAIR(name)                                                     \
     [K_##name] = &&do_##name##_1, [K_##name + K_WIDE] = &&do_##name##_2,
@@ -439,7 +437,7 @@ do_cross:
 do_slow:
     h->pc = PC();
     h->run_retired = retired;
-    switch (exec_slow(h, op)) {
+    switch (hart_exec_slow(h, op)) {
     case EXEC_NEXT:
         goto slow_done;
     case EXEC_REDIRECT:
@@ -539,5 +537,5 @@ uint64_t hart_run(struct hart *h, uint64_t budget)
     }
     h->stop = false;
     h->irq_dirty = true;
-    return run_loop(h, budget);
+    return h->jit ? jit_run(h, budget) : interp_run(h, budget);
 }

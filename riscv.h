@@ -51,6 +51,13 @@ struct hart_env {
 /* True when this build can translate guest code (an x86-64 host). */
 bool hart_jit_supported(void);
 
+/* What the translator did so far; false when the hart interprets. */
+struct hart_jit_stats {
+    uint64_t blocks, ops, bytes; /* translated: blocks, guest ops, code */
+    uint64_t seals, flushes;     /* batches made executable; full buffers */
+};
+bool hart_jit_stats(const struct hart *hart, struct hart_jit_stats *stats);
+
 struct hart *hart_new(const struct hart_env *env, unsigned hartid);
 void hart_free(struct hart *hart);
 

@@ -1,6 +1,6 @@
 # The RV64GC hart.
 CPU_SRCS := riscv.c riscv-decode.c riscv-mmu.c riscv-csr.c riscv-amo.c \
-            riscv-fpu.c riscv-pmp.c
+            riscv-fpu.c riscv-pmp.c riscv-jit.c
 SEMU_SRCS += $(CPU_SRCS)
 
 # The FPU changes the host rounding mode and reads its exception flags.

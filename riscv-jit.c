@@ -1,0 +1,1060 @@
+/*
+ * The translator: guest RV64GC code to x86-64 host code.
+ *
+ * Design, with the interpreter (riscv.c) as the reference it must match:
+ *
+ * - Blocks are translated from the decoded ops of one guest physical page
+ *   (riscv-mmu.c's decoded-page cache) and hang off that page: slot s of
+ *   the page's jit_page table holds the block that starts at halfword s.
+ *   Whatever drops a decoded page (a store to it, fence.i, eviction) drops
+ *   its blocks with it, so self-modifying code needs nothing more.
+ * - Generated code does not depend on the virtual address or privilege it
+ *   was translated under: the page's virtual base lives in a register, and
+ *   everything that depends on the mode (the data TLB, CSRs, FP state) is
+ *   looked up when it runs. One translation serves every mapping of a page.
+ * - A block runs straight through conditional branches (taken ones leave
+ *   by a side exit) and ends at a jump, a page's end or 64 instructions.
+ *   Exits to a target in the same page chain to its block through the
+ *   page's table (or directly, when it already existed); other targets
+ *   return to jit_run(), which translates and enters the next block.
+ * - Loads and stores check the same software TLB entries as the
+ *   interpreter inline and call mmu_load/mmu_store on a miss, so MMIO,
+ *   faults, PMP and page-crossing accesses behave as they do there.
+ *   Everything else that is rare or long (CSRs, atomics, F and D, system
+ *   instructions, division by helpers) calls the interpreter's own
+ *   handlers; after a call that may have changed translation, code or
+ *   interrupts (refetch / irq_dirty), the block leaves, as the
+ *   interpreter's loop does.
+ * - Retired instructions are counted per exit path (a constant add), so
+ *   instret is exact at every helper call and every exit; the budget is
+ *   checked before every chained jump, which bounds how long a guest loop
+ *   runs without the machine taking an interrupt.
+ * - The code buffer has a fixed size per hart and is flushed whole when
+ *   full. It is never writable and executable at once: translating makes
+ *   the pages being written read-write, then read-execute again.
+ * - A page-straddling instruction is left to the interpreter.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "riscv-internal.h"
+
+#if defined(__x86_64__)
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "jit-x86.h"
+
+#define CODE_BUFFER_SIZE (32u << 20)
+#define BLOCK_MAX_OPS    64
+#define JIT_HOT          8 /* entries before a block is translated */
+/* Entries to emitted but unsealed blocks before they are sealed: each seal
+ * is an mprotect, which costs ~100 us on some virtual machines. */
+#define JIT_SEAL_WANTED 256
+/* Room a block may take, checked before translating one. */
+#define BLOCK_MAX_BYTES (BLOCK_MAX_OPS * 256 + 1024)
+
+/* Host registers the generated code keeps across a block. */
+enum {
+    R_HART = RBX,  /* struct hart * */
+    R_TABLE = RBP, /* the current page's jit_page code table */
+    R_RETIRED = R12,
+    R_BUDGET = R13,
+    R_VBASE = R14, /* virtual address of the current page */
+    R_DTLB = R15,  /* h->dtlb */
+};
+
+#define HART_OFF(field) ((int32_t)offsetof(struct hart, field))
+#define X_OFF(r)        (HART_OFF(x) + 8 * (int32_t)(r))
+/* Stack: the prologue leaves 24 bytes; [rsp] receives mmu_load's value. */
+#define FRAME_BYTES 24
+
+_Static_assert(offsetof(struct hart, irq_dirty) ==
+                   offsetof(struct hart, refetch) + 1,
+               "one 16-bit compare tests refetch and irq_dirty");
+_Static_assert(sizeof(struct tlb_entry) == 32, "TLB index scaling");
+
+typedef uint64_t (*jit_enter_fn)(struct hart *h, const void *code,
+                                 uint64_t budget, uint64_t vbase, void **table);
+
+/* A block emitted but not yet executable: published at the next seal. */
+struct pending {
+    struct dcache_page *d;
+    uint64_t epoch; /* d->epoch when emitted: the page must be the same */
+    unsigned slot;
+    const uint8_t *code;
+};
+#define MAX_PENDING 256
+
+/*
+ * The buffer: [0, sealed) is read-execute and holds published blocks;
+ * [sealed, size) is read-write, and blocks are emitted at `used` in it.
+ */
+struct jit {
+    uint8_t *buf;
+    size_t sealed, used;
+    jit_enter_fn enter;
+    const uint8_t *leave; /* epilogue: returns R_RETIRED */
+    size_t prologue_bytes;
+    struct pending pending[MAX_PENDING];
+    unsigned npending;
+    unsigned pending_wanted; /* entries to pending blocks since the seal */
+    uint64_t flushes, blocks, seals, bytes, ops;
+};
+
+/* Out-of-line paths of a block, emitted after its straight-line code. */
+enum stub_kind { STUB_LOAD, STUB_STORE, STUB_TAKEN };
+struct stub {
+    enum stub_kind kind;
+    uint8_t *from;         /* the jcc displacement to point here */
+    const uint8_t *resume; /* where a completed slow access continues */
+    const struct op *op;
+    unsigned slot, count; /* the op's slot; ops retired before it */
+};
+
+struct block {
+    struct emitter e;
+    struct hart *h;
+    struct dcache_page *d;
+    unsigned start;
+    const uint8_t *entry;
+    struct stub stubs[BLOCK_MAX_OPS];
+    unsigned nstubs;
+};
+
+bool hart_jit_supported(void)
+{
+    return true;
+}
+
+static size_t page_round_up(size_t n)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    return (n + page - 1) & ~(page - 1);
+}
+
+static void protect(struct jit *j, size_t from, size_t to, int prot)
+{
+    if (to > from && mprotect(j->buf + from, to - from, prot) != 0) {
+        perror("semu: mprotect of translated code");
+        abort();
+    }
+}
+
+/* The entry trampoline and the shared exit, at the start of the buffer. */
+static void emit_prologue(struct jit *j)
+{
+    struct emitter e = {j->buf, j->buf + 4096, false};
+    j->enter = (jit_enter_fn)(void *)e.p;
+    static const int saved[] = {RBX, RBP, R12, R13, R14, R15};
+    for (unsigned i = 0; i < 6; i++)
+        x86_push(&e, saved[i]);
+    x86_alu_ri(&e, true, ALU_SUB, RSP, FRAME_BYTES);
+    x86_mov_rr(&e, R_HART, RDI);
+    x86_mov_rr(&e, R_BUDGET, RDX);
+    x86_mov_rr(&e, R_VBASE, RCX);
+    x86_mov_rr(&e, R_TABLE, R8);
+    x86_alu_rr(&e, false, ALU_XOR, R_RETIRED, R_RETIRED);
+    x86_load64(&e, R_DTLB, R_HART, HART_OFF(dtlb));
+    x86_jmp_r(&e, RSI);
+    j->leave = e.p;
+    x86_mov_rr(&e, RAX, R_RETIRED);
+    x86_alu_ri(&e, true, ALU_ADD, RSP, FRAME_BYTES);
+    for (int i = 5; i >= 0; i--)
+        x86_pop(&e, saved[i]);
+    x86_ret(&e);
+    j->prologue_bytes = page_round_up((size_t)(e.p - j->buf));
+}
+
+bool jit_init(struct hart *h)
+{
+    struct jit *j = calloc(1, sizeof(*j));
+    if (!j)
+        return false;
+    void *buf = mmap(NULL, CODE_BUFFER_SIZE, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (buf == MAP_FAILED) {
+        free(j);
+        return false;
+    }
+    j->buf = buf;
+    emit_prologue(j);
+    j->sealed = j->used = j->prologue_bytes;
+    protect(j, 0, j->sealed, PROT_READ | PROT_EXEC);
+    h->jit = j;
+    return true;
+}
+
+bool hart_jit_stats(const struct hart *h, struct hart_jit_stats *stats)
+{
+    const struct jit *j = h->jit;
+    if (!j)
+        return false;
+    *stats = (struct hart_jit_stats){
+        .blocks = j->blocks,
+        .ops = j->ops,
+        .bytes = j->bytes,
+        .seals = j->seals,
+        .flushes = j->flushes,
+    };
+    return true;
+}
+
+void jit_free(struct hart *h)
+{
+    if (!h->jit)
+        return;
+    munmap(h->jit->buf, CODE_BUFFER_SIZE);
+    free(h->jit);
+    h->jit = NULL;
+}
+
+/*
+ * Make the emitted blocks executable (one mprotect for all of them) and
+ * publish those whose page still holds the code they were made from.
+ */
+static void jit_seal(struct hart *h)
+{
+    struct jit *j = h->jit;
+    size_t end = page_round_up(j->used);
+    if (end > CODE_BUFFER_SIZE)
+        end = CODE_BUFFER_SIZE;
+    protect(j, j->sealed, end, PROT_READ | PROT_EXEC);
+    j->sealed = j->used = end;
+    for (unsigned i = 0; i < j->npending; i++) {
+        struct pending *p = &j->pending[i];
+        if (p->d->epoch != p->epoch || !p->d->jit)
+            continue; /* the page was dropped or refilled since */
+        p->d->jit->code[p->slot] = (void *)p->code;
+        p->d->jit->heat[p->slot] = 0;
+    }
+    j->npending = 0;
+    j->pending_wanted = 0;
+    j->seals++;
+}
+
+/* Forget every block: the buffer is full. No generated code is running. */
+static void jit_flush(struct hart *h)
+{
+    struct jit *j = h->jit;
+    for (int s = 0; s < DCACHE_SETS; s++)
+        for (int w = 0; w < DCACHE_WAYS; w++)
+            if (h->dcache[s][w].jit)
+                memset(h->dcache[s][w].jit, 0, sizeof(struct jit_page));
+    j->npending = 0;
+    protect(j, j->prologue_bytes, j->sealed, PROT_READ | PROT_WRITE);
+    j->sealed = j->used = j->prologue_bytes;
+    j->flushes++;
+}
+
+/* ---- helpers called from generated code ---------------------------- */
+
+static uint64_t helper_div(uint64_t a, uint64_t b)
+{
+    if (b == 0)
+        return UINT64_MAX;
+    if ((int64_t)a == INT64_MIN && (int64_t)b == -1)
+        return a;
+    return (uint64_t)((int64_t)a / (int64_t)b);
+}
+
+static uint64_t helper_rem(uint64_t a, uint64_t b)
+{
+    if (b == 0)
+        return a;
+    if ((int64_t)a == INT64_MIN && (int64_t)b == -1)
+        return 0;
+    return (uint64_t)((int64_t)a % (int64_t)b);
+}
+
+static uint64_t helper_divu(uint64_t a, uint64_t b)
+{
+    return b == 0 ? UINT64_MAX : a / b;
+}
+
+static uint64_t helper_remu(uint64_t a, uint64_t b)
+{
+    return b == 0 ? a : a % b;
+}
+
+static uint64_t helper_divw(uint64_t a, uint64_t b)
+{
+    return (uint64_t)(int32_t)helper_div((uint64_t)(int32_t)a,
+                                         (uint64_t)(int32_t)b);
+}
+
+static uint64_t helper_remw(uint64_t a, uint64_t b)
+{
+    return (uint64_t)(int32_t)helper_rem((uint64_t)(int32_t)a,
+                                         (uint64_t)(int32_t)b);
+}
+
+static uint64_t helper_divuw(uint64_t a, uint64_t b)
+{
+    if ((uint32_t)b == 0)
+        return UINT64_MAX;
+    return (uint64_t)(int32_t)((uint32_t)a / (uint32_t)b);
+}
+
+static uint64_t helper_remuw(uint64_t a, uint64_t b)
+{
+    if ((uint32_t)b == 0)
+        return (uint64_t)(int32_t)a;
+    return (uint64_t)(int32_t)((uint32_t)a % (uint32_t)b);
+}
+
+/*
+ * The block at h->pc if it is translated and may be entered without the
+ * loop's work (its page is in the instruction TLB and decoded); else
+ * NULL, and the generated code leaves for jit_run().
+ */
+static const void *helper_lookup(struct hart *h)
+{
+    uint64_t pc = h->pc;
+    const struct tlb_entry *e = &h->itlb->x[(pc >> PAGE_SHIFT) % TLB_ENTRIES];
+    if (e->tag != ((pc & PAGE_MASK) | h->tlb_gen))
+        return NULL;
+    struct dcache_page *d = e->code;
+    if (!d || d->ppage != e->ppage || d->gen != h->dcache_gen || !d->jit)
+        return NULL;
+    const void *code = d->jit->code[(pc & ~PAGE_MASK) >> 1];
+    if (!code)
+        return NULL;
+    d->used = ++h->dcache_clock;
+    h->jit_next_vbase = pc & PAGE_MASK;
+    h->jit_next_page = d->jit;
+    return code;
+}
+
+/* ---- code generation ------------------------------------------------ */
+
+static int32_t slot_off(unsigned slot)
+{
+    return (int32_t)(2 * slot);
+}
+
+static void call_helper(struct emitter *e, const void *fn)
+{
+    x86_mov_imm(e, RAX, (uint64_t)(uintptr_t)fn);
+    x86_call_r(e, RAX);
+}
+
+/* reg = x[r] (x0 reads as zero: x[0] is never written). */
+static void load_x(struct emitter *e, int reg, unsigned r)
+{
+    if (r == 0)
+        x86_alu_rr(e, false, ALU_XOR, reg, reg);
+    else
+        x86_load64(e, reg, R_HART, X_OFF(r));
+}
+
+static void store_x(struct emitter *e, unsigned rd, int reg)
+{
+    if (rd != 32) /* writes to x0 were mapped to the scratch x[32] */
+        x86_store64(e, R_HART, X_OFF(rd), reg);
+}
+
+/* Leave the generated code; h->pc is already set. */
+static void exit_keep_pc(struct block *b, unsigned retired)
+{
+    if (retired)
+        x86_alu_ri(&b->e, true, ALU_ADD, R_RETIRED, (int32_t)retired);
+    x86_jmp_to(&b->e, b->h->jit->leave);
+}
+
+/* Leave with h->pc = the page's base + byte offset. */
+static void exit_at(struct block *b, int32_t offset, unsigned retired)
+{
+    x86_lea(&b->e, RAX, R_VBASE, offset);
+    x86_store64(&b->e, R_HART, HART_OFF(pc), RAX);
+    exit_keep_pc(b, retired);
+}
+
+/*
+ * Continue at the pc in rax, in another page, with R_RETIRED up to date:
+ * enter its block directly when the budget allows and it is translated.
+ */
+static void goto_other_page(struct block *b)
+{
+    struct emitter *e = &b->e;
+    x86_store64(e, R_HART, HART_OFF(pc), RAX);
+    x86_alu_rr(e, true, ALU_CMP, R_RETIRED, R_BUDGET);
+    x86_jcc_to(e, CC_AE, b->h->jit->leave);
+    x86_mov_rr(e, RDI, R_HART);
+    call_helper(e, (const void *)helper_lookup);
+    x86_test_rr(e, RAX, RAX);
+    x86_jcc_to(e, CC_E, b->h->jit->leave);
+    x86_load64(e, R_VBASE, R_HART, HART_OFF(jit_next_vbase));
+    x86_load64(e, R_TABLE, R_HART, HART_OFF(jit_next_page));
+    x86_jmp_r(e, RAX);
+}
+
+/* Continue at the page's base + byte offset, outside this page. */
+static void jump_other_page(struct block *b, int32_t offset, unsigned retired)
+{
+    if (retired)
+        x86_alu_ri(&b->e, true, ALU_ADD, R_RETIRED, (int32_t)retired);
+    x86_lea(&b->e, RAX, R_VBASE, offset);
+    goto_other_page(b);
+}
+
+/*
+ * Continue at another slot of this page after `retired` more ops: jump
+ * to its block if there is one and the budget allows, else leave.
+ */
+static void chain_to_slot(struct block *b, unsigned slot, unsigned retired)
+{
+    struct emitter *e = &b->e;
+    if (retired)
+        x86_alu_ri(e, true, ALU_ADD, R_RETIRED, (int32_t)retired);
+    x86_alu_rr(e, true, ALU_CMP, R_RETIRED, R_BUDGET);
+    uint8_t *over_budget = x86_jcc(e, CC_AE);
+    const uint8_t *known = b->d->jit->code[slot];
+    if (slot == b->start)
+        known = b->entry;
+    if (known) {
+        x86_jmp_to(e, known);
+    } else {
+        x86_load64(e, RAX, R_TABLE, 8 * (int32_t)slot);
+        x86_test_rr(e, RAX, RAX);
+        uint8_t *missing = x86_jcc(e, CC_E);
+        x86_jmp_r(e, RAX);
+        x86_patch(missing, e->p);
+    }
+    x86_patch(over_budget, e->p);
+    exit_at(b, slot_off(slot), 0);
+}
+
+/* Continue at page offset `target` (bytes, may lie outside the page). */
+static void jump_to_offset(struct block *b, int64_t target, unsigned retired)
+{
+    if (target >= 0 && target < (int64_t)PAGE_SIZE)
+        chain_to_slot(b, (unsigned)(target / 2), retired);
+    else
+        jump_other_page(b, (int32_t)target, retired);
+}
+
+/*
+ * The TLB check of a load or store of `size` bytes at rsi. Leaves the
+ * host address's addend in rax on a hit; returns the jcc to the miss path.
+ */
+static uint8_t *emit_tlb_lookup(struct emitter *e, unsigned size,
+                                int32_t table_off)
+{
+    x86_mov_rr(e, RAX, RSI);
+    x86_shift_ri(e, true, SH_SHR, RAX, PAGE_SHIFT);
+    x86_alu_ri(e, false, ALU_AND, RAX, TLB_ENTRIES - 1);
+    x86_shift_ri(e, false, SH_SHL, RAX, 5);
+    x86_alu_rr(e, true, ALU_ADD, RAX, R_DTLB);
+    /* The last byte's page must be the entry's: a crossing access misses. */
+    x86_lea(e, RCX, RSI, (int32_t)size - 1);
+    x86_alu_ri(e, true, ALU_AND, RCX, (int32_t)PAGE_MASK);
+    x86_alu_rm(e, true, ALU_OR, RCX, R_HART, HART_OFF(tlb_gen));
+    x86_alu_rm(e, true, ALU_CMP, RCX, RAX,
+               table_off + (int32_t)offsetof(struct tlb_entry, tag));
+    uint8_t *miss = x86_jcc(e, CC_NE);
+    x86_load64(e, RAX, RAX,
+               table_off + (int32_t)offsetof(struct tlb_entry, addend));
+    return miss;
+}
+
+static void emit_address(struct emitter *e, const struct op *op)
+{
+    load_x(e, RSI, op->rs1);
+    if (op->imm)
+        x86_alu_ri(e, true, ALU_ADD, RSI, op->imm);
+}
+
+static const struct {
+    unsigned size;
+    bool sign;
+} load_shapes[] = {
+    [K_LB] = {1, true},   [K_LH] = {2, true},   [K_LW] = {4, true},
+    [K_LD] = {8, false},  [K_LBU] = {1, false}, [K_LHU] = {2, false},
+    [K_LWU] = {4, false},
+};
+
+static unsigned store_size(unsigned kind)
+{
+    return kind == K_SB ? 1 : kind == K_SH ? 2 : kind == K_SW ? 4 : 8;
+}
+
+static void add_stub(struct block *b, enum stub_kind kind, uint8_t *from,
+                     const struct op *op, unsigned slot, unsigned count)
+{
+    b->stubs[b->nstubs++] = (struct stub){
+        .kind = kind, .from = from, .op = op, .slot = slot, .count = count};
+}
+
+static void emit_load(struct block *b, const struct op *op, unsigned kind,
+                      unsigned slot, unsigned count)
+{
+    struct emitter *e = &b->e;
+    emit_address(e, op);
+    uint8_t *miss = emit_tlb_lookup(e, load_shapes[kind].size,
+                                    (int32_t)offsetof(struct tlb_set, r));
+    x86_load_sib(e, RDX, RAX, RSI, load_shapes[kind].size,
+                 load_shapes[kind].sign);
+    store_x(e, op->rd, RDX);
+    add_stub(b, STUB_LOAD, miss, op, slot, count);
+    b->stubs[b->nstubs - 1].resume = e->p;
+}
+
+static void emit_store(struct block *b, const struct op *op, unsigned kind,
+                       unsigned slot, unsigned count)
+{
+    struct emitter *e = &b->e;
+    unsigned size = store_size(kind);
+    emit_address(e, op);
+    load_x(e, RDX, op->rs2);
+    uint8_t *miss =
+        emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, w));
+    x86_store_sib(e, RAX, RSI, size, RDX);
+    add_stub(b, STUB_STORE, miss, op, slot, count);
+    b->stubs[b->nstubs - 1].resume = e->p;
+}
+
+/* After a slow access or helper: leave if it changed code or interrupts. */
+static void leave_if_dirty(struct block *b, unsigned slot, const struct op *op,
+                           unsigned count)
+{
+    struct emitter *e = &b->e;
+    x86_cmp_mem16_zero(e, R_HART, HART_OFF(refetch));
+    uint8_t *clean = x86_jcc(e, CC_E);
+    exit_at(b, slot_off(slot + op->len), count + 1);
+    x86_patch(clean, e->p);
+}
+
+static void emit_stub(struct block *b, const struct stub *s)
+{
+    struct emitter *e = &b->e;
+    x86_patch(s->from, e->p);
+    if (s->kind == STUB_TAKEN) {
+        jump_to_offset(b, slot_off(s->slot) + s->op->imm, s->count + 1);
+        return;
+    }
+    unsigned kind = s->op->kind & (K_WIDE - 1);
+    bool load = s->kind == STUB_LOAD;
+    unsigned size = load ? load_shapes[kind].size : store_size(kind);
+    /* rsi holds the address; for a store, rdx the value. */
+    x86_lea(e, RAX, R_VBASE, slot_off(s->slot));
+    x86_store64(e, R_HART, HART_OFF(pc), RAX);
+    if (load) {
+        x86_mov_rr(e, RCX, RSP);
+    } else {
+        x86_mov_rr(e, RCX, RDX);
+    }
+    x86_mov_imm(e, RDX, size);
+    x86_mov_rr(e, RDI, R_HART);
+    call_helper(e, load ? (const void *)mmu_load : (const void *)mmu_store);
+    x86_extend(e, RAX, 1, false); /* a bool: only al is defined */
+    x86_test_rr(e, RAX, RAX);
+    uint8_t *ok = x86_jcc(e, CC_NE);
+    exit_keep_pc(b, s->count); /* trapped: h->pc is the handler */
+    x86_patch(ok, e->p);
+    if (load) {
+        x86_load64(e, RDX, RSP, 0);
+        x86_extend(e, RDX, size, load_shapes[kind].sign);
+        store_x(e, s->op->rd, RDX);
+    }
+    leave_if_dirty(b, s->slot, s->op, s->count);
+    x86_jmp_to(e, s->resume);
+}
+
+/* Ops the interpreter runs outside its fast loop: call its handler. */
+static void emit_slow(struct block *b, const struct op *op, unsigned slot,
+                      unsigned count)
+{
+    struct emitter *e = &b->e;
+    x86_lea(e, RAX, R_VBASE, slot_off(slot));
+    x86_store64(e, R_HART, HART_OFF(pc), RAX);
+    x86_lea(e, RAX, R_RETIRED, (int32_t)count);
+    x86_store64(e, R_HART, HART_OFF(run_retired), RAX);
+    x86_mov_rr(e, RDI, R_HART);
+    x86_mov_imm(e, RSI, (uint64_t)(uintptr_t)op);
+    call_helper(e, (const void *)hart_exec_slow);
+    x86_alu_ri(e, false, ALU_CMP, RAX, EXEC_NEXT);
+    uint8_t *next = x86_jcc(e, CC_E);
+    x86_alu_ri(e, false, ALU_CMP, RAX, EXEC_REDIRECT);
+    uint8_t *redirect = x86_jcc(e, CC_E);
+    exit_keep_pc(b, count); /* trapped */
+    x86_patch(redirect, e->p);
+    exit_keep_pc(b, count + 1);
+    x86_patch(next, e->p);
+    /* The mode may have changed without a refetch: reload the TLB set. */
+    x86_load64(e, R_DTLB, R_HART, HART_OFF(dtlb));
+    leave_if_dirty(b, slot, op, count);
+}
+
+static void emit_alu_imm(struct emitter *e, const struct op *op, bool w,
+                         enum x86_alu alu)
+{
+    load_x(e, RAX, op->rs1);
+    x86_alu_ri(e, w, alu, RAX, op->imm);
+    if (!w)
+        x86_movsxd(e, RAX, RAX);
+    store_x(e, op->rd, RAX);
+}
+
+static void emit_alu_reg(struct emitter *e, const struct op *op, bool w,
+                         enum x86_alu alu)
+{
+    load_x(e, RAX, op->rs1);
+    if (op->rs2 == 0)
+        x86_alu_ri(e, w, alu, RAX, 0);
+    else
+        x86_alu_rm(e, w, alu, RAX, R_HART, X_OFF(op->rs2));
+    if (!w)
+        x86_movsxd(e, RAX, RAX);
+    store_x(e, op->rd, RAX);
+}
+
+static void emit_shift_imm(struct emitter *e, const struct op *op, bool w,
+                           enum x86_shift sh)
+{
+    load_x(e, RAX, op->rs1);
+    x86_shift_ri(e, w, sh, RAX, (unsigned)op->imm);
+    if (!w)
+        x86_movsxd(e, RAX, RAX);
+    store_x(e, op->rd, RAX);
+}
+
+static void emit_shift_reg(struct emitter *e, const struct op *op, bool w,
+                           enum x86_shift sh)
+{
+    load_x(e, RCX, op->rs2);
+    load_x(e, RAX, op->rs1);
+    x86_shift_cl(e, w, sh, RAX);
+    if (!w)
+        x86_movsxd(e, RAX, RAX);
+    store_x(e, op->rd, RAX);
+}
+
+static void emit_set(struct emitter *e, const struct op *op, bool imm,
+                     enum x86_cond cc)
+{
+    load_x(e, RAX, op->rs1);
+    if (imm)
+        x86_alu_ri(e, true, ALU_CMP, RAX, op->imm);
+    else if (op->rs2 == 0)
+        x86_alu_ri(e, true, ALU_CMP, RAX, 0);
+    else
+        x86_alu_rm(e, true, ALU_CMP, RAX, R_HART, X_OFF(op->rs2));
+    x86_setcc_zx(e, cc, RCX);
+    store_x(e, op->rd, RCX);
+}
+
+static void emit_call2(struct emitter *e, const struct op *op,
+                       uint64_t (*fn)(uint64_t, uint64_t))
+{
+    load_x(e, RDI, op->rs1);
+    load_x(e, RSI, op->rs2);
+    call_helper(e, (const void *)fn);
+    store_x(e, op->rd, RAX);
+}
+
+/* rdx:rax = x[rs1] * x[rs2], signed (digit 5) or unsigned (digit 4). */
+static void emit_mul_wide(struct emitter *e, const struct op *op,
+                          unsigned digit)
+{
+    load_x(e, RAX, op->rs1);
+    if (op->rs2 == 0)
+        x86_alu_rr(e, false, ALU_XOR, RDX, RDX);
+    else
+        x86_mul_wide_m(e, digit, R_HART, X_OFF(op->rs2));
+}
+
+static const enum x86_cond branch_conds[] = {
+    [K_BEQ] = CC_E,  [K_BNE] = CC_NE, [K_BLT] = CC_L,
+    [K_BGE] = CC_GE, [K_BLTU] = CC_B, [K_BGEU] = CC_AE,
+};
+
+/*
+ * Emit one op; `count` ops of the block precede it. Returns false when
+ * the block ends with it (every path has left or chained).
+ */
+static bool emit_op(struct block *b, const struct op *op, unsigned slot,
+                    unsigned count)
+{
+    struct emitter *e = &b->e;
+    unsigned kind = op->kind & (K_WIDE - 1);
+    int32_t next = slot_off(slot + op->len);
+    switch (kind) {
+    case K_NOP:
+        return true;
+    case K_LI:
+        x86_mov_imm(e, RAX, (uint64_t)(int64_t)op->imm);
+        store_x(e, op->rd, RAX);
+        return true;
+    case K_AUIPC:
+        x86_lea(e, RAX, R_VBASE, slot_off(slot));
+        x86_alu_ri(e, true, ALU_ADD, RAX, op->imm);
+        store_x(e, op->rd, RAX);
+        return true;
+    case K_JAL:
+        x86_lea(e, RAX, R_VBASE, next);
+        store_x(e, op->rd, RAX);
+        jump_to_offset(b, (int64_t)slot_off(slot) + op->imm, count + 1);
+        return false;
+    case K_JALR: {
+        load_x(e, RAX, op->rs1);
+        if (op->imm)
+            x86_alu_ri(e, true, ALU_ADD, RAX, op->imm);
+        x86_alu_ri(e, true, ALU_AND, RAX, -2);
+        x86_lea(e, RCX, R_VBASE, next);
+        store_x(e, op->rd, RCX);
+        x86_alu_ri(e, true, ALU_ADD, R_RETIRED, (int32_t)count + 1);
+        /* In this page and within budget: chain through the table. */
+        x86_mov_rr(e, RCX, RAX);
+        x86_alu_ri(e, true, ALU_AND, RCX, (int32_t)PAGE_MASK);
+        x86_alu_rr(e, true, ALU_CMP, RCX, R_VBASE);
+        uint8_t *other_page = x86_jcc(e, CC_NE);
+        x86_alu_rr(e, true, ALU_CMP, R_RETIRED, R_BUDGET);
+        uint8_t *over_budget = x86_jcc(e, CC_AE);
+        x86_mov_rr(e, RCX, RAX);
+        x86_alu_ri(e, false, ALU_AND, RCX, (int32_t)(PAGE_SIZE - 2));
+        x86_shift_ri(e, false, SH_SHL, RCX, 2); /* slot * 8 */
+        x86_alu_rr(e, true, ALU_ADD, RCX, R_TABLE);
+        x86_load64(e, RCX, RCX, 0);
+        x86_test_rr(e, RCX, RCX);
+        uint8_t *missing = x86_jcc(e, CC_E);
+        x86_jmp_r(e, RCX);
+        x86_patch(over_budget, e->p);
+        x86_patch(missing, e->p);
+        x86_store64(e, R_HART, HART_OFF(pc), RAX);
+        exit_keep_pc(b, 0);
+        x86_patch(other_page, e->p);
+        goto_other_page(b);
+        return false;
+    }
+    case K_BEQ:
+    case K_BNE:
+    case K_BLT:
+    case K_BGE:
+    case K_BLTU:
+    case K_BGEU: {
+        load_x(e, RAX, op->rs1);
+        if (op->rs2 == 0)
+            x86_alu_ri(e, true, ALU_CMP, RAX, 0);
+        else
+            x86_alu_rm(e, true, ALU_CMP, RAX, R_HART, X_OFF(op->rs2));
+        add_stub(b, STUB_TAKEN, x86_jcc(e, branch_conds[kind]), op, slot,
+                 count);
+        return true;
+    }
+    case K_LB:
+    case K_LH:
+    case K_LW:
+    case K_LD:
+    case K_LBU:
+    case K_LHU:
+    case K_LWU:
+        emit_load(b, op, kind, slot, count);
+        return true;
+    case K_SB:
+    case K_SH:
+    case K_SW:
+    case K_SD:
+        emit_store(b, op, kind, slot, count);
+        return true;
+    case K_ADDI:
+        emit_alu_imm(e, op, true, ALU_ADD);
+        return true;
+    case K_XORI:
+        emit_alu_imm(e, op, true, ALU_XOR);
+        return true;
+    case K_ORI:
+        emit_alu_imm(e, op, true, ALU_OR);
+        return true;
+    case K_ANDI:
+        emit_alu_imm(e, op, true, ALU_AND);
+        return true;
+    case K_ADDIW:
+        emit_alu_imm(e, op, false, ALU_ADD);
+        return true;
+    case K_SLTI:
+        emit_set(e, op, true, CC_L);
+        return true;
+    case K_SLTIU:
+        emit_set(e, op, true, CC_B);
+        return true;
+    case K_SLT:
+        emit_set(e, op, false, CC_L);
+        return true;
+    case K_SLTU:
+        emit_set(e, op, false, CC_B);
+        return true;
+    case K_SLLI:
+        emit_shift_imm(e, op, true, SH_SHL);
+        return true;
+    case K_SRLI:
+        emit_shift_imm(e, op, true, SH_SHR);
+        return true;
+    case K_SRAI:
+        emit_shift_imm(e, op, true, SH_SAR);
+        return true;
+    case K_SLLIW:
+        emit_shift_imm(e, op, false, SH_SHL);
+        return true;
+    case K_SRLIW:
+        emit_shift_imm(e, op, false, SH_SHR);
+        return true;
+    case K_SRAIW:
+        emit_shift_imm(e, op, false, SH_SAR);
+        return true;
+    case K_ADD:
+        emit_alu_reg(e, op, true, ALU_ADD);
+        return true;
+    case K_SUB:
+        emit_alu_reg(e, op, true, ALU_SUB);
+        return true;
+    case K_XOR:
+        emit_alu_reg(e, op, true, ALU_XOR);
+        return true;
+    case K_OR:
+        emit_alu_reg(e, op, true, ALU_OR);
+        return true;
+    case K_AND:
+        emit_alu_reg(e, op, true, ALU_AND);
+        return true;
+    case K_ADDW:
+        emit_alu_reg(e, op, false, ALU_ADD);
+        return true;
+    case K_SUBW:
+        emit_alu_reg(e, op, false, ALU_SUB);
+        return true;
+    case K_SLL:
+        emit_shift_reg(e, op, true, SH_SHL);
+        return true;
+    case K_SRL:
+        emit_shift_reg(e, op, true, SH_SHR);
+        return true;
+    case K_SRA:
+        emit_shift_reg(e, op, true, SH_SAR);
+        return true;
+    case K_SLLW:
+        emit_shift_reg(e, op, false, SH_SHL);
+        return true;
+    case K_SRLW:
+        emit_shift_reg(e, op, false, SH_SHR);
+        return true;
+    case K_SRAW:
+        emit_shift_reg(e, op, false, SH_SAR);
+        return true;
+    case K_MUL:
+    case K_MULW:
+        load_x(e, RAX, op->rs1);
+        x86_imul_rm(e, kind == K_MUL, RAX, R_HART, X_OFF(op->rs2));
+        if (kind == K_MULW)
+            x86_movsxd(e, RAX, RAX);
+        store_x(e, op->rd, RAX);
+        return true;
+    case K_MULH:
+    case K_MULHU:
+        emit_mul_wide(e, op, kind == K_MULH ? 5 : 4);
+        store_x(e, op->rd, RDX);
+        return true;
+    case K_MULHSU:
+        /* mulhsu = mulhu - (rs1 < 0 ? rs2 : 0) */
+        emit_mul_wide(e, op, 4);
+        load_x(e, RSI, op->rs1);
+        x86_shift_ri(e, true, SH_SAR, RSI, 63);
+        if (op->rs2 == 0)
+            x86_alu_rr(e, false, ALU_XOR, RSI, RSI);
+        else
+            x86_alu_rm(e, true, ALU_AND, RSI, R_HART, X_OFF(op->rs2));
+        x86_alu_rr(e, true, ALU_SUB, RDX, RSI);
+        store_x(e, op->rd, RDX);
+        return true;
+    case K_DIV:
+        emit_call2(e, op, helper_div);
+        return true;
+    case K_DIVU:
+        emit_call2(e, op, helper_divu);
+        return true;
+    case K_REM:
+        emit_call2(e, op, helper_rem);
+        return true;
+    case K_REMU:
+        emit_call2(e, op, helper_remu);
+        return true;
+    case K_DIVW:
+        emit_call2(e, op, helper_divw);
+        return true;
+    case K_DIVUW:
+        emit_call2(e, op, helper_divuw);
+        return true;
+    case K_REMW:
+        emit_call2(e, op, helper_remw);
+        return true;
+    case K_REMUW:
+        emit_call2(e, op, helper_remuw);
+        return true;
+    }
+    /* FP loads and stores, CSRs, atomics, FP, system, illegal. */
+    emit_slow(b, op, slot, count);
+    if (kind < K_SLOW_FIRST || kind == K_CSR || kind == K_AMO || kind == K_FP)
+        return true;
+    /* System instructions redirect or trap; end the block all the same. */
+    exit_at(b, next, count + 1);
+    return false;
+}
+
+/*
+ * Emit the block at `start` of decoded page d, to be published at the
+ * next seal. Nothing is emitted when its first op is one the interpreter
+ * must run (a page-straddling instruction) or memory is short.
+ */
+static void translate(struct hart *h, struct dcache_page *d, unsigned start)
+{
+    struct jit *j = h->jit;
+    struct op *first = &d->ops[start];
+    if (first->kind == K_DECODE)
+        decode_slot(first, start, d->host);
+    if (first->kind == K_CROSS)
+        return;
+    if (j->npending == MAX_PENDING)
+        jit_seal(h);
+    if (j->used + BLOCK_MAX_BYTES > CODE_BUFFER_SIZE)
+        jit_flush(h);
+
+    struct block *b = &(struct block){
+        .e = {j->buf + j->used, j->buf + j->used + BLOCK_MAX_BYTES, false},
+        .h = h,
+        .d = d,
+        .start = start,
+    };
+    b->entry = b->e.p;
+    unsigned slot = start, count = 0;
+    for (;;) {
+        struct op *op = &d->ops[slot];
+        if (op->kind == K_DECODE)
+            decode_slot(op, slot, d->host);
+        if (op->kind == K_REFETCH) { /* the page ends */
+            jump_other_page(b, slot_off(slot), count);
+            break;
+        }
+        if (op->kind == K_CROSS) { /* the interpreter takes over */
+            exit_at(b, slot_off(slot), count);
+            break;
+        }
+        if (count == BLOCK_MAX_OPS) {
+            chain_to_slot(b, slot, count);
+            break;
+        }
+        if (!emit_op(b, op, slot, count))
+            break;
+        slot += op->len;
+        count++;
+    }
+    for (unsigned i = 0; i < b->nstubs; i++)
+        emit_stub(b, &b->stubs[i]);
+    if (b->e.full)
+        return;
+    j->used = ((size_t)(b->e.p - j->buf) + 15) & ~(size_t)15;
+    j->blocks++;
+    j->bytes += (size_t)(b->e.p - b->entry);
+    j->ops += count;
+    j->pending[j->npending++] = (struct pending){
+        .d = d, .epoch = d->epoch, .slot = start, .code = b->entry};
+    d->jit->heat[start] = JIT_PENDING;
+}
+
+/*
+ * The block to run at h->pc in page d, or NULL to interpret. Code is
+ * translated once it has been entered JIT_HOT times: most code a boot
+ * runs, runs once, and the interpreter decodes it more cheaply.
+ */
+static const uint8_t *block_at(struct hart *h, struct dcache_page *d)
+{
+    unsigned slot = (h->pc & ~PAGE_MASK) >> 1;
+    if (!d->jit) {
+        d->jit = calloc(1, sizeof(*d->jit));
+        if (!d->jit)
+            return NULL;
+    }
+    const uint8_t *code = d->jit->code[slot];
+    if (code)
+        return code;
+    uint8_t *heat = &d->jit->heat[slot];
+    if (*heat == JIT_PENDING) {
+        /* Wanted again before the seal: seal once enough are wanted. */
+        if (++h->jit->pending_wanted < JIT_SEAL_WANTED)
+            return NULL;
+        jit_seal(h);
+        return d->jit->code[slot];
+    }
+    if (*heat < JIT_HOT)
+        ++*heat;
+    if (*heat == JIT_HOT && !smc_page_hot(h, d->ppage))
+        translate(h, d, slot);
+    return NULL;
+}
+
+uint64_t jit_run(struct hart *h, uint64_t budget)
+{
+    uint64_t retired = 0, stalls = 0;
+    for (;;) {
+        if (h->irq_dirty) {
+            h->irq_dirty = false;
+            hart_check_interrupts(h);
+        }
+        h->refetch = false;
+        if (retired + stalls >= budget || h->stop)
+            break;
+        struct dcache_page *d = fetch_code(h);
+        if (!d) {
+            stalls++; /* a fetch fault: h->pc is its handler */
+            continue;
+        }
+        const uint8_t *code = block_at(h, d);
+        uint64_t n;
+        if (code) {
+            n = h->jit->enter(h, code, budget - retired - stalls,
+                              h->pc & PAGE_MASK, d->jit->code);
+            h->instret += n;
+            h->run_retired = 0;
+        } else {
+            n = interp_run(h, 1);
+        }
+        retired += n;
+        if (n == 0)
+            stalls++; /* the first op trapped */
+    }
+    return retired;
+}
+
+#else /* not x86-64: interpret only */
+
+bool hart_jit_supported(void)
+{
+    return false;
+}
+
+bool jit_init(struct hart *h)
+{
+    (void)h;
+    return false;
+}
+
+bool hart_jit_stats(const struct hart *h, struct hart_jit_stats *stats)
+{
+    (void)h;
+    (void)stats;
+    return false;
+}
+
+void jit_free(struct hart *h)
+{
+    (void)h;
+}
+
+uint64_t jit_run(struct hart *h, uint64_t budget)
+{
+    return interp_run(h, budget);
+}
+
+#endif
