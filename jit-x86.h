@@ -239,6 +239,26 @@ static inline void x86_cmp_mem16_zero(struct emitter *e, int base, int32_t disp)
     emit8(e, 0);
 }
 
+/* test dword [base + disp], imm32 */
+static inline void x86_test_mem32(struct emitter *e, int base, int32_t disp,
+                                  uint32_t imm)
+{
+    rex(e, false, 0, 0, base, -1);
+    emit8(e, 0xf7);
+    modrm_mem(e, 0, base, disp);
+    emit32(e, imm);
+}
+
+/* or dword [base + disp], imm32 */
+static inline void x86_or_mem32(struct emitter *e, int base, int32_t disp,
+                                uint32_t imm)
+{
+    rex(e, false, 0, 0, base, -1);
+    emit8(e, 0x81);
+    modrm_mem(e, ALU_OR, base, disp);
+    emit32(e, imm);
+}
+
 static inline void x86_test_rr(struct emitter *e, int a, int b)
 {
     rex(e, true, b, 0, a, -1);

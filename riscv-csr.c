@@ -35,6 +35,8 @@ void hart_mode_changed(struct hart *h)
 {
     h->dtlb = &h->tlb[tlb_set_index(data_priv(h), h->mstatus)];
     h->itlb = &h->tlb[tlb_set_index(h->priv, 0)];
+    if (h->jump_caches)
+        h->jump_cache = h->jump_caches + h->priv * JUMP_CACHE_ENTRIES;
     h->refetch = true;
     h->irq_dirty = true;
 }

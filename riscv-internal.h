@@ -147,6 +147,18 @@ struct jit_page {
 };
 #define JIT_PENDING 255
 
+/*
+ * The translator's jump cache, one per privilege: a virtual pc's block,
+ * found without the TLB; an entry is valid while gen == hart.jump_gen,
+ * which every change of translation, decoded code or blocks bumps.
+ */
+#define JUMP_CACHE_ENTRIES 1024
+struct jump_entry {
+    uint64_t pc, gen;
+    const void *code;
+    struct jit_page *page;
+};
+
 struct dcache_page {
     uint64_t ppage; /* NO_PAGE when empty */
     uint64_t gen;   /* valid only while equal to hart.dcache_gen */
@@ -206,6 +218,9 @@ struct hart {
     /* Where the translator's lookup found the next block's page. */
     uint64_t jit_next_vbase;
     struct jit_page *jit_next_page;
+    struct jump_entry *jump_caches; /* [PRIV_M + 1][JUMP_CACHE_ENTRIES] */
+    struct jump_entry *jump_cache;  /* the current privilege's */
+    uint64_t jump_gen;
 
     /* Run-loop signals. */
     bool waiting;    /* in WFI */

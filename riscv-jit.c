@@ -69,6 +69,7 @@ enum {
 
 #define HART_OFF(field) ((int32_t)offsetof(struct hart, field))
 #define X_OFF(r)        (HART_OFF(x) + 8 * (int32_t)(r))
+#define F_OFF(r)        (HART_OFF(f) + 8 * (int32_t)(r))
 /* Stack: the prologue leaves 24 bytes; [rsp] receives mmu_load's value. */
 #define FRAME_BYTES 24
 
@@ -76,6 +77,8 @@ _Static_assert(offsetof(struct hart, irq_dirty) ==
                    offsetof(struct hart, refetch) + 1,
                "one 16-bit compare tests refetch and irq_dirty");
 _Static_assert(sizeof(struct tlb_entry) == 32, "TLB index scaling");
+_Static_assert(sizeof(struct jump_entry) == 32, "jump cache index scaling");
+_Static_assert(offsetof(struct jit_page, code) == 0, "R_TABLE is the page");
 
 typedef uint64_t (*jit_enter_fn)(struct hart *h, const void *code,
                                  uint64_t budget, uint64_t vbase, void **table);
@@ -106,10 +109,10 @@ struct jit {
 };
 
 /* Out-of-line paths of a block, emitted after its straight-line code. */
-enum stub_kind { STUB_LOAD, STUB_STORE, STUB_TAKEN };
+enum stub_kind { STUB_LOAD, STUB_STORE, STUB_TAKEN, STUB_SLOW };
 struct stub {
     enum stub_kind kind;
-    uint8_t *from;         /* the jcc displacement to point here */
+    uint8_t *from, *from2; /* jcc displacements to point here (or NULL) */
     const uint8_t *resume; /* where a completed slow access continues */
     const struct op *op;
     unsigned slot, count; /* the op's slot; ops retired before it */
@@ -184,6 +187,15 @@ bool jit_init(struct hart *h)
     emit_prologue(j);
     j->sealed = j->used = j->prologue_bytes;
     protect(j, 0, j->sealed, PROT_READ | PROT_EXEC);
+    h->jump_caches =
+        calloc((PRIV_M + 1) * JUMP_CACHE_ENTRIES, sizeof(struct jump_entry));
+    if (!h->jump_caches) {
+        munmap(buf, CODE_BUFFER_SIZE);
+        free(j);
+        return false;
+    }
+    h->jump_cache = h->jump_caches + h->priv * JUMP_CACHE_ENTRIES;
+    h->jump_gen = 1; /* entries start at 0: invalid */
     h->jit = j;
     return true;
 }
@@ -209,7 +221,9 @@ void jit_free(struct hart *h)
         return;
     munmap(h->jit->buf, CODE_BUFFER_SIZE);
     free(h->jit);
+    free(h->jump_caches);
     h->jit = NULL;
+    h->jump_caches = h->jump_cache = NULL;
 }
 
 /*
@@ -248,6 +262,7 @@ static void jit_flush(struct hart *h)
     protect(j, j->prologue_bytes, j->sealed, PROT_READ | PROT_WRITE);
     j->sealed = j->used = j->prologue_bytes;
     j->flushes++;
+    h->jump_gen++;
 }
 
 /* ---- helpers called from generated code ---------------------------- */
@@ -326,6 +341,8 @@ static const void *helper_lookup(struct hart *h)
     d->used = ++h->dcache_clock;
     h->jit_next_vbase = pc & PAGE_MASK;
     h->jit_next_page = d->jit;
+    h->jump_cache[(pc >> 1) % JUMP_CACHE_ENTRIES] =
+        (struct jump_entry){pc, h->jump_gen, code, d->jit};
     return code;
 }
 
@@ -383,6 +400,26 @@ static void goto_other_page(struct block *b)
     x86_store64(e, R_HART, HART_OFF(pc), RAX);
     x86_alu_rr(e, true, ALU_CMP, R_RETIRED, R_BUDGET);
     x86_jcc_to(e, CC_AE, b->h->jit->leave);
+    /* The jump cache first: a few loads, no call. */
+    x86_mov_rr(e, RCX, RAX);
+    x86_shift_ri(e, true, SH_SHR, RCX, 1);
+    x86_alu_ri(e, false, ALU_AND, RCX, JUMP_CACHE_ENTRIES - 1);
+    x86_shift_ri(e, false, SH_SHL, RCX, 5);
+    x86_alu_rm(e, true, ALU_ADD, RCX, R_HART, HART_OFF(jump_cache));
+    x86_alu_rm(e, true, ALU_CMP, RAX, RCX,
+               (int32_t)offsetof(struct jump_entry, pc));
+    uint8_t *miss = x86_jcc(e, CC_NE);
+    x86_load64(e, RDX, R_HART, HART_OFF(jump_gen));
+    x86_alu_rm(e, true, ALU_CMP, RDX, RCX,
+               (int32_t)offsetof(struct jump_entry, gen));
+    uint8_t *stale = x86_jcc(e, CC_NE);
+    x86_load64(e, R_TABLE, RCX, (int32_t)offsetof(struct jump_entry, page));
+    x86_mov_rr(e, R_VBASE, RAX);
+    x86_alu_ri(e, true, ALU_AND, R_VBASE, (int32_t)PAGE_MASK);
+    x86_load64(e, RCX, RCX, (int32_t)offsetof(struct jump_entry, code));
+    x86_jmp_r(e, RCX);
+    x86_patch(miss, e->p);
+    x86_patch(stale, e->p);
     x86_mov_rr(e, RDI, R_HART);
     call_helper(e, (const void *)helper_lookup);
     x86_test_rr(e, RAX, RAX);
@@ -528,10 +565,19 @@ static void leave_if_dirty(struct block *b, unsigned slot, const struct op *op,
     x86_patch(clean, e->p);
 }
 
+static void emit_slow_call(struct block *b, const struct op *op, unsigned slot,
+                           unsigned count);
+
 static void emit_stub(struct block *b, const struct stub *s)
 {
     struct emitter *e = &b->e;
     x86_patch(s->from, e->p);
+    x86_patch(s->from2, e->p);
+    if (s->kind == STUB_SLOW) {
+        emit_slow_call(b, s->op, s->slot, s->count);
+        x86_jmp_to(e, s->resume);
+        return;
+    }
     if (s->kind == STUB_TAKEN) {
         jump_to_offset(b, slot_off(s->slot) + s->op->imm, s->count + 1);
         return;
@@ -564,9 +610,12 @@ static void emit_stub(struct block *b, const struct stub *s)
     x86_jmp_to(e, s->resume);
 }
 
-/* Ops the interpreter runs outside its fast loop: call its handler. */
-static void emit_slow(struct block *b, const struct op *op, unsigned slot,
-                      unsigned count)
+/*
+ * Call the interpreter's handler for op; on return, continue after it
+ * unless it redirected, trapped or changed what the block assumes.
+ */
+static void emit_slow_call(struct block *b, const struct op *op, unsigned slot,
+                           unsigned count)
 {
     struct emitter *e = &b->e;
     x86_lea(e, RAX, R_VBASE, slot_off(slot));
@@ -587,6 +636,41 @@ static void emit_slow(struct block *b, const struct op *op, unsigned slot,
     /* The mode may have changed without a refetch: reload the TLB set. */
     x86_load64(e, R_DTLB, R_HART, HART_OFF(dtlb));
     leave_if_dirty(b, slot, op, count);
+}
+
+/*
+ * FP loads and stores: inline while the FPU is on and the TLB hits, else
+ * the interpreter's handler (which also raises the illegal instruction).
+ */
+static void emit_fp_mem(struct block *b, const struct op *op, unsigned kind,
+                        unsigned slot, unsigned count)
+{
+    struct emitter *e = &b->e;
+    bool load = kind == K_FLW || kind == K_FLD;
+    unsigned size = kind == K_FLW || kind == K_FSW ? 4 : 8;
+    x86_test_mem32(e, R_HART, HART_OFF(mstatus), (uint32_t)MSTATUS_FS);
+    uint8_t *fpu_off = x86_jcc(e, CC_E);
+    emit_address(e, op);
+    if (!load)
+        x86_load64(e, RDX, R_HART, F_OFF(op->rs2));
+    uint8_t *miss =
+        emit_tlb_lookup(e, size,
+                        (int32_t)(load ? offsetof(struct tlb_set, r)
+                                       : offsetof(struct tlb_set, w)));
+    if (load) {
+        x86_load_sib(e, RDX, RAX, RSI, size, false);
+        if (size == 4) { /* NaN-box the single */
+            x86_mov_imm(e, RCX, 0xffffffff00000000ull);
+            x86_alu_rr(e, true, ALU_OR, RDX, RCX);
+        }
+        x86_store64(e, R_HART, F_OFF(op->rd), RDX);
+        x86_or_mem32(e, R_HART, HART_OFF(mstatus), (uint32_t)MSTATUS_FS);
+    } else {
+        x86_store_sib(e, RAX, RSI, size, RDX);
+    }
+    add_stub(b, STUB_SLOW, miss, op, slot, count);
+    b->stubs[b->nstubs - 1].from2 = fpu_off;
+    b->stubs[b->nstubs - 1].resume = e->p;
 }
 
 static void emit_alu_imm(struct emitter *e, const struct op *op, bool w,
@@ -893,10 +977,16 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     case K_REMUW:
         emit_call2(e, op, helper_remuw);
         return true;
+    case K_FLW:
+    case K_FLD:
+    case K_FSW:
+    case K_FSD:
+        emit_fp_mem(b, op, kind, slot, count);
+        return true;
     }
-    /* FP loads and stores, CSRs, atomics, FP, system, illegal. */
-    emit_slow(b, op, slot, count);
-    if (kind < K_SLOW_FIRST || kind == K_CSR || kind == K_AMO || kind == K_FP)
+    /* CSRs, atomics, FP, system, illegal. */
+    emit_slow_call(b, op, slot, count);
+    if (kind == K_CSR || kind == K_AMO || kind == K_FP)
         return true;
     /* System instructions redirect or trap; end the block all the same. */
     exit_at(b, next, count + 1);
@@ -980,15 +1070,16 @@ static const uint8_t *block_at(struct hart *h, struct dcache_page *d)
     if (code)
         return code;
     uint8_t *heat = &d->jit->heat[slot];
+    bool eager = h->env.jit_eager;
     if (*heat == JIT_PENDING) {
         /* Wanted again before the seal: seal once enough are wanted. */
-        if (++h->jit->pending_wanted < JIT_SEAL_WANTED)
+        if (++h->jit->pending_wanted < JIT_SEAL_WANTED && !eager)
             return NULL;
         jit_seal(h);
         return d->jit->code[slot];
     }
     if (*heat < JIT_HOT)
-        ++*heat;
+        *heat = eager ? JIT_HOT : *heat + 1;
     if (*heat == JIT_HOT && !smc_page_hot(h, d->ppage))
         translate(h, d, slot);
     return NULL;

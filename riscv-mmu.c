@@ -48,6 +48,7 @@ void tlb_flush(struct hart *h)
     h->super_lo = UINT64_MAX;
     h->super_hi = 0;
     h->refetch = true;
+    h->jump_gen++;
 }
 
 /*
@@ -73,6 +74,7 @@ void tlb_flush_page(struct hart *h, uint64_t va)
                 e[k]->tag = 0; /* generations start at 1 */
     }
     h->refetch = true;
+    h->jump_gen++;
 }
 
 static bool leaf_allows(const struct hart *h, uint64_t pte, enum access acc,
@@ -220,6 +222,7 @@ static void invalidate_code(struct hart *h, uint64_t ppage)
         if (set[w].ppage == ppage)
             set[w].ppage = NO_PAGE;
     h->refetch = true;
+    h->jump_gen++;
 }
 
 static bool phys_write(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
@@ -401,6 +404,7 @@ static struct dcache_page *dcache_lookup(struct hart *h, uint64_t ppage,
     if (d->jit)
         memset(d->jit, 0, sizeof(*d->jit));
     d->epoch = ++h->dcache_epoch;
+    h->jump_gen++; /* the page that was here may have had blocks */
     d->ops[SLOTS_PER_PAGE] = (struct op){.kind = K_REFETCH};
     d->ppage = ppage;
     d->gen = h->dcache_gen;
@@ -435,6 +439,7 @@ void dcache_flush(struct hart *h)
 {
     h->dcache_gen++;
     h->refetch = true;
+    h->jump_gen++;
 }
 
 /*

@@ -46,6 +46,9 @@ struct hart_env {
      * interpreted. Both give the same architectural results.
      */
     bool jit;
+    /* Tests: translate every block at its first entry and run it at once,
+     * so that as much guest code as possible runs translated. */
+    bool jit_eager;
 };
 
 /* True when this build can translate guest code (an x86-64 host). */
