@@ -29,6 +29,7 @@ static const char usage_text[] =
     "  -i, --initrd FILE     initramfs (default: rootfs.cpio next to Image)\n"
     "  -b, --dtb FILE        use this device tree blob instead of semu's\n"
     "  -s, --share DIR[,tag=NAME][,ro][,cache=never|auto|always]\n"
+    "                [,security=passthrough]\n"
     "                        share DIR over virtio-fs (tag \"myfs\" unless\n"
     "                        given); repeat with distinct tags; \",,\"\n"
     "                        stands for a comma in DIR\n"
@@ -93,16 +94,43 @@ static char *next_field(char **rest)
     return field;
 }
 
-/* DIR[,tag=NAME][,ro][,cache=MODE] into share; arg is modified in place. */
+/* The length of an option's key: the bytes before '=', or all of it. */
+static size_t option_key_len(const char *opt)
+{
+    return strcspn(opt, "=");
+}
+
+/* Die if opt's key was given before it in the same -s (a typo, not intent). */
+static void refuse_repeat(char *const *seen, unsigned nseen, const char *opt)
+{
+    size_t len = option_key_len(opt);
+    for (unsigned i = 0; i < nseen; i++)
+        if (option_key_len(seen[i]) == len && strncmp(seen[i], opt, len) == 0) {
+            char key[32];
+            snprintf(key, sizeof(key), "%.*s", (int)len, opt);
+            die("-s: option '%s' given twice", key);
+        }
+}
+
+/*
+ * DIR[,tag=NAME][,ro][,cache=MODE][,security=MODEL] into share; arg is
+ * modified in place.
+ */
 static void parse_share(char *arg, struct fs_share_options *share)
 {
     *share = (struct fs_share_options){.tag = "myfs"};
     char *rest = arg;
     char *dir = next_field(&rest);
+    char *seen[16];
+    unsigned nseen = 0;
     if (!*dir)
         die("%s", "-s: missing directory");
     share->dir = dir;
     for (char *opt; (opt = next_field(&rest));) {
+        refuse_repeat(seen, nseen, opt);
+        if (nseen == sizeof(seen) / sizeof(seen[0]))
+            die("%s", "-s: too many options");
+        seen[nseen++] = opt;
         if (strncmp(opt, "tag=", 4) == 0) {
             share->tag = opt + 4;
             size_t len = strlen(share->tag);
@@ -116,6 +144,9 @@ static void parse_share(char *arg, struct fs_share_options *share)
             share->cache = FS_CACHE_AUTO;
         } else if (strcmp(opt, "cache=always") == 0) {
             share->cache = FS_CACHE_ALWAYS;
+        } else if (strncmp(opt, "security=", 9) == 0) {
+            if (strcmp(opt + 9, "passthrough") != 0)
+                die("-s: unknown security model '%s'", opt + 9);
         } else {
             die("-s: unknown option '%s'", opt);
         }

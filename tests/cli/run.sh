@@ -126,6 +126,19 @@ for semu in "$@"; do
         -s "$tmp/share,rw"
     bad "bad cache mode" "unknown option 'cache=sometimes'" \
         -k "$tmp/good.Image" -s "$tmp/share,cache=sometimes"
+    bad "tag given twice" "option 'tag' given twice" -k "$tmp/good.Image" \
+        -s "$tmp/share,tag=a,tag=b"
+    bad "ro given twice" "option 'ro' given twice" -k "$tmp/good.Image" \
+        -s "$tmp/share,ro,ro"
+    bad "cache given twice" "option 'cache' given twice" \
+        -k "$tmp/good.Image" -s "$tmp/share,cache=never,cache=always"
+    bad "bad security model" "unknown security model 'none'" \
+        -k "$tmp/good.Image" -s "$tmp/share,security=none"
+    bad "empty security model" "unknown security model ''" \
+        -k "$tmp/good.Image" -s "$tmp/share,security="
+    bad "security given twice" "option 'security' given twice" \
+        -k "$tmp/good.Image" \
+        -s "$tmp/share,security=passthrough,security=passthrough"
     bad "empty tag" "tag" -k "$tmp/good.Image" -s "$tmp/share,tag="
     bad "tag too long" "tag" -k "$tmp/good.Image" \
         -s "$tmp/share,tag=$(printf 'x%.0s' $(seq 40))"
