@@ -21,6 +21,12 @@ static uint32_t encode_dev(dev_t dev)
     return (mi & 0xff) | (ma << 8) | ((mi & ~0xffu) << 12);
 }
 
+dev_t decode_dev(uint32_t dev)
+{
+    return makedev((dev & 0xfff00) >> 8,
+                   (dev & 0xff) | ((dev >> 12) & 0xfff00));
+}
+
 void fill_attr(const struct stat *st, struct fuse_attr *attr)
 {
     memset(attr, 0, sizeof(*attr));

@@ -90,6 +90,8 @@ int req_dir(struct fuse_req *req, struct fs_node **dir);
 
 /* Node helpers (fuse-entry-ops.c). */
 void fill_attr(const struct stat *st, struct fuse_attr *attr);
+/* A device number as the guest encodes it (new_encode_dev) to the host's. */
+dev_t decode_dev(uint32_t dev);
 /* Look `name` up in a directory fd: a new guest reference and its entry. */
 int lookup_entry(struct fuse_server *srv, int dir_fd, const char *name,
                  struct fuse_entry_out *out);

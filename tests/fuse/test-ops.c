@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -490,7 +491,7 @@ static void test_namespace(void)
         ft_skip("setgid directory inheritance (needs root)");
     }
 
-    /* MKNOD: fifos, sockets and files; never devices. */
+    /* MKNOD: fifos, sockets, files, and devices when the host allows. */
     struct fuse_mknod_in mn = {.mode = S_IFIFO | 0640};
     ft_put(&t, &mn, sizeof(mn));
     ft_put_str(&t, "fifo");
@@ -508,16 +509,41 @@ static void test_namespace(void)
     ft_put(&t, &mn, sizeof(mn));
     ft_put_str(&t, "plain");
     CHECK_ERR(ft_call(&t, FUSE_MKNOD, d.nodeid, 16 + sizeof(e)), 0);
-    mn = (struct fuse_mknod_in){.mode = S_IFCHR | 0666, .rdev = 0x103};
+    mn.mode = S_IFDIR | 0755; /* MKDIR's job */
     ft_put(&t, &mn, sizeof(mn));
-    ft_put_str(&t, "null");
-    CHECK_ERR(ft_call(&t, FUSE_MKNOD, d.nodeid, 16 + sizeof(e)), -EPERM);
-    mn.mode = S_IFBLK | 0666;
+    ft_put_str(&t, "notdir");
+    CHECK_ERR(ft_call(&t, FUSE_MKNOD, d.nodeid, 16 + sizeof(e)), -EINVAL);
+    /* Device 8:0x12345 as the guest encodes it (new_encode_dev). */
+    const uint32_t guest_dev = 0x45 | 8 << 8 | 0x12300 << 12;
+    int want = geteuid() == 0 ? 0 : -EPERM; /* the host decides */
+    mn = (struct fuse_mknod_in){.mode = S_IFCHR | 0666, .rdev = guest_dev};
+    ft_put(&t, &mn, sizeof(mn));
+    ft_put_str(&t, "chr");
+    CHECK_ERR(ft_call(&t, FUSE_MKNOD, d.nodeid, 16 + sizeof(e)), want);
+    memcpy(&e, t.reply, sizeof(e));
+    ft_path(&t, "d/chr", path, sizeof(path));
+    if (want == 0) {
+        CHECK(S_ISCHR(e.attr.mode) && e.attr.rdev == guest_dev &&
+              (e.attr.mode & 07777) == 0666);
+        CHECK(lstat(path, &st) == 0 && S_ISCHR(st.st_mode) &&
+              st.st_rdev == makedev(8, 0x12345));
+        /* semu never opens it: the guest's own driver serves it. */
+        uint64_t dev_fh;
+        CHECK_ERR(ft_open(&t, e.nodeid, O_RDWR, &dev_fh), -ENXIO);
+    } else {
+        CHECK(lstat(path, &st) < 0 && errno == ENOENT);
+    }
+    mn.mode = S_IFBLK | 0640;
+    mn.rdev = 7 << 8 | 3;
     ft_put(&t, &mn, sizeof(mn));
     ft_put_str(&t, "blk");
-    CHECK_ERR(ft_call(&t, FUSE_MKNOD, d.nodeid, 16 + sizeof(e)), -EPERM);
-    ft_path(&t, "d/null", path, sizeof(path));
-    CHECK(lstat(path, &st) < 0 && errno == ENOENT);
+    CHECK_ERR(ft_call(&t, FUSE_MKNOD, d.nodeid, 16 + sizeof(e)), want);
+    ft_path(&t, "d/blk", path, sizeof(path));
+    if (want == 0)
+        CHECK(lstat(path, &st) == 0 && S_ISBLK(st.st_mode) &&
+              st.st_rdev == makedev(7, 3) && (st.st_mode & 07777) == 0640);
+    else
+        CHECK(lstat(path, &st) < 0 && errno == ENOENT);
 
     /* SYMLINK / READLINK. */
     ft_put_str(&t, "ln");
@@ -594,6 +620,8 @@ static void test_namespace(void)
     CHECK_ERR(ft_unlink(&t, d.nodeid, "sock"), 0);
     CHECK_ERR(ft_unlink(&t, d.nodeid, "plain"), 0);
     CHECK_ERR(ft_unlink(&t, d.nodeid, "ln"), 0);
+    CHECK_ERR(ft_unlink(&t, d.nodeid, "chr"), want == 0 ? 0 : -ENOENT);
+    CHECK_ERR(ft_unlink(&t, d.nodeid, "blk"), want == 0 ? 0 : -ENOENT);
     CHECK_ERR(ft_rmdir(&t, FUSE_ROOT_ID, "d"), 0);
     ft_path(&t, "d", path, sizeof(path));
     CHECK(lstat(path, &st) < 0 && errno == ENOENT);

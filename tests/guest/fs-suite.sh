@@ -412,6 +412,32 @@ special_files() {
     check_eq socket-type socket "$(field type "$($F stat out/sock)")"
 }
 
+device_nodes() {
+    section "device nodes"
+    mknod out/null-dev c 1 3
+    mknod out/zero-dev c 1 5
+    mknod out/loop-dev b 7 200
+    mknod -m 600 out/private-dev c 1 3
+    drop_caches
+    check_eq mknod-chr "character special file 1 3" \
+        "$(stat -c '%F %t %T' out/null-dev)"
+    check_eq mknod-blk "block special file 7 c8" \
+        "$(stat -c '%F %t %T' out/loop-dev)"
+    check_eq mknod-mode 600 "$(stat -c %a out/private-dev)"
+    # The guest's own drivers serve them, not the host's.
+    check write-guest-null sh -c 'echo data >out/null-dev'
+    check_eq read-guest-null "" "$(cat out/null-dev)"
+    check_eq read-guest-zero 00000000 \
+        "$(head -c 4 out/zero-dev | od -An -tx1 | tr -d ' \n')"
+    ln out/null-dev out/null-link
+    check_eq device-hard-link "2 character special file" \
+        "$(stat -c '%h %F' out/null-link)"
+    mv out/zero-dev out/zero-renamed
+    check_eq device-rename "character special file 1 5" \
+        "$(stat -c '%F %t %T' out/zero-renamed)"
+    check rm-device rm out/null-link
+}
+
 sparse() {
     section "sparse files over 4 GiB"
     g5=5368709120
@@ -691,6 +717,7 @@ modes
 timestamps
 xattrs
 special_files
+device_nodes
 sparse
 preallocation
 copy_range

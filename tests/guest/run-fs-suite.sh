@@ -225,6 +225,11 @@ print(sorted((n.encode(), os.getxattr(f, n)) for n in os.listxattr(f) if n.start
 fi
 expect_eq "$p: fifos" "fifo fifo" "$(fstat %F fifo) $(fstat %F fifo2)"
 expect_eq "$p: socket" socket "$(fstat %F sock)"
+expect_eq "$p: device nodes on the host" \
+    "character special file 1:3,block special file 7:c8,600" \
+    "$(fstat '%F %t:%T' null-dev),$(fstat '%F %t:%T' loop-dev),$(fstat %a private-dev)"
+expect_eq "$p: renamed device node" "character special file 1:5" \
+    "$(fstat '%F %t:%T' zero-renamed)"
 expect_eq "$p: sparse file size" 5368709129 "$(fstat %s sparse.bin)"
 expect "$p: sparse file allocates at most 1 MiB" \
     test "$(fstat %b sparse.bin)" -le 2048
