@@ -108,9 +108,12 @@ static int create_open_existing(struct fuse_req *req, struct fs_node *dir,
     return ret;
 }
 
-/* CREATE made a new file, open as fd: adopt it, make its node, reply. */
-static int create_new(struct fuse_req *req, struct fs_node *dir, int fd,
-                      mode_t mode)
+/*
+ * CREATE made a new file `name`, open as fd: adopt it, make its node,
+ * reply; on failure the file goes again.
+ */
+static int create_new(struct fuse_req *req, struct fs_node *dir,
+                      const char *name, int fd, mode_t mode)
 {
     struct fuse_server *srv = req->srv;
     char path[FD_PATH_MAX];
@@ -128,15 +131,19 @@ static int create_new(struct fuse_req *req, struct fs_node *dir, int fd,
     } else {
         ret = entry_from_fd(srv, node_fd, &req->out.create.entry);
     }
-    if (ret < 0) {
-        fd_budget_close(&srv->fds, fd);
-        return ret;
-    }
-    ret = reply_open(req, fd, &req->out.create.open);
-    if (ret < 0)
+    if (ret == 0) {
+        ret = reply_open(req, fd, &req->out.create.open); /* takes fd */
+        if (ret == 0)
+            return 0;
         fs_inode_forget(
             &srv->inodes,
             fs_inode_find(&srv->inodes, req->out.create.entry.nodeid), 1);
+        /* fd is closed: the name is the file made a moment ago. */
+        undo_new(dir->fd, name, -1, S_IFREG);
+        return ret;
+    }
+    undo_new(dir->fd, name, fd, S_IFREG);
+    fd_budget_close(&srv->fds, fd);
     return ret;
 }
 
@@ -163,7 +170,7 @@ int fuse_do_create(struct fuse_req *req)
                         O_NOCTTY | O_NONBLOCK,
                     mode);
     if (fd >= 0)
-        ret = create_new(req, dir, fd, mode);
+        ret = create_new(req, dir, name, fd, mode);
     else if (errno == EEXIST && !(in->flags & O_EXCL))
         ret = create_open_existing(req, dir, name, flags,
                                    (in->open_flags & FUSE_OPEN_KILL_SUIDGID) &&

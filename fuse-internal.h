@@ -108,6 +108,12 @@ int kill_suidgid(int fd);
 
 /* fsync or fdatasync (FUSE_FSYNC_FDATASYNC); -errno. */
 int sync_fd(int fd, uint32_t fsync_flags);
+/*
+ * A create that failed after the host object was made: remove `name` from
+ * dir again, if it still names the inode made_fd is open on (made_fd -1:
+ * no fd was opened on it; remove the name).
+ */
+void undo_new(int dir_fd, const char *name, int made_fd, mode_t type);
 /* Give a just-created inode the guest's ids (as root) and exact mode. */
 int adopt_new(struct fuse_req *req, struct fs_node *dir, int fd, mode_t type,
               mode_t mode);

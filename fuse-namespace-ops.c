@@ -46,26 +46,43 @@ int adopt_new(struct fuse_req *req, struct fs_node *dir, int fd, mode_t type,
     return 0;
 }
 
-/* After creating `name` in dir: adopt it and reply its entry. */
+void undo_new(int dir_fd, const char *name, int made_fd, mode_t type)
+{
+    struct stat made, now;
+    if (made_fd >= 0 &&
+        (fstat(made_fd, &made) < 0 ||
+         fstatat(dir_fd, name, &now, AT_SYMLINK_NOFOLLOW) < 0 ||
+         made.st_dev != now.st_dev || made.st_ino != now.st_ino))
+        return; /* the host put something else there meanwhile */
+    unlinkat(dir_fd, name, type == S_IFDIR ? AT_REMOVEDIR : 0);
+}
+
+/*
+ * After creating `name` in dir: adopt it and reply its entry; if that
+ * fails, the new object goes again (the guest saw an error, so it must
+ * not find the name made).
+ */
 static int finish_new(struct fuse_req *req, struct fs_node *dir,
                       const char *name, mode_t type, mode_t mode)
 {
     struct fuse_server *srv = req->srv;
-    if (!fd_budget_take(&srv->fds))
-        return -EMFILE;
-    int fd = openat(dir->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        int ret = -errno;
+    int fd = -1, ret;
+    if (!fd_budget_take(&srv->fds)) {
+        ret = -EMFILE;
+    } else if ((fd = openat(dir->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) <
+               0) {
+        ret = -errno;
         fd_budget_give(&srv->fds);
-        return ret;
+    } else if ((ret = adopt_new(req, dir, fd, type, mode)) == 0) {
+        ret = entry_from_fd(srv, fd, &req->out.entry); /* takes fd */
+        if (ret == 0)
+            return sizeof(req->out.entry);
+        fd = -1;
     }
-    int ret = adopt_new(req, dir, fd, type, mode);
-    if (ret < 0) {
+    undo_new(dir->fd, name, fd, type);
+    if (fd >= 0)
         fd_budget_close(&srv->fds, fd);
-        return ret;
-    }
-    ret = entry_from_fd(srv, fd, &req->out.entry);
-    return ret < 0 ? ret : (int)sizeof(req->out.entry);
+    return ret;
 }
 
 /* The parent dir and the new name that follows `skip` fixed bytes. */
@@ -162,6 +179,8 @@ int fuse_do_link(struct fuse_req *req)
     if (linkat(AT_FDCWD, path, dir->fd, name, AT_SYMLINK_FOLLOW) < 0)
         return -errno;
     ret = lookup_entry(req->srv, dir->fd, name, &req->out.entry);
+    if (ret < 0)
+        undo_new(dir->fd, name, old->fd, old->type);
     return ret < 0 ? ret : (int)sizeof(req->out.entry);
 }
 

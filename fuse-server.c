@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,8 +29,6 @@
 #include "fuse-iov.h"
 
 #define NAME_BYTES (NAME_MAX + 1)
-/* fds left to the rest of the emulator when the budget is the rlimit. */
-#define FD_RESERVE 64
 
 struct fuse_op {
     const char *name; /* for SEMU_STATS */
@@ -346,29 +343,8 @@ int fuse_do_interrupt(struct fuse_req *req)
     return 0;
 }
 
-static unsigned fd_budget_max(unsigned wanted)
-{
-    struct rlimit lim;
-    if (getrlimit(RLIMIT_NOFILE, &lim) < 0)
-        return wanted ? wanted : 1024;
-    /*
-     * Every inode the guest has cached holds an O_PATH fd (as in
-     * virtiofsd), so a guest `find` over a big tree needs many: raise the
-     * soft limit to the hard one and, by default, use all but a reserve.
-     */
-    if (lim.rlim_cur < lim.rlim_max) {
-        lim.rlim_cur = lim.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &lim);
-        getrlimit(RLIMIT_NOFILE, &lim);
-    }
-    rlim_t avail = lim.rlim_cur > 2 * FD_RESERVE ? lim.rlim_cur - FD_RESERVE
-                                                 : lim.rlim_cur / 2;
-    if (avail > 1u << 20)
-        avail = 1u << 20;
-    if (wanted == 0 || wanted > avail)
-        return (unsigned)avail;
-    return wanted;
-}
+/* One per process, as RLIMIT_NOFILE is: every share draws from it. */
+static struct fs_fd_pool process_fds;
 
 struct fuse_server *fuse_server_new(const struct fs_share_options *opts,
                                     char *err, size_t err_len)
@@ -401,8 +377,7 @@ struct fuse_server *fuse_server_new(const struct fs_share_options *opts,
     }
     srv->opts = *opts;
     srv->opts.dir = srv->opts.tag = NULL; /* the caller's strings */
-    srv->fds.max = fd_budget_max(opts->max_fds);
-    srv->fds.used = 1; /* the root */
+    fd_budget_join(&srv->fds, &process_fds, opts->max_fds, 1); /* the root */
     srv->chown_created = geteuid() == 0;
     switch (opts->cache) {
     case FS_CACHE_NEVER:
@@ -420,6 +395,7 @@ struct fuse_server *fuse_server_new(const struct fs_share_options *opts,
         snprintf(err, err_len, "shared directory %s: %s", opts->dir,
                  strerror(-ret));
         close(root_fd);
+        fd_budget_leave(&srv->fds);
         free(srv);
         return NULL;
     }
@@ -433,6 +409,7 @@ void fuse_server_free(struct fuse_server *srv)
         return;
     fs_handles_free(&srv->handles);
     fs_inodes_free(&srv->inodes);
+    fd_budget_leave(&srv->fds);
     free(srv);
 }
 

@@ -49,3 +49,9 @@ check-unprivileged: semu images
 CHECK_TARGETS += check-enospc
 check-enospc: semu images
 	tests/guest/run-enospc.sh
+
+# Two shares, one fd pool: one share's EMFILE leaves the other working.
+.PHONY: check-two-shares
+CHECK_TARGETS += check-two-shares
+check-two-shares: semu images $(BUILD)/guest/fsops
+	tests/guest/run-two-shares.sh

@@ -12,7 +12,7 @@
  * Commands (each documented where it is defined): open, write, pwrite,
  * pread, ftruncate, sync, seek, fallocate, copy, rename2, unlink, rmdir,
  * fifo, socket, utimes, stat, setxattr, getxattr, listxattr, removexattr,
- * statfs, mmap, pattern, verify, live, listdel, count, as.
+ * statfs, mmap, pattern, verify, live, listdel, count, as, hold.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -1003,6 +1004,42 @@ static int cmd_listdel(int argc, char **argv)
     return 0;
 }
 
+/*
+ * hold DIR N CMD ARGS...: create and keep open DIR/h0, h1, ... until N
+ * are open or one fails, print "held=K err=ENAME" (err=none if all N
+ * opened), run CMD while they stay open, and exit with its status.
+ */
+static int cmd_hold(int argc, char **argv)
+{
+    if (argc < 3)
+        return usage("hold DIR N CMD ARGS...");
+    long want = num(argv[1]), held = 0;
+    struct rlimit lim = {(rlim_t)want + 64, (rlim_t)want + 64};
+    if (setrlimit(RLIMIT_NOFILE, &lim))
+        return fail("setrlimit");
+    const char *err = "none";
+    for (; held < want; held++) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof(path), "%s/h%ld", argv[0], held);
+        if (open(path, O_CREAT | O_RDWR, 0644) < 0) {
+            err = errname(errno);
+            break;
+        }
+    }
+    printf("held=%ld err=%s\n", held, err);
+    pid_t pid = fork();
+    if (pid < 0)
+        return fail("fork");
+    if (pid == 0) {
+        execvp(argv[2], argv + 2);
+        _exit(127);
+    }
+    int status;
+    if (waitpid(pid, &status, 0) < 0)
+        return fail("waitpid");
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
 /* count DIR: entries readdir returns, without . and .. (nothing stat'ed). */
 static int cmd_count(int argc, char **argv)
 {
@@ -1059,6 +1096,7 @@ static const struct {
     {"pattern", cmd_pattern},     {"verify", cmd_verify},
     {"live", cmd_live},           {"listdel", cmd_listdel},
     {"count", cmd_count},         {"as", cmd_as},
+    {"hold", cmd_hold},
 };
 
 static int dispatch(int argc, char **argv)
