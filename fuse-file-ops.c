@@ -74,6 +74,9 @@ int fuse_do_open(struct fuse_req *req)
         return -EROFS;
     if (node->type == S_IFDIR)
         return -EISDIR;
+    if (opens_for_writing(in->flags) &&
+        (ret = node_in_share(req->srv, node)) < 0)
+        return ret;
     int fd = open_node(req->srv, node, (int)(in->flags & GUEST_OPEN_FLAGS));
     if (fd < 0)
         return fd;

@@ -88,6 +88,15 @@ void fd_path(int fd, char *buf, size_t len);
 /* The parent directory node in.nodeid names, or -ESTALE / -ENOTDIR. */
 int req_dir(struct fuse_req *req, struct fs_node **dir);
 
+/*
+ * Whether a node is still under the share (fuse-confine.c): 0, or
+ * -ENOENT when the host has moved it (or a directory above it) out, so
+ * that no change goes through it.
+ */
+int node_in_share(struct fuse_server *srv, struct fs_node *node);
+/* The same for a node id, 0 when there is no such node (the op fails). */
+int req_node_in_share(struct fuse_req *req, uint64_t nodeid);
+
 /* Node helpers (fuse-entry-ops.c). */
 void fill_attr(const struct stat *st, struct fuse_attr *attr);
 /* A device number as the guest encodes it (new_encode_dev) to the host's. */

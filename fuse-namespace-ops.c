@@ -174,6 +174,8 @@ int fuse_do_link(struct fuse_req *req)
         return ret;
     if (old->type == S_IFDIR)
         return -EPERM;
+    if ((ret = node_in_share(req->srv, old)) < 0)
+        return ret; /* no name in the share for an inode outside it */
     /* Through /proc: linkat(AT_EMPTY_PATH) would need CAP_DAC_READ_SEARCH. */
     fd_path(old->fd, path, sizeof(path));
     if (linkat(AT_FDCWD, path, dir->fd, name, AT_SYMLINK_FOLLOW) < 0)
@@ -220,6 +222,8 @@ static int rename_names(struct fuse_req *req, size_t skip, uint64_t newdir_id,
         return ret;
     if (newdir->type != S_IFDIR)
         return -ENOTDIR;
+    if ((ret = node_in_share(req->srv, newdir)) < 0)
+        return ret;
     ret = req_new_name(req, &skip, &old_name);
     if (ret == 0)
         ret = req_new_name(req, &skip, &new_name);

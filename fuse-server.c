@@ -242,6 +242,9 @@ size_t fuse_server_handle(struct fuse_server *srv, const struct iovec *req_iov,
     if (ret == 0 && !op->no_reply &&
         req.reply_cap < sizeof(struct fuse_out_header))
         return 0; /* no way to tell the guest: do nothing */
+    /* No change through a node the host moved out of the share. */
+    if (ret == 0 && op->modifies)
+        ret = req_node_in_share(&req, req.in.nodeid);
     if (ret == 0)
         ret = op->run(&req);
     if (op && op->no_reply)

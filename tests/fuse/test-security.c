@@ -219,11 +219,58 @@ static void test_swapped_dir(void)
     /* A directory the host moves out of the share: ".." stays inside. */
     ft_path(&t, "sub", path, sizeof(path));
     mkdir(path, 0755);
+    ft_host_write(&t, "sub/f", "was inside");
+    ft_host_write(&t, "in-root", "x");
     CHECK_ERR(ft_lookup(&t, FUSE_ROOT_ID, "sub", &sub), 0);
+    struct fuse_entry_out f;
+    CHECK_ERR(ft_lookup(&t, sub.nodeid, "f", &f), 0);
     snprintf(moved, sizeof(moved), "%s/sub", outside);
     CHECK(rename(path, moved) == 0);
     CHECK_ERR(ft_lookup(&t, sub.nodeid, "..", &up), -ENOENT);
     CHECK_ERR(ft_lookup(&t, sub.nodeid, "secret", &up), -ENOENT);
+    /* No change goes through it or what the guest knows in it... */
+    CHECK_ERR(ft_mkdir(&t, sub.nodeid, "x", 0755, &up), -ENOENT);
+    CHECK_ERR(ft_create(&t, sub.nodeid, "new", O_RDWR, 0644, &up, &fh),
+              -ENOENT);
+    CHECK_ERR(ft_unlink(&t, sub.nodeid, "f"), -ENOENT);
+    CHECK_ERR(ft_open(&t, f.nodeid, O_WRONLY, &fh), -ENOENT);
+    CHECK_ERR(ft_open(&t, f.nodeid, O_RDONLY | O_TRUNC, &fh), -ENOENT);
+    struct fuse_setattr_in sa = {.valid = FATTR_MODE, .mode = 0777};
+    ft_put(&t, &sa, sizeof(sa));
+    CHECK_ERR(
+        ft_call(&t, FUSE_SETATTR, f.nodeid, 16 + sizeof(struct fuse_attr_out)),
+        -ENOENT);
+    struct fuse_rename_in rn = {.newdir = sub.nodeid};
+    ft_put(&t, &rn, sizeof(rn));
+    ft_put_str(&t, "in-root");
+    ft_put_str(&t, "taken-out");
+    CHECK_ERR(ft_call(&t, FUSE_RENAME, FUSE_ROOT_ID, 16), -ENOENT);
+    struct fuse_link_in ln = {.oldnodeid = f.nodeid};
+    ft_put(&t, &ln, sizeof(ln));
+    ft_put_str(&t, "brought-in");
+    CHECK_ERR(ft_call(&t, FUSE_LINK, FUSE_ROOT_ID, 16 + sizeof(up)), -ENOENT);
+    /* ... while what the guest already has stays readable. */
+    CHECK_ERR(ft_open(&t, f.nodeid, O_RDONLY, &fh), 0);
+    CHECK_ERR(ft_read(&t, f.nodeid, fh, 0, 100), 0);
+    CHECK(t.reply_len == 10 && memcmp(t.reply, "was inside", 10) == 0);
+    ft_release(&t, f.nodeid, fh);
+    char probe[PATH_MAX + 16];
+    snprintf(probe, sizeof(probe), "%s/f", moved);
+    CHECK(access(probe, F_OK) == 0);
+    snprintf(probe, sizeof(probe), "%s/x", moved);
+    CHECK(access(probe, F_OK) < 0);
+    snprintf(probe, sizeof(probe), "%s/new", moved);
+    CHECK(access(probe, F_OK) < 0);
+    snprintf(probe, sizeof(probe), "%s/f", moved);
+    struct stat st;
+    CHECK(stat(probe, &st) == 0 && (st.st_mode & 07777) != 0777);
+    ft_path(&t, "in-root", path, sizeof(path));
+    CHECK(access(path, F_OK) == 0);
+    /* Moved back in, it may be changed again. */
+    ft_path(&t, "sub-back", path, sizeof(path));
+    CHECK(rename(moved, path) == 0);
+    CHECK_ERR(ft_unlink(&t, sub.nodeid, "f"), 0);
+    CHECK(rename(path, moved) == 0);
     rmdir(moved);
     /* Removed and replaced: the old node refers to nothing. */
     CHECK_ERR(ft_lookup(&t, sub.nodeid, "x", &up), -ENOENT);

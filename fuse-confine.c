@@ -1,0 +1,52 @@
+/*
+ * Changes stay inside the share: the host may move a directory out of the
+ * share while the guest still holds nodes in it (the guest's cwd, an open
+ * directory). Such a node keeps its host fd, so without a check the guest
+ * could go on creating, renaming and writing there. Before any change the
+ * node's current host path (what the kernel reports for its fd) must lie
+ * under the share root's current path.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fuse-internal.h"
+
+/* The current host path of fd; its length, or -1 (none, or too long). */
+static ssize_t fd_host_path(int fd, char *buf, size_t size)
+{
+    char link[FD_PATH_MAX];
+    fd_path(fd, link, sizeof(link));
+    ssize_t len = readlink(link, buf, size);
+    return len > 0 && (size_t)len < size ? len : -1;
+}
+
+int node_in_share(struct fuse_server *srv, struct fs_node *node)
+{
+    char root[PATH_MAX], path[PATH_MAX];
+    struct stat st;
+
+    if (node == srv->inodes.root)
+        return 0;
+    ssize_t root_len = fd_host_path(srv->inodes.root->fd, root, sizeof(root));
+    ssize_t len = fd_host_path(node->fd, path, sizeof(path));
+    if (root_len < 0 || len < 0)
+        return -ENAMETOOLONG; /* cannot tell: no change */
+    if (len > root_len && memcmp(path, root, (size_t)root_len) == 0 &&
+        (root_len == 1 || path[root_len] == '/'))
+        return 0;
+    /* A file the guest unlinked is no one's: its changes reach nothing. */
+    if (fstat(node->fd, &st) == 0 && st.st_nlink == 0 && node->type != S_IFDIR)
+        return 0;
+    return -ENOENT;
+}
+
+int req_node_in_share(struct fuse_req *req, uint64_t nodeid)
+{
+    int ret;
+    struct fs_node *node = fs_inode_get(&req->srv->inodes, nodeid, &ret);
+    /* A node that cannot be had fails in the operation itself. */
+    return node ? node_in_share(req->srv, node) : 0;
+}
