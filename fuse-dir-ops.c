@@ -90,11 +90,17 @@ static bool build_entry(struct fuse_server *srv, struct fs_handle *h,
             lookup_entry(srv, dirfd(h->dir), de->name, &e->plus.entry_out);
         if (ret == -ENOENT)
             return false;
-        if (ret < 0) /* e.g. EMFILE: list it; the guest looks it up later */
+        if (ret < 0) { /* e.g. EMFILE: list it; the guest looks it up later */
             memset(&e->plus.entry_out, 0, sizeof(e->plus.entry_out));
-        else
+        } else {
             d->ino = e->plus.entry_out.attr.ino;
+            d->type = IFTODT(e->plus.entry_out.attr.mode);
+            return true;
+        }
     }
+    /* A mapped regular file may be anything to the guest: it must ask. */
+    if (is_mapped(srv) && d->type == DT_REG)
+        d->type = DT_UNKNOWN;
     return true;
 }
 

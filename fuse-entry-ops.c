@@ -51,11 +51,13 @@ static void fill_entry(const struct fuse_server *srv,
                        const struct fs_node *node, const struct stat *st,
                        struct fuse_entry_out *out)
 {
+    struct stat seen = *st;
+    mapped_stat(srv, node->fd, &seen);
     memset(out, 0, sizeof(*out));
     out->nodeid = node->id;
     out->entry_valid = srv->entry_timeout;
     out->attr_valid = srv->attr_timeout;
-    fill_attr(st, &out->attr);
+    fill_attr(&seen, &out->attr);
 }
 
 int entry_from_fd(struct fuse_server *srv, int fd, struct fuse_entry_out *out)
@@ -254,6 +256,7 @@ static int reply_attr(struct fuse_req *req, struct fs_node *node)
     struct stat st;
     if (fstat(node->fd, &st) < 0)
         return -errno;
+    mapped_stat(req->srv, node->fd, &st);
     memset(&req->out.attr, 0, sizeof(req->out.attr));
     req->out.attr.attr_valid = req->srv->attr_timeout;
     fill_attr(&st, &req->out.attr.attr);
@@ -294,13 +297,26 @@ static int truncate_node(struct fuse_server *srv, struct fs_node *node,
     return ret;
 }
 
-int kill_suidgid(int fd)
+int kill_suidgid(struct fuse_server *srv, int fd)
 {
     struct stat st;
+    struct mapped_attr m;
     char path[FD_PATH_MAX];
 
     if (fstat(fd, &st) < 0)
         return -errno;
+    if (is_mapped(srv) && S_ISREG(st.st_mode)) {
+        int ret = mapped_get(fd, &st, &m);
+        if (ret == 0) {
+            mode_t kill = m.mode & S_IXGRP ? S_ISUID | S_ISGID : S_ISUID;
+            if (!S_ISREG(m.mode) || !(m.mode & kill))
+                return 0;
+            m.mode &= ~kill;
+            return mapped_set(fd, &m);
+        }
+        if (ret != -ENODATA)
+            return ret;
+    }
     mode_t kill = S_ISUID;
     if (st.st_mode & S_IXGRP)
         kill |= S_ISGID;
@@ -309,6 +325,32 @@ int kill_suidgid(int fd)
     fd_path(fd, path, sizeof(path));
     return fchmodat(AT_FDCWD, path, st.st_mode & 07777 & ~kill, 0) < 0 ? -errno
                                                                        : 0;
+}
+
+/*
+ * Mapped owner and mode: a chown clears setuid (and setgid when group
+ * executable) from a non-directory as Linux does; an explicit mode wins.
+ * The host inode's ctime moves with the attribute.
+ */
+static int setattr_mapped(struct fs_node *node,
+                          const struct fuse_setattr_in *in)
+{
+    struct stat st;
+    struct mapped_attr m;
+    if (fstat(node->fd, &st) < 0)
+        return -errno;
+    int ret = mapped_get(node->fd, &st, &m);
+    if (ret < 0 && ret != -ENODATA)
+        return ret;
+    if (in->valid & FATTR_UID)
+        m.uid = in->uid;
+    if (in->valid & FATTR_GID)
+        m.gid = in->gid;
+    if (in->valid & (FATTR_UID | FATTR_GID))
+        m.mode = mapped_kill_suidgid(m.mode);
+    if (in->valid & FATTR_MODE)
+        m.mode = (m.mode & S_IFMT) | (in->mode & 07777);
+    return mapped_set(node->fd, &m);
 }
 
 /* Owner first (chown clears setuid bits), then mode, size, times. */
@@ -327,7 +369,12 @@ int fuse_do_setattr(struct fuse_req *req)
         if (!h)
             return -EBADF;
     }
-    if (in->valid & (FATTR_UID | FATTR_GID)) {
+    if (is_mapped(req->srv) && node->type != S_IFLNK &&
+        (in->valid & (FATTR_UID | FATTR_GID | FATTR_MODE))) {
+        int ret = setattr_mapped(node, in);
+        if (ret < 0)
+            return ret;
+    } else if (in->valid & (FATTR_UID | FATTR_GID)) {
         uid_t uid = in->valid & FATTR_UID ? in->uid : (uid_t)-1;
         gid_t gid = in->valid & FATTR_GID ? in->gid : (gid_t)-1;
         if (fchownat(node->fd, "", uid, gid,
@@ -335,12 +382,14 @@ int fuse_do_setattr(struct fuse_req *req)
             return -errno;
     }
     /* Before an explicit mode, which then wins. */
-    if ((in->valid & FATTR_KILL_SUIDGID) && node->type == S_IFREG) {
-        int ret = kill_suidgid(node->fd);
+    if ((in->valid & FATTR_KILL_SUIDGID) && node->type == S_IFREG &&
+        !(is_mapped(req->srv) && (in->valid & FATTR_MODE))) {
+        int ret = kill_suidgid(req->srv, node->fd);
         if (ret < 0)
             return ret;
     }
-    if (in->valid & FATTR_MODE) {
+    if ((in->valid & FATTR_MODE) &&
+        (!is_mapped(req->srv) || node->type == S_IFLNK)) {
         if (node->type == S_IFLNK)
             return -EOPNOTSUPP;
         fd_path(node->fd, path, sizeof(path));
@@ -396,10 +445,35 @@ int fuse_do_access(struct fuse_req *req)
         return ret;
     if ((in->mask & W_OK) && req->srv->opts.read_only)
         return -EROFS;
+    if (is_mapped(req->srv))
+        return 0; /* the guest checks its own modes; host ones are ours */
     if (faccessat(node->fd, "", (int)(in->mask & (R_OK | W_OK | X_OK)),
                   AT_EMPTY_PATH | AT_EACCESS) < 0)
         return -errno;
     return 0;
+}
+
+/* A mapped symlink: a regular file holding the target. */
+static ssize_t read_mapped_link(struct fuse_server *srv, struct fs_node *node)
+{
+    struct stat st;
+    struct mapped_attr m;
+    if (fstat(node->fd, &st) < 0)
+        return -1;
+    if (mapped_get(node->fd, &st, &m) < 0 || !S_ISLNK(m.mode)) {
+        errno = EINVAL;
+        return -1;
+    }
+    int fd = open_node(srv, node, O_RDONLY);
+    if (fd < 0) {
+        errno = -fd;
+        return -1;
+    }
+    ssize_t len = pread(fd, srv->value, PATH_MAX, 0);
+    int err = errno;
+    fd_budget_close(&srv->fds, fd);
+    errno = err;
+    return len;
 }
 
 int fuse_do_readlink(struct fuse_req *req)
@@ -409,9 +483,13 @@ int fuse_do_readlink(struct fuse_req *req)
     int ret = req_node(req, &node);
     if (ret < 0)
         return ret;
-    if (node->type != S_IFLNK)
+    ssize_t len;
+    if (is_mapped(srv) && node->type == S_IFREG)
+        len = read_mapped_link(srv, node);
+    else if (node->type != S_IFLNK)
         return -EINVAL;
-    ssize_t len = readlinkat(node->fd, "", (char *)srv->value, PATH_MAX);
+    else
+        len = readlinkat(node->fd, "", (char *)srv->value, PATH_MAX);
     if (len < 0)
         return -errno;
     if ((size_t)len > req_reply_room(req))

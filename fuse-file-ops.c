@@ -81,7 +81,7 @@ int fuse_do_open(struct fuse_req *req)
     if (fd < 0)
         return fd;
     if ((in->open_flags & FUSE_OPEN_KILL_SUIDGID) && (in->flags & O_TRUNC) &&
-        (ret = kill_suidgid(fd)) < 0) {
+        (ret = kill_suidgid(req->srv, fd)) < 0) {
         fd_budget_close(&req->srv->fds, fd);
         return ret;
     }
@@ -100,7 +100,7 @@ static int create_open_existing(struct fuse_req *req, struct fs_node *dir,
     struct fs_node *node =
         fs_inode_find(&srv->inodes, req->out.create.entry.nodeid);
     int fd = node->type == S_IFDIR ? -EISDIR : open_node(srv, node, flags);
-    if (fd >= 0 && kill_priv && (ret = kill_suidgid(fd)) < 0)
+    if (fd >= 0 && kill_priv && (ret = kill_suidgid(srv, fd)) < 0)
         fd_budget_close(&srv->fds, fd);
     else if (fd >= 0)
         ret = reply_open(req, fd, &req->out.create.open);
@@ -126,7 +126,7 @@ static int create_new(struct fuse_req *req, struct fs_node *dir,
     fd_path(fd, path, sizeof(path));
     int node_fd = open(path, O_PATH | O_CLOEXEC); /* the same inode */
     int ret =
-        node_fd < 0 ? -errno : adopt_new(req, dir, node_fd, S_IFREG, mode);
+        node_fd < 0 ? -errno : adopt_new(req, dir, node_fd, S_IFREG, mode, 0);
     if (ret < 0) {
         if (node_fd >= 0)
             close(node_fd);
@@ -171,7 +171,7 @@ int fuse_do_create(struct fuse_req *req)
     int fd = openat(dir->fd, name,
                     flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC |
                         O_NOCTTY | O_NONBLOCK,
-                    mode);
+                    is_mapped(req->srv) ? MAPPED_FILE_MODE : mode);
     if (fd >= 0)
         ret = create_new(req, dir, name, fd, mode);
     else if (errno == EEXIST && !(in->flags & O_EXCL))
@@ -229,7 +229,7 @@ int fuse_do_write(struct fuse_req *req)
     if (in->size > req->arg_len - sizeof(*in))
         return -EINVAL;
     if (in->write_flags & FUSE_WRITE_KILL_SUIDGID) {
-        int ret = kill_suidgid(h->fd);
+        int ret = kill_suidgid(req->srv, h->fd);
         if (ret < 0)
             return ret;
     }

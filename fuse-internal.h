@@ -97,6 +97,36 @@ int node_in_share(struct fuse_server *srv, struct fs_node *node);
 /* The same for a node id, 0 when there is no such node (the op fails). */
 int req_node_in_share(struct fuse_req *req, uint64_t nodeid);
 
+/*
+ * security=mapped (fuse-mapped.c): the guest's view of an inode's owner,
+ * group, mode (type included) and device number, kept in MAPPED_XATTR.
+ */
+#define MAPPED_XATTR     "user.containers.override_stat"
+#define MAPPED_FILE_MODE 0600 /* host modes: the server's user's alone */
+#define MAPPED_DIR_MODE  0700
+struct mapped_attr {
+    uid_t uid;
+    gid_t gid;
+    mode_t mode; /* S_IFMT and permission bits */
+    dev_t rdev;
+};
+static inline bool is_mapped(const struct fuse_server *srv)
+{
+    return srv->opts.security == FS_SECURITY_MAPPED;
+}
+/* The attribute's name: hidden from the guest in every mode. */
+bool mapped_name(const char *name);
+/*
+ * fd's (any fd, O_PATH too) mapping; host is its fstat. 0, or -ENODATA
+ * with the host's view in *m when it has none (or -errno).
+ */
+int mapped_get(int fd, const struct stat *host, struct mapped_attr *m);
+int mapped_set(int fd, const struct mapped_attr *m);
+/* On a mapped share, st as the guest sees it. */
+void mapped_stat(const struct fuse_server *srv, int fd, struct stat *st);
+/* mode after a chown: setuid goes, setgid too if group-executable. */
+mode_t mapped_kill_suidgid(mode_t mode);
+
 /* Node helpers (fuse-entry-ops.c). */
 void fill_attr(const struct stat *st, struct fuse_attr *attr);
 /* A device number as the guest encodes it (new_encode_dev) to the host's. */
@@ -113,7 +143,7 @@ int open_node(struct fuse_server *srv, struct fs_node *node, int flags);
  * group-executable) on a regular file it writes, truncates or chowns
  * without CAP_FSETID. fd may be an O_PATH fd. 0 or -errno.
  */
-int kill_suidgid(int fd);
+int kill_suidgid(struct fuse_server *srv, int fd);
 
 /* fsync or fdatasync (FUSE_FSYNC_FDATASYNC); -errno. */
 int sync_fd(int fd, uint32_t fsync_flags);
@@ -123,9 +153,12 @@ int sync_fd(int fd, uint32_t fsync_flags);
  * no fd was opened on it; remove the name).
  */
 void undo_new(int dir_fd, const char *name, int made_fd, mode_t type);
-/* Give a just-created inode the guest's ids (as root) and exact mode. */
+/*
+ * Give a just-created inode the guest's ids (as root) and exact mode, or
+ * on a mapped share its attribute (guest type, mode and device number).
+ */
 int adopt_new(struct fuse_req *req, struct fs_node *dir, int fd, mode_t type,
-              mode_t mode);
+              mode_t mode, dev_t rdev);
 
 typedef int (*fuse_op_fn)(struct fuse_req *req);
 

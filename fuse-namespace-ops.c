@@ -13,18 +13,44 @@
 #include "fuse-internal.h"
 
 /*
+ * Mapped: the caller's fsuid and fsgid (the directory's group if it is
+ * setgid, and its setgid bit to subdirectories), the guest's type, mode
+ * and device number, all in the attribute.
+ */
+static int adopt_mapped(struct fuse_req *req, struct fs_node *dir,
+                        const struct stat *parent, int fd, mode_t type,
+                        mode_t mode, dev_t rdev)
+{
+    struct mapped_attr up, m = {
+                               .uid = req->in.uid,
+                               .gid = req->in.gid,
+                               .mode = type | mode,
+                               .rdev = rdev,
+                           };
+    mapped_get(dir->fd, parent, &up);
+    if (up.mode & S_ISGID) {
+        m.gid = up.gid;
+        if (type == S_IFDIR)
+            m.mode |= S_ISGID;
+    }
+    return mapped_set(fd, &m);
+}
+
+/*
  * A new inode in dir gets the guest's ids (as root) and exactly its mode,
  * whatever the host umask; a setgid directory passes on its group (and,
  * to subdirectories, its setgid bit) as it would in the guest.
  */
 int adopt_new(struct fuse_req *req, struct fs_node *dir, int fd, mode_t type,
-              mode_t mode)
+              mode_t mode, dev_t rdev)
 {
     struct stat parent, st;
     char path[FD_PATH_MAX];
 
     if (fstat(dir->fd, &parent) < 0)
         return -errno;
+    if (is_mapped(req->srv))
+        return adopt_mapped(req, dir, &parent, fd, type, mode, rdev);
     if (req->srv->chown_created) {
         gid_t gid = parent.st_mode & S_ISGID ? (gid_t)-1 : req->in.gid;
         if (fchownat(fd, "", req->in.uid, gid,
@@ -63,7 +89,7 @@ void undo_new(int dir_fd, const char *name, int made_fd, mode_t type)
  * not find the name made).
  */
 static int finish_new(struct fuse_req *req, struct fs_node *dir,
-                      const char *name, mode_t type, mode_t mode)
+                      const char *name, mode_t type, mode_t mode, dev_t rdev)
 {
     struct fuse_server *srv = req->srv;
     int fd = -1, ret;
@@ -73,7 +99,7 @@ static int finish_new(struct fuse_req *req, struct fs_node *dir,
                0) {
         ret = -errno;
         fd_budget_give(&srv->fds);
-    } else if ((ret = adopt_new(req, dir, fd, type, mode)) == 0) {
+    } else if ((ret = adopt_new(req, dir, fd, type, mode, rdev)) == 0) {
         ret = entry_from_fd(srv, fd, &req->out.entry); /* takes fd */
         if (ret == 0)
             return sizeof(req->out.entry);
@@ -108,9 +134,10 @@ int fuse_do_mkdir(struct fuse_req *req)
     if (ret < 0)
         return ret;
     mode_t mode = in->mode & ~in->umask & 07777;
-    if (mkdirat(dir->fd, name, mode) < 0)
+    if (mkdirat(dir->fd, name, is_mapped(req->srv) ? MAPPED_DIR_MODE : mode) <
+        0)
         return -errno;
-    return finish_new(req, dir, name, S_IFDIR, mode);
+    return finish_new(req, dir, name, S_IFDIR, mode, 0);
 }
 
 int fuse_do_mknod(struct fuse_req *req)
@@ -133,9 +160,36 @@ int fuse_do_mknod(struct fuse_req *req)
      * one: a guest open reaches the guest's own driver.
      */
     dev_t rdev = type == S_IFCHR || type == S_IFBLK ? decode_dev(in->rdev) : 0;
-    if (mknodat(dir->fd, name, type | mode, rdev) < 0)
+    /* Mapped: every kind is an empty regular file on the host. */
+    if (is_mapped(req->srv)
+            ? mknodat(dir->fd, name, S_IFREG | MAPPED_FILE_MODE, 0) < 0
+            : mknodat(dir->fd, name, type | mode, rdev) < 0)
         return -errno;
-    return finish_new(req, dir, name, type, mode);
+    return finish_new(req, dir, name, type, mode, rdev);
+}
+
+/* Mapped: a symlink is a regular file holding its target. */
+static int make_mapped_link(struct fuse_req *req, struct fs_node *dir,
+                            const char *name, const char *target)
+{
+    struct fuse_server *srv = req->srv;
+    if (!fd_budget_take(&srv->fds))
+        return -EMFILE;
+    int fd = openat(dir->fd, name,
+                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                    MAPPED_FILE_MODE);
+    if (fd < 0) {
+        int ret = -errno;
+        fd_budget_give(&srv->fds);
+        return ret;
+    }
+    size_t len = strlen(target);
+    ssize_t n = write(fd, target, len);
+    int ret = n < 0 ? -errno : (size_t)n != len ? -ENOSPC : 0;
+    if (ret < 0)
+        undo_new(dir->fd, name, fd, S_IFREG);
+    fd_budget_close(&srv->fds, fd);
+    return ret;
 }
 
 int fuse_do_symlink(struct fuse_req *req)
@@ -155,9 +209,13 @@ int fuse_do_symlink(struct fuse_req *req)
     if (strlen(target) >= PATH_MAX)
         return -ENAMETOOLONG;
     /* The text is stored as given: the guest, not the host, follows it. */
-    if (symlinkat(target, dir->fd, name) < 0)
-        return -errno;
-    return finish_new(req, dir, name, S_IFLNK, 0);
+    if (is_mapped(req->srv))
+        ret = make_mapped_link(req, dir, name, target);
+    else
+        ret = symlinkat(target, dir->fd, name) < 0 ? -errno : 0;
+    if (ret < 0)
+        return ret;
+    return finish_new(req, dir, name, S_IFLNK, 0777, 0);
 }
 
 int fuse_do_link(struct fuse_req *req)

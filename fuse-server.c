@@ -13,7 +13,9 @@
  * creates is owned by that host user, whatever the guest's ids; a chown the
  * host refuses (giving a file away, or to a group the user is not in) fails
  * with EPERM in the guest. Modes are kept exactly as the guest asked: the
- * host umask does not apply to files created through the share.
+ * host umask does not apply to files created through the share. With
+ * security=mapped, owners and modes live in an attribute instead
+ * (fuse-mapped.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>

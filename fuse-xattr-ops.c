@@ -1,7 +1,10 @@
 /*
  * Extended attributes, through the node's /proc/self/fd path (f*xattr
  * calls refuse O_PATH fds). A zero size asks for the size needed; a value
- * bigger than the guest's buffer is ERANGE, as from the host.
+ * bigger than the guest's buffer is ERANGE, as from the host. The mapped
+ * mode's attribute (MAPPED_XATTR) is never listed, read, set or removed
+ * through the share, whatever the mode: a guest that could set it on a
+ * passthrough share could forge owners for a later mapped one.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -66,10 +69,27 @@ int fuse_do_getxattr(struct fuse_req *req)
         return ret;
     if (in->size == 0 && req_reply_room(req) < sizeof(struct fuse_getxattr_out))
         return -EINVAL;
+    if (mapped_name(name))
+        return -ENODATA;
     size_t room = value_room(req, in->size);
     return reply_value(req, in->size,
                        getxattr(path, name, in->size ? req->srv->value : NULL,
                                 in->size ? room : 0));
+}
+
+/* Remove MAPPED_XATTR from a NUL-separated list; the new length. */
+static size_t drop_hidden(char *list, size_t len)
+{
+    size_t out = 0;
+    for (size_t at = 0; at < len;) {
+        size_t n = strnlen(list + at, len - at) + 1;
+        if (!mapped_name(list + at)) {
+            memmove(list + out, list + at, n);
+            out += n;
+        }
+        at += n;
+    }
+    return out;
 }
 
 int fuse_do_listxattr(struct fuse_req *req)
@@ -81,11 +101,15 @@ int fuse_do_listxattr(struct fuse_req *req)
         return ret;
     if (in->size == 0 && req_reply_room(req) < sizeof(struct fuse_getxattr_out))
         return -EINVAL;
-    size_t room = value_room(req, in->size);
-    return reply_value(req, in->size,
-                       listxattr(path,
-                                 in->size ? (char *)req->srv->value : NULL,
-                                 in->size ? room : 0));
+    /* The whole list, then without the hidden name. */
+    char *list = (char *)req->srv->value;
+    ssize_t len = listxattr(path, list, sizeof(req->srv->value));
+    if (len < 0)
+        return -errno;
+    len = (ssize_t)drop_hidden(list, (size_t)len);
+    if (in->size && (size_t)len > value_room(req, in->size))
+        return -ERANGE;
+    return reply_value(req, in->size, len);
 }
 
 int fuse_do_setxattr(struct fuse_req *req)
@@ -101,6 +125,8 @@ int fuse_do_setxattr(struct fuse_req *req)
         return -E2BIG;
     if (in->size > req->args_len - pos)
         return -EINVAL; /* the value is not all there */
+    if (mapped_name(name))
+        return -EPERM;
     const uint8_t *value = (const uint8_t *)req_args(req) + pos;
     if (setxattr(path, name, value, in->size, (int)in->flags) < 0)
         return -errno;
@@ -115,5 +141,7 @@ int fuse_do_removexattr(struct fuse_req *req)
     int ret = xattr_target(req, &pos, &name, path);
     if (ret < 0)
         return ret;
+    if (mapped_name(name))
+        return -ENODATA;
     return removexattr(path, name) < 0 ? -errno : 0;
 }

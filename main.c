@@ -29,7 +29,7 @@ static const char usage_text[] =
     "  -i, --initrd FILE     initramfs (default: rootfs.cpio next to Image)\n"
     "  -b, --dtb FILE        use this device tree blob instead of semu's\n"
     "  -s, --share DIR[,tag=NAME][,ro][,cache=never|auto|always]\n"
-    "                [,security=passthrough]\n"
+    "                [,security=passthrough|mapped]\n"
     "                        share DIR over virtio-fs (tag \"myfs\" unless\n"
     "                        given); repeat with distinct tags; \",,\"\n"
     "                        stands for a comma in DIR\n"
@@ -144,9 +144,12 @@ static void parse_share(char *arg, struct fs_share_options *share)
             share->cache = FS_CACHE_AUTO;
         } else if (strcmp(opt, "cache=always") == 0) {
             share->cache = FS_CACHE_ALWAYS;
+        } else if (strcmp(opt, "security=passthrough") == 0) {
+            share->security = FS_SECURITY_PASSTHROUGH;
+        } else if (strcmp(opt, "security=mapped") == 0) {
+            share->security = FS_SECURITY_MAPPED;
         } else if (strncmp(opt, "security=", 9) == 0) {
-            if (strcmp(opt + 9, "passthrough") != 0)
-                die("-s: unknown security model '%s'", opt + 9);
+            die("-s: unknown security model '%s'", opt + 9);
         } else {
             die("-s: unknown option '%s'", opt);
         }

@@ -4,7 +4,8 @@
 #   make check-fuse     the tests
 #   make bench-fuse     host-side time per LOOKUP and GETATTR
 
-FUSE_TESTS := test-ops test-security test-dirs test-data test-budget
+FUSE_TESTS := test-ops test-security test-dirs test-data test-budget \
+              test-mapped
 FUSE_TEST_LIB := tests/fuse/harness.c
 FUSE_TEST_BINS := $(FUSE_TESTS:%=$(BUILD)/tests/fuse/%) \
                   $(FUSE_TESTS:%=$(BUILD)/tests/fuse-asan/%)

@@ -1,6 +1,7 @@
 # Boot a guest on a platform with a shared directory and kernel arguments.
 # boot_guest PLATFORM SHARE APPEND LOG: returns the guest's exit status.
-#   PLATFORM: semu, semu-asan, qemu (virtiofsd) or qemu-9p.
+#   PLATFORM: semu, semu-asan, semu-mapped (semu as nobody when run as
+#   root, with security=mapped), qemu (virtiofsd) or qemu-9p.
 top=${top:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 boot_timeout=${BOOT_TIMEOUT:-600}
 
@@ -11,6 +12,12 @@ boot_guest() {
     semu-asan)
         cmd=("$top/build/semu-asan" -k "$top/build/Image" -s "$share"
             -a "$append")
+        ;;
+    semu-mapped)
+        cmd=("$top/semu" -k "$top/build/Image" -s "$share,security=mapped"
+            -a "$append")
+        [ "$(id -u)" -eq 0 ] &&
+            cmd=(setpriv --reuid=65534 --regid=65534 --clear-groups -- "${cmd[@]}")
         ;;
     qemu) cmd=("$top/scripts/qemu-ref.sh" --share "$share" --append "$append") ;;
     qemu-9p)

@@ -55,3 +55,10 @@ check-enospc: semu images
 CHECK_TARGETS += check-two-shares
 check-two-shares: semu images $(BUILD)/guest/fsops
 	tests/guest/run-two-shares.sh
+
+# semu as an ordinary user (nobody under root) with security=mapped: guest
+# root's owners, modes and device nodes in attributes, plain files on the host.
+.PHONY: check-guest-fs-mapped
+CHECK_TARGETS += check-guest-fs-mapped
+check-guest-fs-mapped: semu images $(BUILD)/guest/fsops
+	tests/guest/run-fs-suite.sh semu-mapped

@@ -9,7 +9,8 @@
 #
 # Environment (from semu.run): FS_XATTR=0 when the server is known to run
 # without xattr support (QEMU's virtiofsd without -o xattr): the xattr
-# checks then only expect EOPNOTSUPP. FS_BIGDIR=N: the big directory the
+# checks then only expect EOPNOTSUPP. FS_XATTR_BIG=N: the size of the big
+# xattr value (default 4000). FS_BIGDIR=N: the big directory the
 # runner made has N entries (default 100000).
 #
 # Expected permissions: the guest kernel checks modes (virtiofs mounts with
@@ -381,11 +382,12 @@ xattrs() {
         "$($F setxattr out/xattr.txt user.none v replace)"
     check_eq setxattr-replace set "$($F setxattr out/xattr.txt user.color green replace)"
     check setfattr-busybox setfattr -n user.bb -v busybox out/xattr.txt
-    big=$(printf '%04000d' 7)
-    check_eq setxattr-4000-bytes set "$($F setxattr out/xattr.txt user.big "$big")"
+    n=${FS_XATTR_BIG:-4000}
+    big=$(printf "%0${n}d" 7)
+    check_eq setxattr-$n-bytes set "$($F setxattr out/xattr.txt user.big "$big")"
     $F setxattr out/xattr.txt user.temp temporary >/dev/null
     drop_caches
-    check_eq getxattr-4000-bytes "$big" "$($F getxattr out/xattr.txt user.big)"
+    check_eq getxattr-$n-bytes "$big" "$($F getxattr out/xattr.txt user.big)"
     check_eq listxattr "user.bb user.big user.color user.temp" \
         "$($F listxattr out/xattr.txt | grep '^user\.' | tr '\n' ' ' | sed 's/ $//')"
     check_eq listxattr-erange "listxattr: ERANGE" "$($F listxattr out/xattr.txt 1)"

@@ -1,0 +1,143 @@
+/*
+ * security=mapped: the guest's owner, group, mode and file type live in
+ * one extended attribute on the host file, in the format rootless
+ * container tools use (containers/storage, fuse-overlayfs):
+ *
+ *   user.containers.override_stat = "UID:GID:MODE:TYPE"
+ *
+ * UID and GID in decimal, MODE the permission bits (setuid, setgid and
+ * sticky included) in octal, TYPE one of file, dir, symlink, pipe,
+ * socket, block-MAJOR-MINOR, char-MAJOR-MINOR. Without TYPE (as older
+ * writers leave it) the type is the host's, or MODE's S_IFMT bits if it
+ * has them. Host objects are the server's user's: files mode 0600,
+ * directories 0700; device nodes, fifos and sockets are empty regular
+ * files, and a symlink is a regular file holding its target. A file
+ * without the attribute shows its host owner and mode.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+
+#include "fuse-internal.h"
+
+#define MAPPED_VALUE_MAX 96
+
+bool mapped_name(const char *name)
+{
+    return strcmp(name, MAPPED_XATTR) == 0;
+}
+
+static const struct {
+    mode_t type;
+    const char *name;
+} type_names[] = {
+    {S_IFREG, "file"}, {S_IFDIR, "dir"},     {S_IFLNK, "symlink"},
+    {S_IFIFO, "pipe"}, {S_IFSOCK, "socket"}, {S_IFBLK, "block"},
+    {S_IFCHR, "char"},
+};
+
+/* "TYPE" or "TYPE-MAJOR-MINOR" into *type and *rdev; false if unknown. */
+static bool parse_type(const char *s, mode_t *type, dev_t *rdev)
+{
+    for (size_t i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++) {
+        size_t len = strlen(type_names[i].name);
+        if (strncmp(s, type_names[i].name, len) != 0)
+            continue;
+        *type = type_names[i].type;
+        *rdev = 0;
+        if (*type != S_IFBLK && *type != S_IFCHR)
+            return s[len] == '\0';
+        unsigned ma, mi;
+        char end;
+        if (sscanf(s + len, "-%u-%u%c", &ma, &mi, &end) != 2)
+            return false;
+        *rdev = makedev(ma, mi);
+        return true;
+    }
+    return false;
+}
+
+static int parse(const char *value, const struct stat *host,
+                 struct mapped_attr *m)
+{
+    unsigned uid, gid, mode;
+    int used = 0;
+    if (sscanf(value, "%u:%u:%o%n", &uid, &gid, &mode, &used) != 3)
+        return -EINVAL;
+    m->uid = uid;
+    m->gid = gid;
+    m->rdev = 0;
+    mode_t type = mode & S_IFMT ? mode & S_IFMT : host->st_mode & S_IFMT;
+    if (value[used] == ':' && !parse_type(value + used + 1, &type, &m->rdev))
+        return -EINVAL;
+    else if (value[used] != ':' && value[used] != '\0')
+        return -EINVAL;
+    m->mode = type | (mode & 07777);
+    return 0;
+}
+
+int mapped_get(int fd, const struct stat *host, struct mapped_attr *m)
+{
+    char path[FD_PATH_MAX], value[MAPPED_VALUE_MAX + 1];
+
+    fd_path(fd, path, sizeof(path));
+    ssize_t len = getxattr(path, MAPPED_XATTR, value, MAPPED_VALUE_MAX);
+    if (len >= 0) {
+        value[len] = '\0';
+        if (parse(value, host, m) == 0)
+            return 0;
+    } else if (errno != ENODATA && errno != EPERM && errno != ENOTSUP) {
+        return -errno;
+    }
+    /* None (or unreadable): the host's own view. */
+    m->uid = host->st_uid;
+    m->gid = host->st_gid;
+    m->mode = host->st_mode;
+    m->rdev = host->st_rdev;
+    return -ENODATA;
+}
+
+int mapped_set(int fd, const struct mapped_attr *m)
+{
+    char path[FD_PATH_MAX], value[MAPPED_VALUE_MAX], type[48] = "";
+    mode_t t = m->mode & S_IFMT;
+
+    for (size_t i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
+        if (type_names[i].type == t)
+            snprintf(type, sizeof(type), "%s", type_names[i].name);
+    if (t == S_IFBLK || t == S_IFCHR)
+        snprintf(type + strlen(type), sizeof(type) - strlen(type), "-%u-%u",
+                 major(m->rdev), minor(m->rdev));
+    int len = snprintf(value, sizeof(value), "%u:%u:%04o:%s", (unsigned)m->uid,
+                       (unsigned)m->gid, (unsigned)(m->mode & 07777), type);
+    fd_path(fd, path, sizeof(path));
+    return setxattr(path, MAPPED_XATTR, value, (size_t)len, 0) < 0 ? -errno : 0;
+}
+
+void mapped_stat(const struct fuse_server *srv, int fd, struct stat *st)
+{
+    struct mapped_attr m;
+    /* Host symlinks take no user.* attributes: they show as they are. */
+    if (srv->opts.security != FS_SECURITY_MAPPED || S_ISLNK(st->st_mode) ||
+        mapped_get(fd, st, &m) < 0)
+        return;
+    st->st_uid = m.uid;
+    st->st_gid = m.gid;
+    st->st_mode = m.mode;
+    st->st_rdev = m.rdev;
+}
+
+mode_t mapped_kill_suidgid(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return mode;
+    mode &= ~(mode_t)S_ISUID;
+    if (mode & S_IXGRP)
+        mode &= ~(mode_t)S_ISGID;
+    return mode;
+}
