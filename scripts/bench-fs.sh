@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The file-system benchmark: one guest workload (tests/bench/fs-workload.sh:
 # 64 MiB write+read, 2,000 small files, untar/find/du/delete of a 15 MB
-# source tree) on semu + virtio-fs, on a tmpfs inside the semu guest (the
-# floor), on QEMU TCG + virtiofsd (cache=auto), on QEMU + 9p and on a
-# tmpfs inside the QEMU guest, in one run. Wall times include the boot.
+# source tree) on semu + virtio-fs, on semu + virtio-fs with
+# security=mapped (semu as nobody when run as root), on a tmpfs inside the
+# semu guest (the floor), on QEMU TCG + virtiofsd (cache=auto), on QEMU +
+# 9p and on a tmpfs inside the QEMU guest, in one run. Wall times include
+# the boot.
 #   scripts/bench-fs.sh [PLATFORM...]
 # The shared directory is made under $BENCH_HOST_DIR (default $TMPDIR or
 # /tmp): a disk, or e.g. /dev/shm to take the host file system's own cost
@@ -14,7 +16,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 platforms=("$@")
 [ ${#platforms[@]} -gt 0 ] ||
-    platforms=(semu semu-tmpfs qemu qemu-9p qemu-tmpfs)
+    platforms=(semu semu-mapped semu-tmpfs qemu qemu-9p qemu-tmpfs)
 
 host_dir=${BENCH_HOST_DIR:-${TMPDIR:-/tmp}}
 work=$(mktemp -d -p "$host_dir")
@@ -29,12 +31,18 @@ cp "$top/tests/bench/fs-workload.sh" "$share/"
 echo "fs bench: source tree $(du -h "$share/src.tar" | cut -f1)," \
     "$(tar -tf "$share/src.tar" | wc -l) entries; share on $host_dir" \
     "($(stat -f -c %T "$host_dir"))"
+# semu-mapped runs semu as nobody, which must own the share.
+if [[ " ${platforms[*]} " == *" semu-mapped "* ]] && [ "$(id -u)" -eq 0 ]; then
+    chmod 755 "$work"
+    chown -R 65534:65534 "$share"
+fi
 
 declare -A wall total
 run_one() {
     local name=$1 platform dir
     case "$name" in
     semu) platform=semu dir=/mnt/work ;;
+    semu-mapped) platform=semu-mapped dir=/mnt/work ;;
     semu-tmpfs) platform=semu dir=/tmp/work ;;
     qemu) platform=qemu dir=/mnt/work ;;
     qemu-9p) platform=qemu-9p dir=/mnt/work ;;
