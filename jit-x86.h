@@ -305,6 +305,23 @@ static inline void x86_mul_wide_m(struct emitter *e, unsigned digit, int base,
     modrm_mem(e, digit, base, disp);
 }
 
+/* Group-3 operations on a register: neg (3), div (6), idiv (7). */
+static inline void x86_group3_r(struct emitter *e, bool w, unsigned digit,
+                                int reg)
+{
+    rex(e, w, 0, 0, reg, -1);
+    emit8(e, 0xf7);
+    modrm_reg(e, digit, reg);
+}
+
+/* cqo (w) or cdq: sign-extend rax/eax into rdx/edx */
+static inline void x86_sign_extend_rdx(struct emitter *e, bool w)
+{
+    if (w)
+        emit8(e, 0x48);
+    emit8(e, 0x99);
+}
+
 /* movsxd dst, src32 */
 static inline void x86_movsxd(struct emitter *e, int dst, int src)
 {

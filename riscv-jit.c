@@ -267,60 +267,6 @@ static void jit_flush(struct hart *h)
 
 /* ---- helpers called from generated code ---------------------------- */
 
-static uint64_t helper_div(uint64_t a, uint64_t b)
-{
-    if (b == 0)
-        return UINT64_MAX;
-    if ((int64_t)a == INT64_MIN && (int64_t)b == -1)
-        return a;
-    return (uint64_t)((int64_t)a / (int64_t)b);
-}
-
-static uint64_t helper_rem(uint64_t a, uint64_t b)
-{
-    if (b == 0)
-        return a;
-    if ((int64_t)a == INT64_MIN && (int64_t)b == -1)
-        return 0;
-    return (uint64_t)((int64_t)a % (int64_t)b);
-}
-
-static uint64_t helper_divu(uint64_t a, uint64_t b)
-{
-    return b == 0 ? UINT64_MAX : a / b;
-}
-
-static uint64_t helper_remu(uint64_t a, uint64_t b)
-{
-    return b == 0 ? a : a % b;
-}
-
-static uint64_t helper_divw(uint64_t a, uint64_t b)
-{
-    return (uint64_t)(int32_t)helper_div((uint64_t)(int32_t)a,
-                                         (uint64_t)(int32_t)b);
-}
-
-static uint64_t helper_remw(uint64_t a, uint64_t b)
-{
-    return (uint64_t)(int32_t)helper_rem((uint64_t)(int32_t)a,
-                                         (uint64_t)(int32_t)b);
-}
-
-static uint64_t helper_divuw(uint64_t a, uint64_t b)
-{
-    if ((uint32_t)b == 0)
-        return UINT64_MAX;
-    return (uint64_t)(int32_t)((uint32_t)a / (uint32_t)b);
-}
-
-static uint64_t helper_remuw(uint64_t a, uint64_t b)
-{
-    if ((uint32_t)b == 0)
-        return (uint64_t)(int32_t)a;
-    return (uint64_t)(int32_t)((uint32_t)a % (uint32_t)b);
-}
-
 /*
  * The block at h->pc if it is translated and may be entered without the
  * loop's work (its page is in the instruction TLB and decoded); else
@@ -731,15 +677,6 @@ static void emit_set(struct emitter *e, const struct op *op, bool imm,
     store_x(e, op->rd, RCX);
 }
 
-static void emit_call2(struct emitter *e, const struct op *op,
-                       uint64_t (*fn)(uint64_t, uint64_t))
-{
-    load_x(e, RDI, op->rs1);
-    load_x(e, RSI, op->rs2);
-    call_helper(e, (const void *)fn);
-    store_x(e, op->rd, RAX);
-}
-
 /* rdx:rax = x[rs1] * x[rs2], signed (digit 5) or unsigned (digit 4). */
 static void emit_mul_wide(struct emitter *e, const struct op *op,
                           unsigned digit)
@@ -749,6 +686,49 @@ static void emit_mul_wide(struct emitter *e, const struct op *op,
         x86_alu_rr(e, false, ALU_XOR, RDX, RDX);
     else
         x86_mul_wide_m(e, digit, R_HART, X_OFF(op->rs2));
+}
+
+/*
+ * Division as RISC-V defines it, where x86 would fault: x / 0 gives all
+ * ones (quotient) or x (remainder); INT_MIN / -1 gives INT_MIN and 0.
+ * w: 64-bit, else the W form on the low 32 bits, sign-extended.
+ */
+static void emit_div(struct emitter *e, const struct op *op, bool w, bool sign,
+                     bool rem)
+{
+    load_x(e, RAX, op->rs1);
+    load_x(e, RCX, op->rs2);
+    x86_alu_rr(e, w, ALU_OR, RCX, RCX); /* W forms: the low 32 bits */
+    uint8_t *by_zero = x86_jcc(e, CC_E);
+    uint8_t *by_minus_one = NULL;
+    if (sign) {
+        x86_alu_ri(e, w, ALU_CMP, RCX, -1);
+        by_minus_one = x86_jcc(e, CC_E);
+        x86_sign_extend_rdx(e, w);
+        x86_group3_r(e, w, 7, RCX); /* idiv */
+    } else {
+        x86_alu_rr(e, false, ALU_XOR, RDX, RDX);
+        x86_group3_r(e, w, 6, RCX); /* div */
+    }
+    if (rem)
+        x86_mov_rr(e, RAX, RDX);
+    uint8_t *done = x86_jmp(e);
+    x86_patch(by_zero, e->p); /* quotient all ones, remainder the dividend */
+    if (!rem)
+        x86_mov_imm(e, RAX, UINT64_MAX);
+    uint8_t *done_zero = x86_jmp(e);
+    if (by_minus_one) { /* quotient -x (INT_MIN stays), remainder 0 */
+        x86_patch(by_minus_one, e->p);
+        if (rem)
+            x86_alu_rr(e, false, ALU_XOR, RAX, RAX);
+        else
+            x86_group3_r(e, w, 3, RAX); /* neg */
+    }
+    x86_patch(done, e->p);
+    x86_patch(done_zero, e->p);
+    if (!w)
+        x86_movsxd(e, RAX, RAX);
+    store_x(e, op->rd, RAX);
 }
 
 static const enum x86_cond branch_conds[] = {
@@ -954,28 +934,18 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
         store_x(e, op->rd, RDX);
         return true;
     case K_DIV:
-        emit_call2(e, op, helper_div);
-        return true;
     case K_DIVU:
-        emit_call2(e, op, helper_divu);
-        return true;
     case K_REM:
-        emit_call2(e, op, helper_rem);
-        return true;
     case K_REMU:
-        emit_call2(e, op, helper_remu);
-        return true;
     case K_DIVW:
-        emit_call2(e, op, helper_divw);
-        return true;
     case K_DIVUW:
-        emit_call2(e, op, helper_divuw);
-        return true;
     case K_REMW:
-        emit_call2(e, op, helper_remw);
-        return true;
     case K_REMUW:
-        emit_call2(e, op, helper_remuw);
+        emit_div(e, op, kind <= K_REMU,
+                 kind == K_DIV || kind == K_REM || kind == K_DIVW ||
+                     kind == K_REMW,
+                 kind == K_REM || kind == K_REMU || kind == K_REMW ||
+                     kind == K_REMUW);
         return true;
     case K_FLW:
     case K_FLD:
