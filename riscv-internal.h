@@ -144,19 +144,24 @@ enum { TLB_SET_U, TLB_SET_S, TLB_SET_S_SUM, TLB_SET_M, TLB_SETS };
 struct jit_page {
     void *code[SLOTS_PER_PAGE];   /* the block's host code, or NULL */
     uint8_t heat[SLOTS_PER_PAGE]; /* entries so far; JIT_PENDING: emitted */
+    bool published;               /* code[] has held a block */
 };
 #define JIT_PENDING 255
 
 /*
- * The translator's jump cache, one per privilege: a virtual pc's block,
- * found without the TLB; an entry is valid while gen == hart.jump_gen,
- * which every change of translation, decoded code or blocks bumps.
+ * The translator's jump cache, one per privilege: a virtual pc's block.
+ * An entry is valid while the instruction TLB still maps pc to ppage and
+ * gen == hart.jump_gen, which dropping blocks or decoded pages that had
+ * blocks bumps.
  */
-#define JUMP_CACHE_ENTRIES 1024
+#define JUMP_CACHE_ENTRIES 4096
+/* Index of pc's entry: halfword offset mixed with the page number. */
+#define JUMP_CACHE_INDEX(pc) ((((pc) >> 1) ^ ((pc) >> 13)) % JUMP_CACHE_ENTRIES)
 struct jump_entry {
-    uint64_t pc, gen;
+    uint64_t pc, gen, ppage;
     const void *code;
     struct jit_page *page;
+    uint64_t pad[3]; /* 64 bytes: index by shifting */
 };
 
 struct dcache_page {

@@ -77,7 +77,7 @@ _Static_assert(offsetof(struct hart, irq_dirty) ==
                    offsetof(struct hart, refetch) + 1,
                "one 16-bit compare tests refetch and irq_dirty");
 _Static_assert(sizeof(struct tlb_entry) == 32, "TLB index scaling");
-_Static_assert(sizeof(struct jump_entry) == 32, "jump cache index scaling");
+_Static_assert(sizeof(struct jump_entry) == 64, "jump cache index scaling");
 _Static_assert(offsetof(struct jit_page, code) == 0, "R_TABLE is the page");
 
 typedef uint64_t (*jit_enter_fn)(struct hart *h, const void *code,
@@ -244,6 +244,7 @@ static void jit_seal(struct hart *h)
             continue; /* the page was dropped or refilled since */
         p->d->jit->code[p->slot] = (void *)p->code;
         p->d->jit->heat[p->slot] = 0;
+        p->d->jit->published = true;
     }
     j->npending = 0;
     j->pending_wanted = 0;
@@ -287,8 +288,12 @@ static const void *helper_lookup(struct hart *h)
     d->used = ++h->dcache_clock;
     h->jit_next_vbase = pc & PAGE_MASK;
     h->jit_next_page = d->jit;
-    h->jump_cache[(pc >> 1) % JUMP_CACHE_ENTRIES] =
-        (struct jump_entry){pc, h->jump_gen, code, d->jit};
+    h->jump_cache[JUMP_CACHE_INDEX(pc)] =
+        (struct jump_entry){.pc = pc,
+                            .gen = h->jump_gen,
+                            .ppage = e->ppage,
+                            .code = code,
+                            .page = d->jit};
     return code;
 }
 
@@ -349,8 +354,11 @@ static void goto_other_page(struct block *b)
     /* The jump cache first: a few loads, no call. */
     x86_mov_rr(e, RCX, RAX);
     x86_shift_ri(e, true, SH_SHR, RCX, 1);
+    x86_mov_rr(e, RDX, RAX);
+    x86_shift_ri(e, true, SH_SHR, RDX, 13);
+    x86_alu_rr(e, false, ALU_XOR, RCX, RDX);
     x86_alu_ri(e, false, ALU_AND, RCX, JUMP_CACHE_ENTRIES - 1);
-    x86_shift_ri(e, false, SH_SHL, RCX, 5);
+    x86_shift_ri(e, false, SH_SHL, RCX, 6);
     x86_alu_rm(e, true, ALU_ADD, RCX, R_HART, HART_OFF(jump_cache));
     x86_alu_rm(e, true, ALU_CMP, RAX, RCX,
                (int32_t)offsetof(struct jump_entry, pc));
@@ -359,6 +367,23 @@ static void goto_other_page(struct block *b)
     x86_alu_rm(e, true, ALU_CMP, RDX, RCX,
                (int32_t)offsetof(struct jump_entry, gen));
     uint8_t *stale = x86_jcc(e, CC_NE);
+    /* The instruction TLB must still map pc to the entry's page. */
+    x86_mov_rr(e, RDX, RAX);
+    x86_shift_ri(e, true, SH_SHR, RDX, PAGE_SHIFT);
+    x86_alu_ri(e, false, ALU_AND, RDX, TLB_ENTRIES - 1);
+    x86_shift_ri(e, false, SH_SHL, RDX, 5);
+    x86_alu_rm(e, true, ALU_ADD, RDX, R_HART, HART_OFF(itlb));
+    x86_mov_rr(e, RSI, RAX);
+    x86_alu_ri(e, true, ALU_AND, RSI, (int32_t)PAGE_MASK);
+    x86_alu_rm(e, true, ALU_OR, RSI, R_HART, HART_OFF(tlb_gen));
+    int32_t x_off = (int32_t)offsetof(struct tlb_set, x);
+    x86_alu_rm(e, true, ALU_CMP, RSI, RDX,
+               x_off + (int32_t)offsetof(struct tlb_entry, tag));
+    uint8_t *unmapped = x86_jcc(e, CC_NE);
+    x86_load64(e, RSI, RDX, x_off + (int32_t)offsetof(struct tlb_entry, ppage));
+    x86_alu_rm(e, true, ALU_CMP, RSI, RCX,
+               (int32_t)offsetof(struct jump_entry, ppage));
+    uint8_t *remapped = x86_jcc(e, CC_NE);
     x86_load64(e, R_TABLE, RCX, (int32_t)offsetof(struct jump_entry, page));
     x86_mov_rr(e, R_VBASE, RAX);
     x86_alu_ri(e, true, ALU_AND, R_VBASE, (int32_t)PAGE_MASK);
@@ -366,6 +391,8 @@ static void goto_other_page(struct block *b)
     x86_jmp_r(e, RCX);
     x86_patch(miss, e->p);
     x86_patch(stale, e->p);
+    x86_patch(unmapped, e->p);
+    x86_patch(remapped, e->p);
     x86_mov_rr(e, RDI, R_HART);
     call_helper(e, (const void *)helper_lookup);
     x86_test_rr(e, RAX, RAX);

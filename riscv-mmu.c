@@ -48,7 +48,6 @@ void tlb_flush(struct hart *h)
     h->super_lo = UINT64_MAX;
     h->super_hi = 0;
     h->refetch = true;
-    h->jump_gen++;
 }
 
 /*
@@ -74,7 +73,6 @@ void tlb_flush_page(struct hart *h, uint64_t va)
                 e[k]->tag = 0; /* generations start at 1 */
     }
     h->refetch = true;
-    h->jump_gen++;
 }
 
 static bool leaf_allows(const struct hart *h, uint64_t pte, enum access acc,
@@ -219,10 +217,12 @@ static void invalidate_code(struct hart *h, uint64_t ppage)
                              : h->smc_heat[index] + SMC_HEAT_PER_WRITE;
     struct dcache_page *set = dcache_set(h, ppage);
     for (int w = 0; w < DCACHE_WAYS; w++)
-        if (set[w].ppage == ppage)
+        if (set[w].ppage == ppage) {
             set[w].ppage = NO_PAGE;
+            if (set[w].jit && set[w].jit->published)
+                h->jump_gen++;
+        }
     h->refetch = true;
-    h->jump_gen++;
 }
 
 static bool phys_write(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
@@ -401,10 +401,13 @@ static struct dcache_page *dcache_lookup(struct hart *h, uint64_t ppage,
         h->code_page[code_page_index(h, d->ppage)] = 0;
     }
     memset(d->ops, 0, SLOTS_PER_PAGE * sizeof(struct op));
-    if (d->jit)
+    if (d->jit && d->jit->published) {
         memset(d->jit, 0, sizeof(*d->jit));
+        h->jump_gen++; /* the jump cache may point at its blocks */
+    } else if (d->jit) {
+        memset(d->jit->heat, 0, sizeof(d->jit->heat));
+    }
     d->epoch = ++h->dcache_epoch;
-    h->jump_gen++; /* the page that was here may have had blocks */
     d->ops[SLOTS_PER_PAGE] = (struct op){.kind = K_REFETCH};
     d->ppage = ppage;
     d->gen = h->dcache_gen;
