@@ -15,23 +15,30 @@
  * - A block runs straight through conditional branches (taken ones leave
  *   by a side exit) and ends at a jump, a page's end or 64 instructions.
  *   Exits to a target in the same page chain to its block through the
- *   page's table (or directly, when it already existed); other targets
- *   return to jit_run(), which translates and enters the next block.
+ *   page's table (or directly, when it already existed). Jumps that leave
+ *   the page (calls, returns) look in a jump cache per privilege, indexed
+ *   by virtual pc and checked inline against the instruction TLB, then in
+ *   the decoded-page cache; only a miss there returns to jit_run().
  * - Loads and stores check the same software TLB entries as the
  *   interpreter inline and call mmu_load/mmu_store on a miss, so MMIO,
  *   faults, PMP and page-crossing accesses behave as they do there.
- *   Everything else that is rare or long (CSRs, atomics, F and D, system
- *   instructions, division by helpers) calls the interpreter's own
- *   handlers; after a call that may have changed translation, code or
+ *   FP loads and stores are inline too. Everything else that is rare or
+ *   long (CSRs, atomics, F and D arithmetic, system instructions) calls
+ *   the interpreter's own handlers; after a call that may have changed translation, code or
  *   interrupts (refetch / irq_dirty), the block leaves, as the
  *   interpreter's loop does.
  * - Retired instructions are counted per exit path (a constant add), so
  *   instret is exact at every helper call and every exit; the budget is
  *   checked before every chained jump, which bounds how long a guest loop
  *   runs without the machine taking an interrupt.
+ * - A block is emitted once its start has been entered JIT_HOT times
+ *   (most of what a boot runs, runs once, and the interpreter decodes it
+ *   more cheaply), and emitted blocks become executable together at the
+ *   next seal, one mprotect for a batch: the buffer is never writable and
+ *   executable at once, and each mprotect costs ~100 us on some virtual
+ *   machines. Pages whose code keeps being written are interpreted.
  * - The code buffer has a fixed size per hart and is flushed whole when
- *   full. It is never writable and executable at once: translating makes
- *   the pages being written read-write, then read-execute again.
+ *   full; memory stays bounded.
  * - A page-straddling instruction is left to the interpreter.
  */
 #include <stddef.h>
