@@ -24,9 +24,9 @@
  *   faults, PMP and page-crossing accesses behave as they do there.
  *   FP loads and stores are inline too. Everything else that is rare or
  *   long (CSRs, atomics, F and D arithmetic, system instructions) calls
- *   the interpreter's own handlers; after a call that may have changed translation, code or
- *   interrupts (refetch / irq_dirty), the block leaves, as the
- *   interpreter's loop does.
+ *   the interpreter's own handlers; after a call that may have changed
+ *   translation, code or interrupts (refetch / irq_dirty), the block
+ *   leaves, as the interpreter's loop does.
  * - Retired instructions are counted per exit path (a constant add), so
  *   instret is exact at every helper call and every exit; the budget is
  *   checked before every chained jump, which bounds how long a guest loop
