@@ -21,6 +21,14 @@
 
 #include "fs-fd-budget.h"
 
+/* A node's owner, group, mode (type included) and device number. */
+struct mapped_attr {
+    uid_t uid;
+    gid_t gid;
+    mode_t mode; /* S_IFMT and permission bits */
+    dev_t rdev;
+};
+
 struct fs_node_key {
     dev_t dev;
     ino_t ino;
@@ -36,6 +44,10 @@ struct fs_node {
     uint64_t used_in;           /* the request that last used fd */
     struct fs_node *lru_prev, *lru_next; /* nodes with a closable fd */
     bool keyed;                          /* in by_key */
+    /* security=mapped: the attribute as read at host ctime map_ctime. */
+    bool map_known, map_none;
+    struct timespec map_ctime;
+    struct mapped_attr map;
     UT_hash_handle by_id, by_key;
 };
 

@@ -47,12 +47,11 @@ void fill_attr(const struct stat *st, struct fuse_attr *attr)
     attr->blksize = (uint32_t)st->st_blksize;
 }
 
-static void fill_entry(const struct fuse_server *srv,
-                       const struct fs_node *node, const struct stat *st,
-                       struct fuse_entry_out *out)
+static void fill_entry(const struct fuse_server *srv, struct fs_node *node,
+                       const struct stat *st, struct fuse_entry_out *out)
 {
     struct stat seen = *st;
-    mapped_stat(srv, node->fd, &seen);
+    mapped_stat(srv, node, &seen);
     memset(out, 0, sizeof(*out));
     out->nodeid = node->id;
     out->entry_valid = srv->entry_timeout;
@@ -256,7 +255,7 @@ static int reply_attr(struct fuse_req *req, struct fs_node *node)
     struct stat st;
     if (fstat(node->fd, &st) < 0)
         return -errno;
-    mapped_stat(req->srv, node->fd, &st);
+    mapped_stat(req->srv, node, &st);
     memset(&req->out.attr, 0, sizeof(req->out.attr));
     req->out.attr.attr_valid = req->srv->attr_timeout;
     fill_attr(&st, &req->out.attr.attr);
@@ -306,13 +305,13 @@ int kill_suidgid(struct fuse_server *srv, int fd)
     if (fstat(fd, &st) < 0)
         return -errno;
     if (is_mapped(srv) && S_ISREG(st.st_mode)) {
-        int ret = mapped_get(fd, &st, &m);
+        int ret = mapped_get(NULL, fd, &st, &m);
         if (ret == 0) {
             mode_t kill = m.mode & S_IXGRP ? S_ISUID | S_ISGID : S_ISUID;
             if (!S_ISREG(m.mode) || !(m.mode & kill))
                 return 0;
             m.mode &= ~kill;
-            return mapped_set(fd, &m);
+            return mapped_set(srv, fd, &m);
         }
         if (ret != -ENODATA)
             return ret;
@@ -332,14 +331,14 @@ int kill_suidgid(struct fuse_server *srv, int fd)
  * executable) from a non-directory as Linux does; an explicit mode wins.
  * The host inode's ctime moves with the attribute.
  */
-static int setattr_mapped(struct fs_node *node,
+static int setattr_mapped(struct fuse_server *srv, struct fs_node *node,
                           const struct fuse_setattr_in *in)
 {
     struct stat st;
     struct mapped_attr m;
     if (fstat(node->fd, &st) < 0)
         return -errno;
-    int ret = mapped_get(node->fd, &st, &m);
+    int ret = mapped_get(node, node->fd, &st, &m);
     if (ret < 0 && ret != -ENODATA)
         return ret;
     if (in->valid & FATTR_UID)
@@ -350,7 +349,7 @@ static int setattr_mapped(struct fs_node *node,
         m.mode = mapped_kill_suidgid(m.mode);
     if (in->valid & FATTR_MODE)
         m.mode = (m.mode & S_IFMT) | (in->mode & 07777);
-    return mapped_set(node->fd, &m);
+    return mapped_set(srv, node->fd, &m);
 }
 
 /* Owner first (chown clears setuid bits), then mode, size, times. */
@@ -371,7 +370,7 @@ int fuse_do_setattr(struct fuse_req *req)
     }
     if (is_mapped(req->srv) && node->type != S_IFLNK &&
         (in->valid & (FATTR_UID | FATTR_GID | FATTR_MODE))) {
-        int ret = setattr_mapped(node, in);
+        int ret = setattr_mapped(req->srv, node, in);
         if (ret < 0)
             return ret;
     } else if (in->valid & (FATTR_UID | FATTR_GID)) {
@@ -460,7 +459,7 @@ static ssize_t read_mapped_link(struct fuse_server *srv, struct fs_node *node)
     struct mapped_attr m;
     if (fstat(node->fd, &st) < 0)
         return -1;
-    if (mapped_get(node->fd, &st, &m) < 0 || !S_ISLNK(m.mode)) {
+    if (mapped_get(node, node->fd, &st, &m) < 0 || !S_ISLNK(m.mode)) {
         errno = EINVAL;
         return -1;
     }

@@ -104,12 +104,6 @@ int req_node_in_share(struct fuse_req *req, uint64_t nodeid);
 #define MAPPED_XATTR     "user.containers.override_stat"
 #define MAPPED_FILE_MODE 0600 /* host modes: the server's user's alone */
 #define MAPPED_DIR_MODE  0700
-struct mapped_attr {
-    uid_t uid;
-    gid_t gid;
-    mode_t mode; /* S_IFMT and permission bits */
-    dev_t rdev;
-};
 static inline bool is_mapped(const struct fuse_server *srv)
 {
     return srv->opts.security == FS_SECURITY_MAPPED;
@@ -117,13 +111,18 @@ static inline bool is_mapped(const struct fuse_server *srv)
 /* The attribute's name: hidden from the guest in every mode. */
 bool mapped_name(const char *name);
 /*
- * fd's (any fd, O_PATH too) mapping; host is its fstat. 0, or -ENODATA
- * with the host's view in *m when it has none (or -errno).
+ * The mapping of fd's inode (any fd, O_PATH too); host is its fstat. 0,
+ * or -ENODATA with the host's view in *m when it has none (or -errno).
+ * With node (fd's), it comes from the node's copy while the host ctime
+ * is the one it was read at: any change to the attribute moves ctime.
  */
-int mapped_get(int fd, const struct stat *host, struct mapped_attr *m);
-int mapped_set(int fd, const struct mapped_attr *m);
-/* On a mapped share, st as the guest sees it. */
-void mapped_stat(const struct fuse_server *srv, int fd, struct stat *st);
+int mapped_get(struct fs_node *node, int fd, const struct stat *host,
+               struct mapped_attr *m);
+/* Write the mapping; the node's copy, if any, is dropped. */
+int mapped_set(struct fuse_server *srv, int fd, const struct mapped_attr *m);
+/* On a mapped share, st (node's fstat) as the guest sees it. */
+void mapped_stat(const struct fuse_server *srv, struct fs_node *node,
+                 struct stat *st);
 /* mode after a chown: setuid goes, setgid too if group-executable. */
 mode_t mapped_kill_suidgid(mode_t mode);
 

@@ -81,7 +81,7 @@ static int parse(const char *value, const struct stat *host,
     return 0;
 }
 
-int mapped_get(int fd, const struct stat *host, struct mapped_attr *m)
+static int read_attr(int fd, const struct stat *host, struct mapped_attr *m)
 {
     char path[FD_PATH_MAX], value[MAPPED_VALUE_MAX + 1];
 
@@ -102,7 +102,35 @@ int mapped_get(int fd, const struct stat *host, struct mapped_attr *m)
     return -ENODATA;
 }
 
-int mapped_set(int fd, const struct mapped_attr *m)
+static bool same_time(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+int mapped_get(struct fs_node *node, int fd, const struct stat *host,
+               struct mapped_attr *m)
+{
+    if (node && node->map_known &&
+        same_time(&node->map_ctime, &host->st_ctim)) {
+        if (!node->map_none) {
+            *m = node->map;
+            return 0;
+        }
+        *m = (struct mapped_attr){host->st_uid, host->st_gid, host->st_mode,
+                                  host->st_rdev};
+        return -ENODATA;
+    }
+    int ret = read_attr(fd, host, m);
+    if (node && (ret == 0 || ret == -ENODATA)) {
+        node->map_known = true;
+        node->map_none = ret < 0;
+        node->map = *m;
+        node->map_ctime = host->st_ctim;
+    }
+    return ret;
+}
+
+int mapped_set(struct fuse_server *srv, int fd, const struct mapped_attr *m)
 {
     char path[FD_PATH_MAX], value[MAPPED_VALUE_MAX], type[48] = "";
     mode_t t = m->mode & S_IFMT;
@@ -116,15 +144,24 @@ int mapped_set(int fd, const struct mapped_attr *m)
     int len = snprintf(value, sizeof(value), "%u:%u:%04o:%s", (unsigned)m->uid,
                        (unsigned)m->gid, (unsigned)(m->mode & 07777), type);
     fd_path(fd, path, sizeof(path));
-    return setxattr(path, MAPPED_XATTR, value, (size_t)len, 0) < 0 ? -errno : 0;
+    int ret =
+        setxattr(path, MAPPED_XATTR, value, (size_t)len, 0) < 0 ? -errno : 0;
+    /* The ctime may not have moved within the clock's tick: forget. */
+    struct stat st;
+    struct fs_node *node =
+        fstat(fd, &st) == 0 ? fs_inode_find_stat(&srv->inodes, &st) : NULL;
+    if (node)
+        node->map_known = false;
+    return ret;
 }
 
-void mapped_stat(const struct fuse_server *srv, int fd, struct stat *st)
+void mapped_stat(const struct fuse_server *srv, struct fs_node *node,
+                 struct stat *st)
 {
     struct mapped_attr m;
     /* Host symlinks take no user.* attributes: they show as they are. */
     if (srv->opts.security != FS_SECURITY_MAPPED || S_ISLNK(st->st_mode) ||
-        mapped_get(fd, st, &m) < 0)
+        mapped_get(node, node->fd, st, &m) < 0)
         return;
     st->st_uid = m.uid;
     st->st_gid = m.gid;

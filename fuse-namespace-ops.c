@@ -27,13 +27,13 @@ static int adopt_mapped(struct fuse_req *req, struct fs_node *dir,
                                .mode = type | mode,
                                .rdev = rdev,
                            };
-    mapped_get(dir->fd, parent, &up);
+    mapped_get(dir, dir->fd, parent, &up);
     if (up.mode & S_ISGID) {
         m.gid = up.gid;
         if (type == S_IFDIR)
             m.mode |= S_ISGID;
     }
-    return mapped_set(fd, &m);
+    return mapped_set(req->srv, fd, &m);
 }
 
 /*
