@@ -143,10 +143,9 @@ enum { TLB_SET_U, TLB_SET_S, TLB_SET_S_SUM, TLB_SET_M, TLB_SETS };
 /* What the translator keeps per decoded page, by starting slot. */
 struct jit_page {
     void *code[SLOTS_PER_PAGE];   /* the block's host code, or NULL */
-    uint8_t heat[SLOTS_PER_PAGE]; /* entries so far; JIT_PENDING: emitted */
+    bool pending[SLOTS_PER_PAGE]; /* emitted, executable at the next seal */
     bool published;               /* code[] has held a block */
 };
-#define JIT_PENDING 255
 
 /*
  * The translator's jump cache, one per privilege: a virtual pc's block.

@@ -58,6 +58,10 @@
 #define CODE_BUFFER_SIZE (32u << 20)
 #define BLOCK_MAX_OPS    64
 #define JIT_HOT          8 /* entries before a block is translated */
+#define JIT_HEAT_ENTRIES 65536
+/* The buffer's pages are made present this much at a time: one madvise
+ * instead of a page fault per page (each ~15 us on some VMs). */
+#define POPULATE_CHUNK (1u << 20)
 /* Entries to emitted but unsealed blocks before they are sealed: each seal
  * is an mprotect, which costs ~100 us on some virtual machines. */
 #define JIT_SEAL_WANTED 256
@@ -111,6 +115,9 @@ struct jit {
     size_t prologue_bytes;
     struct pending pending[MAX_PENDING];
     unsigned npending;
+    size_t populated; /* buffer bytes whose pages are already present */
+    /* Entries by physical pc, hashed: a collision only translates early. */
+    uint8_t heat[JIT_HEAT_ENTRIES];
     unsigned pending_wanted; /* entries to pending blocks since the seal */
     uint64_t flushes, blocks, seals, bytes, ops;
 };
@@ -192,7 +199,7 @@ bool jit_init(struct hart *h)
     }
     j->buf = buf;
     emit_prologue(j);
-    j->sealed = j->used = j->prologue_bytes;
+    j->sealed = j->used = j->populated = j->prologue_bytes;
     protect(j, 0, j->sealed, PROT_READ | PROT_EXEC);
     h->jump_caches =
         calloc((PRIV_M + 1) * JUMP_CACHE_ENTRIES, sizeof(struct jump_entry));
@@ -250,7 +257,7 @@ static void jit_seal(struct hart *h)
         if (p->d->epoch != p->epoch || !p->d->jit)
             continue; /* the page was dropped or refilled since */
         p->d->jit->code[p->slot] = (void *)p->code;
-        p->d->jit->heat[p->slot] = 0;
+        p->d->jit->pending[p->slot] = false;
         p->d->jit->published = true;
     }
     j->npending = 0;
@@ -997,6 +1004,25 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     return false;
 }
 
+/* Make the buffer's pages up to `end` present, a chunk at a time. */
+static void populate(struct jit *j, size_t end)
+{
+#ifdef MADV_POPULATE_WRITE
+    while (j->populated < end && j->populated < CODE_BUFFER_SIZE) {
+        size_t len = CODE_BUFFER_SIZE - j->populated;
+        if (len > POPULATE_CHUNK)
+            len = POPULATE_CHUNK;
+        /* Only the open (read-write) part is populated; a failure just
+         * leaves the pages to fault in one by one. */
+        madvise(j->buf + j->populated, len, MADV_POPULATE_WRITE);
+        j->populated += len;
+    }
+#else
+    (void)j;
+    (void)end;
+#endif
+}
+
 /*
  * Emit the block at `start` of decoded page d, to be published at the
  * next seal. Nothing is emitted when its first op is one the interpreter
@@ -1010,10 +1036,13 @@ static void translate(struct hart *h, struct dcache_page *d, unsigned start)
         decode_slot(first, start, d->host);
     if (first->kind == K_CROSS)
         return;
+    if (!d->jit && !(d->jit = calloc(1, sizeof(*d->jit))))
+        return;
     if (j->npending == MAX_PENDING)
         jit_seal(h);
     if (j->used + BLOCK_MAX_BYTES > CODE_BUFFER_SIZE)
         jit_flush(h);
+    populate(j, j->used + BLOCK_MAX_BYTES);
 
     struct block *b = &(struct block){
         .e = {j->buf + j->used, j->buf + j->used + BLOCK_MAX_BYTES, false},
@@ -1054,7 +1083,7 @@ static void translate(struct hart *h, struct dcache_page *d, unsigned start)
     j->ops += count;
     j->pending[j->npending++] = (struct pending){
         .d = d, .epoch = d->epoch, .slot = start, .code = b->entry};
-    d->jit->heat[start] = JIT_PENDING;
+    d->jit->pending[start] = true;
 }
 
 /*
@@ -1064,28 +1093,28 @@ static void translate(struct hart *h, struct dcache_page *d, unsigned start)
  */
 static const uint8_t *block_at(struct hart *h, struct dcache_page *d)
 {
+    struct jit *j = h->jit;
     unsigned slot = (h->pc & ~PAGE_MASK) >> 1;
-    if (!d->jit) {
-        d->jit = calloc(1, sizeof(*d->jit));
-        if (!d->jit)
-            return NULL;
-    }
-    const uint8_t *code = d->jit->code[slot];
-    if (code)
-        return code;
-    uint8_t *heat = &d->jit->heat[slot];
     bool eager = h->env.jit_eager;
-    if (*heat == JIT_PENDING) {
+    if (d->jit && d->jit->code[slot])
+        return d->jit->code[slot];
+    if (d->jit && d->jit->pending[slot]) {
         /* Wanted again before the seal: seal once enough are wanted. */
-        if (++h->jit->pending_wanted < JIT_SEAL_WANTED && !eager)
+        if (++j->pending_wanted < JIT_SEAL_WANTED && !eager)
             return NULL;
         jit_seal(h);
         return d->jit->code[slot];
     }
+    uint8_t *heat =
+        &j->heat[((d->ppage >> PAGE_SHIFT) * SLOTS_PER_PAGE + slot) %
+                 JIT_HEAT_ENTRIES];
     if (*heat < JIT_HOT)
         *heat = eager ? JIT_HOT : *heat + 1;
-    if (*heat == JIT_HOT && !smc_page_hot(h, d->ppage))
+    if (*heat == JIT_HOT && !smc_page_hot(h, d->ppage)) {
         translate(h, d, slot);
+        if (d->jit && d->jit->pending[slot])
+            *heat = 0;
+    }
     return NULL;
 }
 

@@ -401,11 +401,10 @@ static struct dcache_page *dcache_lookup(struct hart *h, uint64_t ppage,
         h->code_page[code_page_index(h, d->ppage)] = 0;
     }
     memset(d->ops, 0, SLOTS_PER_PAGE * sizeof(struct op));
-    if (d->jit && d->jit->published) {
+    if (d->jit) {
+        if (d->jit->published)
+            h->jump_gen++; /* the jump cache may point at its blocks */
         memset(d->jit, 0, sizeof(*d->jit));
-        h->jump_gen++; /* the jump cache may point at its blocks */
-    } else if (d->jit) {
-        memset(d->jit->heat, 0, sizeof(d->jit->heat));
     }
     d->epoch = ++h->dcache_epoch;
     d->ops[SLOTS_PER_PAGE] = (struct op){.kind = K_REFETCH};
