@@ -456,6 +456,31 @@ static inline uint8_t *x86_jcc(struct emitter *e, enum x86_cond cc)
     return e->full ? NULL : at;
 }
 
+/* call rel32 to a known target */
+static inline void x86_call_to(struct emitter *e, const uint8_t *target)
+{
+    emit8(e, 0xe8);
+    uint8_t *at = e->p;
+    emit32(e, 0);
+    if (!e->full) {
+        int32_t rel = (int32_t)(target - (at + 4));
+        memcpy(at, &rel, 4);
+    }
+}
+
+/*
+ * nop dword [rax + imm32]: does nothing, and carries imm32 at 3 bytes in,
+ * where a callee can read it through its return address.
+ */
+#define X86_NOP_DATA_OFFSET 3
+static inline void x86_nop_data(struct emitter *e, uint32_t data)
+{
+    emit8(e, 0x0f);
+    emit8(e, 0x1f);
+    emit8(e, 0x80);
+    emit32(e, data);
+}
+
 /* Point the displacement at `at` to `target`. */
 static inline void x86_patch(uint8_t *at, const uint8_t *target)
 {

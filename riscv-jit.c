@@ -83,6 +83,8 @@ enum {
 #define F_OFF(r)        (HART_OFF(f) + 8 * (int32_t)(r))
 /* Stack: the prologue leaves 24 bytes; [rsp] receives mmu_load's value. */
 #define FRAME_BYTES 24
+/* Room at the buffer's start for the prologue, epilogue and thunks. */
+#define RUNTIME_BYTES 8192
 
 _Static_assert(offsetof(struct hart, irq_dirty) ==
                    offsetof(struct hart, refetch) + 1,
@@ -112,6 +114,10 @@ struct jit {
     size_t sealed, used;
     jit_enter_fn enter;
     const uint8_t *leave; /* epilogue: returns R_RETIRED */
+    /* Shared load and store paths (emit_access_thunk): loads by
+     * [size log2][sign], stores by [size log2]. */
+    const uint8_t *load_thunk[4][2], *store_thunk[4];
+    const uint8_t *slow_thunk; /* emit_slow_thunk */
     size_t prologue_bytes;
     struct pending pending[MAX_PENDING];
     unsigned npending;
@@ -123,7 +129,7 @@ struct jit {
 };
 
 /* Out-of-line paths of a block, emitted after its straight-line code. */
-enum stub_kind { STUB_LOAD, STUB_STORE, STUB_TAKEN, STUB_SLOW };
+enum stub_kind { STUB_TAKEN, STUB_SLOW };
 struct stub {
     enum stub_kind kind;
     uint8_t *from, *from2; /* jcc displacements to point here (or NULL) */
@@ -161,10 +167,12 @@ static void protect(struct jit *j, size_t from, size_t to, int prot)
     }
 }
 
+static void emit_access_thunks(struct jit *j);
+
 /* The entry trampoline and the shared exit, at the start of the buffer. */
 static void emit_prologue(struct jit *j)
 {
-    struct emitter e = {j->buf, j->buf + 4096, false};
+    struct emitter e = {j->buf, j->buf + RUNTIME_BYTES, false};
     j->enter = (jit_enter_fn)(void *)e.p;
     static const int saved[] = {RBX, RBP, R12, R13, R14, R15};
     for (unsigned i = 0; i < 6; i++)
@@ -183,7 +191,7 @@ static void emit_prologue(struct jit *j)
     for (int i = 5; i >= 0; i--)
         x86_pop(&e, saved[i]);
     x86_ret(&e);
-    j->prologue_bytes = page_round_up((size_t)(e.p - j->buf));
+    j->prologue_bytes = (size_t)(e.p - j->buf);
 }
 
 bool jit_init(struct hart *h)
@@ -199,6 +207,7 @@ bool jit_init(struct hart *h)
     }
     j->buf = buf;
     emit_prologue(j);
+    emit_access_thunks(j);
     j->sealed = j->used = j->populated = j->prologue_bytes;
     protect(j, 0, j->sealed, PROT_READ | PROT_EXEC);
     h->jump_caches =
@@ -485,6 +494,199 @@ static uint8_t *emit_tlb_lookup(struct emitter *e, unsigned size,
     return miss;
 }
 
+/*
+ * Loads and stores share one out-of-line path per size (and sign): the
+ * block calls it with the address in rsi (and a store's value in rdx)
+ * and gets a load's value in rdx. The call is followed by x86_nop_data()
+ * carrying what only the slow path needs, read through the return
+ * address: the op's byte offset in the page, the ops the block retired
+ * before it, its length and its destination register.
+ */
+#define ACCESS_OFFSET(d)   ((d)&0xfff)
+#define ACCESS_COUNT_SHIFT 12 /* 7 bits: at most BLOCK_MAX_OPS */
+#define ACCESS_WIDE_BIT    (1u << 19)
+#define ACCESS_RD_SHIFT    20 /* 6 bits: 0..32 */
+
+static uint32_t access_data(const struct op *op, unsigned slot, unsigned count)
+{
+    return (uint32_t)slot_off(slot) | count << ACCESS_COUNT_SHIFT |
+           (op->len == 2 ? ACCESS_WIDE_BIT : 0) |
+           (uint32_t)op->rd << ACCESS_RD_SHIFT;
+}
+
+/* r8d = the data word of the call whose return address is at [rsp+off]. */
+static void load_access_data(struct emitter *e, int32_t ret_off)
+{
+    x86_load64(e, RAX, RSP, ret_off);
+    op_rm(e, false, 0x8b, R8, RAX, X86_NOP_DATA_OFFSET);
+}
+
+/* rcx = bits [shift, shift + width) of r8d */
+static void access_field(struct emitter *e, unsigned shift, unsigned width)
+{
+    rex(e, false, R8, 0, RCX, -1);
+    emit8(e, 0x89);
+    modrm_reg(e, R8, RCX); /* mov ecx, r8d */
+    if (shift)
+        x86_shift_ri(e, false, SH_SHR, RCX, shift);
+    x86_alu_ri(e, false, ALU_AND, RCX, (int32_t)((1u << width) - 1));
+}
+
+static void emit_thunk_exits(struct emitter *e, uint8_t *trapped,
+                             const uint8_t *leave);
+
+static void emit_access_thunk(struct emitter *e, bool load, unsigned size,
+                              bool sign, const uint8_t *leave)
+{
+    int32_t table = (int32_t)(load ? offsetof(struct tlb_set, r)
+                                   : offsetof(struct tlb_set, w));
+    uint8_t *miss = emit_tlb_lookup(e, size, table);
+    if (load)
+        x86_load_sib(e, RDX, RAX, RSI, size, sign);
+    else
+        x86_store_sib(e, RAX, RSI, size, RDX);
+    x86_ret(e);
+
+    /* Slow path: [rsp] the value, [rsp+8] the data, [rsp+24] the return. */
+    x86_patch(miss, e->p);
+    x86_alu_ri(e, true, ALU_SUB, RSP, 24);
+    load_access_data(e, 24);
+    x86_store64(e, RSP, 8, R8);
+    access_field(e, 0, 12);
+    x86_alu_rr(e, true, ALU_ADD, RCX, R_VBASE);
+    x86_store64(e, R_HART, HART_OFF(pc), RCX);
+    x86_mov_rr(e, RDI, R_HART);
+    if (load) {
+        x86_mov_rr(e, RCX, RSP);
+    } else {
+        x86_mov_rr(e, RCX, RDX);
+    }
+    x86_mov_imm(e, RDX, size);
+    x86_mov_imm(e, RAX,
+                (uint64_t)(uintptr_t)(load ? (const void *)mmu_load
+                                           : (const void *)mmu_store));
+    x86_call_r(e, RAX);
+    x86_extend(e, RAX, 1, false); /* a bool: only al is defined */
+    x86_test_rr(e, RAX, RAX);
+    uint8_t *trapped = x86_jcc(e, CC_E);
+    if (load) {
+        x86_load64(e, RDX, RSP, 0);
+        x86_extend(e, RDX, size, sign);
+    }
+    x86_cmp_mem16_zero(e, R_HART, HART_OFF(refetch));
+    uint8_t *dirty = x86_jcc(e, CC_NE);
+    x86_alu_ri(e, true, ALU_ADD, RSP, 24);
+    x86_ret(e);
+
+    /* Changed code or interrupts: retire the op and leave after it. */
+    x86_patch(dirty, e->p);
+    x86_load64(e, R8, RSP, 8);
+    if (load) { /* x[rd] = rdx */
+        access_field(e, ACCESS_RD_SHIFT, 6);
+        x86_shift_ri(e, false, SH_SHL, RCX, 3);
+        x86_alu_rr(e, true, ALU_ADD, RCX, R_HART);
+        x86_store64(e, RCX, HART_OFF(x), RDX);
+    }
+    emit_thunk_exits(e, trapped, leave);
+}
+
+/*
+ * The exits of a thunk called from a block, with the data word in r8 and
+ * [rsp+8], and 24 bytes of frame: here, leave after the op (it retired
+ * and changed code or interrupts); at `trapped`, leave without retiring
+ * it (h->pc is the trap handler).
+ */
+static void emit_thunk_exits(struct emitter *e, uint8_t *trapped,
+                             const uint8_t *leave)
+{
+    access_field(e, 0, 12);
+    x86_alu_rr(e, true, ALU_ADD, RCX, R_VBASE);
+    x86_store64(e, R_HART, HART_OFF(pc), RCX); /* pc = the op's */
+    access_field(e, 19, 1);                    /* 1 if 32-bit */
+    x86_alu_ri(e, true, ALU_ADD, RCX, 1);
+    x86_alu_rr(e, true, ALU_ADD, RCX, RCX); /* its length in bytes */
+    x86_alu_rm(e, true, ALU_ADD, RCX, R_HART, HART_OFF(pc));
+    x86_store64(e, R_HART, HART_OFF(pc), RCX);
+    access_field(e, ACCESS_COUNT_SHIFT, 7);
+    x86_alu_rr(e, true, ALU_ADD, R_RETIRED, RCX);
+    x86_alu_ri(e, true, ALU_ADD, R_RETIRED, 1);
+    x86_alu_ri(e, true, ALU_ADD, RSP, 32);
+    x86_jmp_to(e, leave);
+
+    /* Trapped: h->pc is the handler; the op did not retire. */
+    x86_patch(trapped, e->p);
+    x86_load64(e, R8, RSP, 8);
+    access_field(e, ACCESS_COUNT_SHIFT, 7);
+    x86_alu_rr(e, true, ALU_ADD, R_RETIRED, RCX);
+    x86_alu_ri(e, true, ALU_ADD, RSP, 32);
+    x86_jmp_to(e, leave);
+}
+
+/*
+ * The path to the interpreter's handler for an op (CSRs, atomics, F/D,
+ * system): called with the op in rsi and followed by x86_nop_data(). It
+ * returns when the op retired and the block may go on.
+ */
+static void emit_slow_thunk(struct emitter *e, const uint8_t *leave)
+{
+    x86_alu_ri(e, true, ALU_SUB, RSP, 24);
+    load_access_data(e, 24);
+    x86_store64(e, RSP, 8, R8);
+    access_field(e, 0, 12);
+    x86_alu_rr(e, true, ALU_ADD, RCX, R_VBASE);
+    x86_store64(e, R_HART, HART_OFF(pc), RCX);
+    access_field(e, ACCESS_COUNT_SHIFT, 7);
+    x86_alu_rr(e, true, ALU_ADD, RCX, R_RETIRED);
+    x86_store64(e, R_HART, HART_OFF(run_retired), RCX);
+    x86_mov_rr(e, RDI, R_HART);
+    x86_mov_imm(e, RAX, (uint64_t)(uintptr_t)(const void *)hart_exec_slow);
+    x86_call_r(e, RAX);
+    x86_alu_ri(e, false, ALU_CMP, RAX, EXEC_NEXT);
+    uint8_t *not_next = x86_jcc(e, CC_NE);
+    /* The mode may have changed without a refetch: reload the TLB set. */
+    x86_load64(e, R_DTLB, R_HART, HART_OFF(dtlb));
+    x86_cmp_mem16_zero(e, R_HART, HART_OFF(refetch));
+    uint8_t *dirty = x86_jcc(e, CC_NE);
+    x86_alu_ri(e, true, ALU_ADD, RSP, 24);
+    x86_ret(e);
+
+    x86_patch(not_next, e->p);
+    x86_alu_ri(e, false, ALU_CMP, RAX, EXEC_REDIRECT);
+    uint8_t *trapped = x86_jcc(e, CC_NE);
+    /* Redirected: it retired, and h->pc is where to go on. */
+    x86_load64(e, R8, RSP, 8);
+    access_field(e, ACCESS_COUNT_SHIFT, 7);
+    x86_alu_rr(e, true, ALU_ADD, R_RETIRED, RCX);
+    x86_alu_ri(e, true, ALU_ADD, R_RETIRED, 1);
+    x86_alu_ri(e, true, ALU_ADD, RSP, 32);
+    x86_jmp_to(e, leave);
+
+    x86_patch(dirty, e->p);
+    x86_load64(e, R8, RSP, 8);
+    emit_thunk_exits(e, trapped, leave);
+}
+
+static void emit_access_thunks(struct jit *j)
+{
+    struct emitter e = {j->buf + j->prologue_bytes, j->buf + RUNTIME_BYTES,
+                        false};
+    j->slow_thunk = e.p;
+    emit_slow_thunk(&e, j->leave);
+    for (unsigned log2 = 0; log2 < 4; log2++) {
+        for (unsigned sign = 0; sign < 2; sign++) {
+            j->load_thunk[log2][sign] = e.p;
+            emit_access_thunk(&e, true, 1u << log2, sign, j->leave);
+        }
+        j->store_thunk[log2] = e.p;
+        emit_access_thunk(&e, false, 1u << log2, false, j->leave);
+    }
+    if (e.full) {
+        fprintf(stderr, "semu: translator runtime too big\n");
+        abort();
+    }
+    j->prologue_bytes = page_round_up((size_t)(e.p - j->buf));
+}
+
 static void emit_address(struct emitter *e, const struct op *op)
 {
     load_x(e, RSI, op->rs1);
@@ -513,43 +715,30 @@ static void add_stub(struct block *b, enum stub_kind kind, uint8_t *from,
         .kind = kind, .from = from, .op = op, .slot = slot, .count = count};
 }
 
+static unsigned size_log2(unsigned size)
+{
+    return size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+}
+
 static void emit_load(struct block *b, const struct op *op, unsigned kind,
                       unsigned slot, unsigned count)
 {
     struct emitter *e = &b->e;
     emit_address(e, op);
-    uint8_t *miss = emit_tlb_lookup(e, load_shapes[kind].size,
-                                    (int32_t)offsetof(struct tlb_set, r));
-    x86_load_sib(e, RDX, RAX, RSI, load_shapes[kind].size,
-                 load_shapes[kind].sign);
+    x86_call_to(e, b->h->jit->load_thunk[size_log2(load_shapes[kind].size)]
+                                        [load_shapes[kind].sign]);
+    x86_nop_data(e, access_data(op, slot, count));
     store_x(e, op->rd, RDX);
-    add_stub(b, STUB_LOAD, miss, op, slot, count);
-    b->stubs[b->nstubs - 1].resume = e->p;
 }
 
 static void emit_store(struct block *b, const struct op *op, unsigned kind,
                        unsigned slot, unsigned count)
 {
     struct emitter *e = &b->e;
-    unsigned size = store_size(kind);
     emit_address(e, op);
     load_x(e, RDX, op->rs2);
-    uint8_t *miss =
-        emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, w));
-    x86_store_sib(e, RAX, RSI, size, RDX);
-    add_stub(b, STUB_STORE, miss, op, slot, count);
-    b->stubs[b->nstubs - 1].resume = e->p;
-}
-
-/* After a slow access or helper: leave if it changed code or interrupts. */
-static void leave_if_dirty(struct block *b, unsigned slot, const struct op *op,
-                           unsigned count)
-{
-    struct emitter *e = &b->e;
-    x86_cmp_mem16_zero(e, R_HART, HART_OFF(refetch));
-    uint8_t *clean = x86_jcc(e, CC_E);
-    exit_at(b, slot_off(slot + op->len), count + 1);
-    x86_patch(clean, e->p);
+    x86_call_to(e, b->h->jit->store_thunk[size_log2(store_size(kind))]);
+    x86_nop_data(e, access_data(op, slot, count));
 }
 
 static void emit_slow_call(struct block *b, const struct op *op, unsigned slot,
@@ -565,36 +754,8 @@ static void emit_stub(struct block *b, const struct stub *s)
         x86_jmp_to(e, s->resume);
         return;
     }
-    if (s->kind == STUB_TAKEN) {
-        jump_to_offset(b, slot_off(s->slot) + s->op->imm, s->count + 1);
-        return;
-    }
-    unsigned kind = s->op->kind & (K_WIDE - 1);
-    bool load = s->kind == STUB_LOAD;
-    unsigned size = load ? load_shapes[kind].size : store_size(kind);
-    /* rsi holds the address; for a store, rdx the value. */
-    x86_lea(e, RAX, R_VBASE, slot_off(s->slot));
-    x86_store64(e, R_HART, HART_OFF(pc), RAX);
-    if (load) {
-        x86_mov_rr(e, RCX, RSP);
-    } else {
-        x86_mov_rr(e, RCX, RDX);
-    }
-    x86_mov_imm(e, RDX, size);
-    x86_mov_rr(e, RDI, R_HART);
-    call_helper(e, load ? (const void *)mmu_load : (const void *)mmu_store);
-    x86_extend(e, RAX, 1, false); /* a bool: only al is defined */
-    x86_test_rr(e, RAX, RAX);
-    uint8_t *ok = x86_jcc(e, CC_NE);
-    exit_keep_pc(b, s->count); /* trapped: h->pc is the handler */
-    x86_patch(ok, e->p);
-    if (load) {
-        x86_load64(e, RDX, RSP, 0);
-        x86_extend(e, RDX, size, load_shapes[kind].sign);
-        store_x(e, s->op->rd, RDX);
-    }
-    leave_if_dirty(b, s->slot, s->op, s->count);
-    x86_jmp_to(e, s->resume);
+    /* STUB_TAKEN: a conditional branch's taken side. */
+    jump_to_offset(b, slot_off(s->slot) + s->op->imm, s->count + 1);
 }
 
 /*
@@ -605,24 +766,9 @@ static void emit_slow_call(struct block *b, const struct op *op, unsigned slot,
                            unsigned count)
 {
     struct emitter *e = &b->e;
-    x86_lea(e, RAX, R_VBASE, slot_off(slot));
-    x86_store64(e, R_HART, HART_OFF(pc), RAX);
-    x86_lea(e, RAX, R_RETIRED, (int32_t)count);
-    x86_store64(e, R_HART, HART_OFF(run_retired), RAX);
-    x86_mov_rr(e, RDI, R_HART);
     x86_mov_imm(e, RSI, (uint64_t)(uintptr_t)op);
-    call_helper(e, (const void *)hart_exec_slow);
-    x86_alu_ri(e, false, ALU_CMP, RAX, EXEC_NEXT);
-    uint8_t *next = x86_jcc(e, CC_E);
-    x86_alu_ri(e, false, ALU_CMP, RAX, EXEC_REDIRECT);
-    uint8_t *redirect = x86_jcc(e, CC_E);
-    exit_keep_pc(b, count); /* trapped */
-    x86_patch(redirect, e->p);
-    exit_keep_pc(b, count + 1);
-    x86_patch(next, e->p);
-    /* The mode may have changed without a refetch: reload the TLB set. */
-    x86_load64(e, R_DTLB, R_HART, HART_OFF(dtlb));
-    leave_if_dirty(b, slot, op, count);
+    x86_call_to(e, b->h->jit->slow_thunk);
+    x86_nop_data(e, access_data(op, slot, count));
 }
 
 /*
