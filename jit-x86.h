@@ -239,6 +239,26 @@ static inline void x86_cmp_mem16_zero(struct emitter *e, int base, int32_t disp)
     emit8(e, 0);
 }
 
+/* mov byte [base + disp], imm8 */
+static inline void x86_store8_imm(struct emitter *e, int base, int32_t disp,
+                                  uint8_t imm)
+{
+    rex(e, false, 0, 0, base, -1);
+    emit8(e, 0xc6);
+    modrm_mem(e, 0, base, disp);
+    emit8(e, imm);
+}
+
+/* cmp byte [base + disp], imm8 */
+static inline void x86_cmp_mem8(struct emitter *e, int base, int32_t disp,
+                                uint8_t imm)
+{
+    rex(e, false, 0, 0, base, -1);
+    emit8(e, 0x80);
+    modrm_mem(e, ALU_CMP, base, disp);
+    emit8(e, imm);
+}
+
 /* test dword [base + disp], imm32 */
 static inline void x86_test_mem32(struct emitter *e, int base, int32_t disp,
                                   uint32_t imm)

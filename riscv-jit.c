@@ -534,6 +534,7 @@ static void access_field(struct emitter *e, unsigned shift, unsigned width)
 
 static void emit_thunk_exits(struct emitter *e, uint8_t *trapped,
                              const uint8_t *leave);
+static void emit_next_pc(struct emitter *e);
 
 static void emit_access_thunk(struct emitter *e, bool load, unsigned size,
                               bool sign, const uint8_t *leave)
@@ -596,8 +597,8 @@ static void emit_access_thunk(struct emitter *e, bool load, unsigned size,
  * and changed code or interrupts); at `trapped`, leave without retiring
  * it (h->pc is the trap handler).
  */
-static void emit_thunk_exits(struct emitter *e, uint8_t *trapped,
-                             const uint8_t *leave)
+/* h->pc = the address after the op whose data word is in r8d. */
+static void emit_next_pc(struct emitter *e)
 {
     access_field(e, 0, 12);
     x86_alu_rr(e, true, ALU_ADD, RCX, R_VBASE);
@@ -607,6 +608,12 @@ static void emit_thunk_exits(struct emitter *e, uint8_t *trapped,
     x86_alu_rr(e, true, ALU_ADD, RCX, RCX); /* its length in bytes */
     x86_alu_rm(e, true, ALU_ADD, RCX, R_HART, HART_OFF(pc));
     x86_store64(e, R_HART, HART_OFF(pc), RCX);
+}
+
+static void emit_thunk_exits(struct emitter *e, uint8_t *trapped,
+                             const uint8_t *leave)
+{
+    emit_next_pc(e);
     access_field(e, ACCESS_COUNT_SHIFT, 7);
     x86_alu_rr(e, true, ALU_ADD, R_RETIRED, RCX);
     x86_alu_ri(e, true, ALU_ADD, R_RETIRED, 1);
@@ -661,8 +668,35 @@ static void emit_slow_thunk(struct emitter *e, const uint8_t *leave)
     x86_alu_ri(e, true, ALU_ADD, RSP, 32);
     x86_jmp_to(e, leave);
 
+    /*
+     * Only interrupts may have changed (a CSR write unmasked one): check
+     * them here, as the interpreter's loop would, and go on if none is
+     * taken, instead of leaving the block.
+     */
     x86_patch(dirty, e->p);
     x86_load64(e, R8, RSP, 8);
+    x86_cmp_mem8(e, R_HART, HART_OFF(refetch), 0);
+    uint8_t *refetch = x86_jcc(e, CC_NE);
+    emit_next_pc(e);
+    x86_store8_imm(e, R_HART, HART_OFF(irq_dirty), 0);
+    x86_mov_rr(e, RDI, R_HART);
+    x86_mov_imm(e, RAX,
+                (uint64_t)(uintptr_t)(const void *)hart_check_interrupts);
+    x86_call_r(e, RAX);
+    x86_extend(e, RAX, 1, false); /* a bool: only al is defined */
+    x86_test_rr(e, RAX, RAX);
+    uint8_t *taken = x86_jcc(e, CC_NE);
+    x86_alu_ri(e, true, ALU_ADD, RSP, 24);
+    x86_ret(e);
+    x86_patch(taken, e->p); /* h->pc is the interrupt's handler */
+    x86_load64(e, R8, RSP, 8);
+    access_field(e, ACCESS_COUNT_SHIFT, 7);
+    x86_alu_rr(e, true, ALU_ADD, R_RETIRED, RCX);
+    x86_alu_ri(e, true, ALU_ADD, R_RETIRED, 1);
+    x86_alu_ri(e, true, ALU_ADD, RSP, 32);
+    x86_jmp_to(e, leave);
+
+    x86_patch(refetch, e->p);
     emit_thunk_exits(e, trapped, leave);
 }
 
