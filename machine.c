@@ -25,6 +25,7 @@
 #include "machine.h"
 #include "plic.h"
 #include "profile.h"
+#include "rtc.h"
 #include "sbi.h"
 #include "uart.h"
 
@@ -76,12 +77,15 @@ static bool create_devices(struct machine *m)
         return false;
     m->uart =
         uart_new(plic_source(m->plic, UART_IRQ), STDIN_FILENO, STDOUT_FILENO);
-    if (!m->uart)
+    m->rtc = rtc_new(plic_source(m->plic, RTC_IRQ));
+    if (!m->uart || !m->rtc)
         return false;
 
     int rc = 0;
     rc |= bus_register(m->bus, FINISHER_BASE, FINISHER_SIZE, &m->request,
                        finisher_read, finisher_write, FINISHER_WIDTHS);
+    rc |= bus_register(m->bus, RTC_BASE, RTC_SIZE, m->rtc, rtc_read, rtc_write,
+                       RTC_WIDTHS);
     rc |= bus_register(m->bus, CLINT_BASE, CLINT_SIZE, m->aclint, aclint_read,
                        aclint_write, WIDTH_4 | WIDTH_8);
     rc |= bus_register(m->bus, PLIC_BASE, PLIC_SIZE, m->plic, plic_read,
@@ -208,6 +212,7 @@ static void machine_reboot(struct machine *m)
     plic_reset(m->plic);
     aclint_reset(m->aclint);
     uart_reset(m->uart);
+    rtc_reset(m->rtc);
     if (m->sbi)
         sbi_reset(m->sbi);
     m->request = (struct power_request){0};
@@ -259,6 +264,7 @@ void machine_free(struct machine *m)
             hart_free(m->harts[h]);
     sbi_free(m->sbi);
     uart_free(m->uart);
+    rtc_free(m->rtc);
     aclint_free(m->aclint);
     plic_free(m->plic);
     bus_free(m->bus);
@@ -275,6 +281,7 @@ void machine_free(struct machine *m)
 static void update_timers(struct machine *m, uint64_t now)
 {
     aclint_update(m->aclint);
+    rtc_update(m->rtc);
     if (m->sbi)
         sbi_update_timers(m->sbi, now);
 }
@@ -309,6 +316,10 @@ static void machine_idle(struct machine *m, uint64_t now)
         if (m->power[h] == HART_STARTED && t < deadline)
             deadline = t;
     }
+    uint64_t alarm_ns = rtc_ns_to_alarm(m->rtc);
+    uint64_t alarm_ticks = alarm_ns / (1000000000ull / TIMEBASE_HZ) + 1;
+    if (alarm_ns != UINT64_MAX && now + alarm_ticks < deadline)
+        deadline = now + alarm_ticks;
     if (deadline <= now)
         return;
     uint64_t ticks = deadline - now;

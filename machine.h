@@ -8,6 +8,10 @@
  *               |   (unmapped)             |
  *   0x0010_0000 +--------------------------+
  *               | SiFive test finisher 4K  |  poweroff / exit status / reset
+ *   0x0010_1000 +--------------------------+
+ *               | Goldfish RTC 4K          |  host wall-clock time, irq 11
+ *   0x0010_2000 +--------------------------+
+ *               |   (unmapped)             |
  *   0x0200_0000 +--------------------------+
  *               | CLINT (ACLINT) 64K       |  msip, mtimecmp, mtime
  *   0x0c00_0000 +--------------------------+
@@ -30,6 +34,10 @@
 
 #define FINISHER_BASE 0x00100000ull
 #define FINISHER_SIZE 0x1000ull
+
+#define RTC_BASE 0x00101000ull
+#define RTC_SIZE 0x1000ull
+#define RTC_IRQ  11
 
 #define CLINT_BASE 0x02000000ull
 #define CLINT_SIZE 0x10000ull
@@ -71,6 +79,7 @@
 struct plic;
 struct aclint;
 struct uart;
+struct rtc;
 struct sbi;
 
 /* What the command line asks for; main.c fills it in. */
@@ -99,6 +108,7 @@ struct machine {
     struct plic *plic;
     struct aclint *aclint;
     struct uart *uart;
+    struct rtc *rtc;
     struct sbi *sbi; /* NULL when firmware runs (--bios) */
     struct power_request request;
     bool virtio_used[VIRTIO_MMIO_SLOTS];

@@ -1,11 +1,13 @@
 /*
  * Bare-metal M-mode checks of semu's devices, run with --bios and "A" on
  * stdin: UART registers and its receive interrupt through the PLIC, the
- * CLINT timer and software interrupt, and an access fault on unmapped
+ * CLINT timer and software interrupt, the Goldfish RTC's time and alarm
+ * interrupt, and an access fault on unmapped
  * space. The first failing check's number is the exit status (through the
  * finisher); all passing powers off, exit status 0.
  */
 #define FINISHER 0x100000
+#define RTC      0x101000
 #define CLINT    0x2000000
 #define PLIC     0xc000000
 #define UART     0x10000000
@@ -126,6 +128,55 @@ _start:
     WAIT_MIP 16, MIP_MSIP, MIP_MSIP
     sw zero, 0(s2)
     WAIT_MIP 17, MIP_MSIP, 0
+
+    /* RTC: the host's time (after 2022), read low half first */
+    li s10, RTC
+    lwu t1, 0(s10)
+    lwu t2, 4(s10)
+    li t0, 0x17000000           /* 0x17000000 << 32 ns: 2022 */
+    bgeu t2, t0, 1f
+    li a0, 20
+    j fail
+1:
+    /* An alarm 20 ms ahead: armed, then interrupt 11 through the PLIC */
+    slli t2, t2, 32
+    or t1, t1, t2
+    li t0, 20000000
+    add t1, t1, t0
+    srli t2, t1, 32
+    sw t2, 12(s10)              /* ALARM_HIGH, then ALARM_LOW arms */
+    sw t1, 8(s10)
+    lw t1, 24(s10)
+    CHECK 21, t1, 1             /* ALARM_STATUS */
+    li t1, 1
+    sw t1, 44(s1)               /* priority of source 11 */
+    li t1, 1 << 11
+    li t2, PLIC + 0x2000
+    sw t1, 0(t2)                /* enable for context 0 */
+    li t1, 1
+    sw t1, 16(s10)              /* IRQ_ENABLED */
+    WAIT_MIP 22, MIP_MEIP, MIP_MEIP
+    lw t1, 0(s4)                /* claim */
+    CHECK 23, t1, 11
+    lw t1, 24(s10)
+    CHECK 24, t1, 0             /* fired: no longer armed */
+    li t1, 1
+    sw t1, 28(s10)              /* CLEAR_INTERRUPT */
+    li t1, 11
+    sw t1, 0(s4)                /* complete */
+    WAIT_MIP 25, MIP_MEIP, 0
+    /* Setting the time: 5 ns after 1970, then it reads below a second */
+    sw zero, 4(s10)
+    li t1, 5
+    sw t1, 0(s10)
+    lwu t1, 0(s10)
+    lwu t2, 4(s10)
+    CHECK 26, t2, 0
+    li t0, 1000000000
+    bltu t1, t0, 1f
+    li a0, 27
+    j fail
+1:
 
     /* A load from unmapped space is an access fault (cause 5) */
     li s3, 0

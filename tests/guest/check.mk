@@ -62,3 +62,16 @@ check-two-shares: semu images $(BUILD)/guest/fsops
 CHECK_TARGETS += check-guest-fs-mapped
 check-guest-fs-mapped: semu images $(BUILD)/guest/fsops
 	tests/guest/run-fs-suite.sh semu-mapped
+
+# The host's time in the guest (Goldfish RTC), at boot and after a reboot,
+# and its alarm, on semu and on the reference platform.
+$(BUILD)/guest/rtc-alarm: tests/guest/rtc-alarm.c
+	@mkdir -p $(dir $@)
+	riscv64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+.PHONY: check-clock
+CHECK_TARGETS += check-clock
+check-clock: semu images $(BUILD)/guest/rtc-alarm
+	@scripts/deps.sh test
+	tests/guest/run-clock.sh semu
+	tests/guest/run-clock.sh qemu
