@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Build build/rootfs.cpio: BusyBox, its applet links and rootfs/init,
-# packed with the kernel's gen_init_cpio (no root rights needed for the
-# /dev/console node; fixed timestamps, so equal inputs give equal bytes).
+# Build build/rootfs.cpio, packed with the kernel's gen_init_cpio (no root
+# rights needed for the /dev/console node; fixed timestamps, so equal inputs
+# give equal bytes). It holds BusyBox and its applet links, rootfs/init and
+# /etc, and the riscv64 glibc runtime from Debian's cross packages at the
+# paths Debian's cross compilers ask for (/lib/ld-linux-riscv64-lp64d.so.1,
+# then /lib/riscv64-linux-gnu/, the first directory that loader searches).
+# It is rebuilt on every make images, so new package versions get in.
 set -euo pipefail
 . "$(dirname "$0")/image-lib.sh"
 
@@ -12,10 +16,29 @@ if [ ! -x "$tool" ]; then
     cc -O2 -o "$tool" "$cache/src/linux-$version/usr/gen_init_cpio.c"
 fi
 
+cross_lib=/usr/${cross%-}/lib
+glibc_pkgs=(libc6-riscv64-cross libgcc-s1-riscv64-cross libstdc++6-riscv64-cross)
+multiarch=/lib/riscv64-linux-gnu
+loader=ld-linux-riscv64-lp64d.so.1
+
+# Every shared library the packages install, by the name programs ask for
+# (libstdc++.so.6, not libstdc++.so.6.0.30), as one real file each.
+glibc_libs() {
+    dpkg -L "${glibc_pkgs[@]}" | grep "^$cross_lib/[^/]*\.so[.0-9]*$" |
+        while IFS= read -r lib; do
+            name=${lib##*/}
+            case "$name" in
+            "$loader") ;;
+            *.so.[0-9]*.[0-9]*) ;; # the versioned file behind a soname link
+            *) echo "$name" ;;
+            esac
+        done | sort -u
+}
+
 list=$out/rootfs.list
 {
     for d in /bin /sbin /usr /usr/bin /usr/sbin /dev /proc /sys /tmp /mnt \
-        /srv /root /etc; do
+        /srv /root /etc /lib $multiarch; do
         echo "dir $d 0755 0 0"
     done
     echo "nod /dev/console 0600 0 0 c 5 1"
@@ -23,6 +46,10 @@ list=$out/rootfs.list
     echo "file /init $top/rootfs/init 0755 0 0"
     echo "file /etc/passwd $top/rootfs/passwd 0644 0 0"
     echo "file /etc/group $top/rootfs/group 0644 0 0"
+    echo "file /lib/$loader $(readlink -f "$cross_lib/$loader") 0755 0 0"
+    glibc_libs | while IFS= read -r name; do
+        echo "file $multiarch/$name $(readlink -f "$cross_lib/$name") 0755 0 0"
+    done
     # busybox.links lists every applet path; link each to /bin/busybox.
     while IFS= read -r applet; do
         [ "$applet" = /bin/busybox ] && continue
@@ -34,4 +61,4 @@ mv "$list.new" "$list"
 "$tool" -t 0 "$list" >"$out/rootfs.cpio.new"
 install_if_changed "$out/rootfs.cpio.new" "$out/rootfs.cpio"
 rm -f "$out/rootfs.cpio.new"
-phase "rootfs: $(du -h "$out/rootfs.cpio" | cut -f1) ($(wc -l <"$out/busybox/busybox.links") applets)"
+phase "rootfs: $(du -h "$out/rootfs.cpio" | cut -f1) ($(wc -l <"$out/busybox/busybox.links") applets, glibc $(pkg_version libc6-riscv64-cross))"

@@ -10,9 +10,11 @@ build_pkgs=(gcc make libc6-dev libfdt-dev uthash-dev device-tree-compiler
     linux-libc-dev clang-format)
 image_pkgs=(gcc-riscv64-linux-gnu libc6-dev-riscv64-cross linux-source-6.12
     bc flex bison cpio xz-utils dpkg-dev libelf-dev libssl-dev kmod rsync
-    device-tree-compiler)
+    device-tree-compiler libc6-riscv64-cross libgcc-s1-riscv64-cross
+    libstdc++6-riscv64-cross)
 test_pkgs=(qemu-system-misc qemu-system-common opensbi clang
-    libclang-rt-14-dev gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu
+    libclang-rt-14-dev gcc-riscv64-linux-gnu g++-riscv64-linux-gnu
+    binutils-riscv64-linux-gnu
     python3 bc bsdutils coreutils findutils)
 
 case "${1:-all}" in

@@ -75,3 +75,12 @@ check-clock: semu images $(BUILD)/guest/rtc-alarm
 	@scripts/deps.sh test
 	tests/guest/run-clock.sh semu
 	tests/guest/run-clock.sh qemu
+
+# Dynamically linked C and C++ programs from the host's cross compilers run
+# from the share (the image's glibc runtime), on semu and on QEMU.
+.PHONY: check-glibc
+CHECK_TARGETS += check-glibc
+check-glibc: semu images
+	@scripts/deps.sh test
+	tests/guest/run-glibc.sh semu
+	tests/guest/run-glibc.sh qemu
