@@ -22,6 +22,7 @@ struct fs_share_options {
     enum fs_cache_mode cache;
     enum fs_security security;
     unsigned max_fds; /* host fds the server may hold; 0 = default */
+    bool root; /* the guest boots with it as / (main.c, not the server) */
 };
 
 struct fuse_server;

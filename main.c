@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,10 +30,11 @@ static const char usage_text[] =
     "  -i, --initrd FILE     initramfs (default: rootfs.cpio next to Image)\n"
     "  -b, --dtb FILE        use this device tree blob instead of semu's\n"
     "  -s, --share DIR[,tag=NAME][,ro][,cache=never|auto|always]\n"
-    "                [,security=passthrough|mapped]\n"
+    "                [,security=passthrough|mapped][,root]\n"
     "                        share DIR over virtio-fs (tag \"myfs\" unless\n"
     "                        given); repeat with distinct tags; \",,\"\n"
-    "                        stands for a comma in DIR\n"
+    "                        stands for a comma in DIR; root: boot with DIR\n"
+    "                        as / (its /init runs; no initramfs)\n"
     "  -c, --cpus N          harts, 1 to 8 (default 1)\n"
     "  -m, --memory MiB      RAM size (default 512)\n"
     "  -a, --append ARGS     add ARGS to the kernel command line\n"
@@ -138,6 +140,8 @@ static void parse_share(char *arg, struct fs_share_options *share)
                 die("-s: tag '%s' must be 1 to 36 bytes", share->tag);
         } else if (strcmp(opt, "ro") == 0) {
             share->read_only = true;
+        } else if (strcmp(opt, "root") == 0) {
+            share->root = true;
         } else if (strcmp(opt, "cache=never") == 0) {
             share->cache = FS_CACHE_NEVER;
         } else if (strcmp(opt, "cache=auto") == 0) {
@@ -166,6 +170,57 @@ static void add_share(struct machine_config *config, char *arg)
         if (strcmp(config->shares[i].tag, share->tag) == 0)
             die("-s: tag '%s' used twice", share->tag);
     config->nshares++;
+}
+
+/*
+ * A share booted as / (-s DIR,root): Linux mounts it by tag and runs its
+ * /init, which must be there; find out now rather than after a boot that
+ * ends in a kernel panic. Returns whether there is a root share.
+ */
+static bool setup_root_share(struct machine_config *config)
+{
+    const struct fs_share_options *root = NULL;
+    for (unsigned i = 0; i < config->nshares; i++) {
+        if (!config->shares[i].root)
+            continue;
+        if (root)
+            die("%s", "-s: only one share can be the root");
+        root = &config->shares[i];
+    }
+    if (!root)
+        return false;
+    if (config->initrd)
+        die("%s", "-i: no initramfs with a root share (-s DIR,root)");
+    char init[PATH_MAX];
+    struct stat st;
+    if (stat(root->dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return true; /* the share itself is refused later, as any share */
+    if (snprintf(init, sizeof(init), "%s/init", root->dir) >= (int)sizeof(init))
+        die("-s %s: path too long", root->dir);
+    /*
+     * A symlink is resolved by the guest, inside DIR: take it on trust.
+     * Under security=mapped the guest's modes live in an xattr, not in the
+     * host's mode bits.
+     */
+    bool mapped = root->security == FS_SECURITY_MAPPED;
+    if (lstat(init, &st) != 0 ||
+        (!S_ISLNK(st.st_mode) &&
+         (!S_ISREG(st.st_mode) || (!mapped && !(st.st_mode & 0111))))) {
+        fprintf(stderr,
+                "semu: -s %s,root: %s is not an executable file; a root "
+                "share needs the guest's /init (make images builds one in "
+                "build/rootfs/)\n",
+                root->dir, init);
+        exit(1);
+    }
+    static char append[4096];
+    if (snprintf(append, sizeof(append),
+                 "root=%s rootfstype=virtiofs rw init=/init%s%s", root->tag,
+                 config->append ? " " : "",
+                 config->append ? config->append : "") >= (int)sizeof(append))
+        die("%s", "-a: too long");
+    config->append = append;
+    return true;
 }
 
 /* rootfs.cpio in the kernel's directory, if there is one. */
@@ -259,7 +314,8 @@ static void parse_args(int argc, char **argv, struct machine_config *config)
         die("%s: unexpected argument", argv[optind]);
     if (!config->kernel && !config->bios)
         die("%s", "nothing to run: give -k Image or --bios FILE");
-    if (config->kernel && !config->initrd)
+    bool root_share = setup_root_share(config);
+    if (config->kernel && !config->initrd && !root_share)
         config->initrd = default_initrd(config->kernel);
 }
 

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Build build/rootfs.cpio, packed with the kernel's gen_init_cpio (no root
-# rights needed for the /dev/console node; fixed timestamps, so equal inputs
-# give equal bytes). It holds BusyBox and its applet links, rootfs/init and
-# /etc, and the riscv64 glibc runtime from Debian's cross packages at the
-# paths Debian's cross compilers ask for (/lib/ld-linux-riscv64-lp64d.so.1,
-# then /lib/riscv64-linux-gnu/, the first directory that loader searches).
-# It is rebuilt on every make images, so new package versions get in.
+# Build the guest's root file system from one list of entries, twice:
+#   build/rootfs.cpio  the initramfs, packed with the kernel's gen_init_cpio
+#                      (no root rights needed for the /dev/console node;
+#                      fixed timestamps, so equal inputs give equal bytes)
+#   build/rootfs/      the same tree as a directory, to boot as a virtio-fs
+#                      root (semu -s build/rootfs,root)
+# It holds BusyBox and its applet links, rootfs/init and /etc, and the
+# riscv64 glibc runtime from Debian's cross packages at the paths Debian's
+# cross compilers ask for (/lib/ld-linux-riscv64-lp64d.so.1, then
+# /lib/riscv64-linux-gnu/, the first directory that loader searches).
+# Both are rebuilt on every make images, so package updates get in.
 set -euo pipefail
 . "$(dirname "$0")/image-lib.sh"
 
@@ -61,4 +65,14 @@ mv "$list.new" "$list"
 "$tool" -t 0 "$list" >"$out/rootfs.cpio.new"
 install_if_changed "$out/rootfs.cpio.new" "$out/rootfs.cpio"
 rm -f "$out/rootfs.cpio.new"
-phase "rootfs: $(du -h "$out/rootfs.cpio" | cut -f1) ($(wc -l <"$out/busybox/busybox.links") applets, glibc $(pkg_version libc6-riscv64-cross))"
+
+# The directory: the same entries but device nodes (the kernel mounts
+# devtmpfs on /dev of a root that is not an initramfs), unpacked in one go.
+# Files of the list are replaced; files the user added stay.
+dir=$out/rootfs
+mkdir -p "$dir"
+grep -v '^nod ' "$list" >"$list.dir"
+"$tool" "$list.dir" | (cd "$dir" && cpio -idu --quiet --no-absolute-filenames)
+rm -f "$list.dir"
+
+phase "rootfs: $(du -h "$out/rootfs.cpio" | cut -f1) ($(wc -l <"$out/busybox/busybox.links") applets, glibc $(pkg_version libc6-riscv64-cross)), and $dir/"

@@ -12,6 +12,8 @@ usage() {
     cat <<USAGE
 usage: $0 [options]
   --share DIR          share DIR with the guest as tag myfs
+  --root DIR           share DIR as tag myfs and boot with it as / (no
+                       initramfs; like semu -s DIR,root)
   --transport T        virtiofs (QEMU's virtiofsd, default) or 9p
   --cache MODE         virtiofsd cache mode: auto (default), always, none
   --append ARGS        extra kernel command line (e.g. 'semu.run="ls"')
@@ -22,11 +24,15 @@ usage: $0 [options]
 USAGE
 }
 
-share= transport=virtiofs cache=auto append= smp=1 mem=512
+share= root= transport=virtiofs cache=auto append= smp=1 mem=512
 kernel=$top/build/Image initrd=$top/build/rootfs.cpio
 while [ $# -gt 0 ]; do
     case "$1" in
     --share) share=$2 ;;
+    --root)
+        share=$2
+        root=1
+        ;;
     --transport) transport=$2 ;;
     --cache) cache=$2 ;;
     --append) append=$2 ;;
@@ -51,7 +57,19 @@ while [ $# -gt 0 ]; do
 done
 
 "$top/scripts/deps.sh" test
-for f in "$kernel" "$initrd"; do
+if [ -n "$root" ]; then
+    [ "$transport" = virtiofs ] || {
+        echo "qemu-ref: --root needs the virtiofs transport" >&2
+        exit 2
+    }
+    [ -x "$share/init" ] || {
+        echo "qemu-ref: $share/init missing: a root needs the guest's /init" >&2
+        exit 2
+    }
+    initrd=
+    append="root=myfs rootfstype=virtiofs rw init=/init $append"
+fi
+for f in "$kernel" ${initrd:+"$initrd"}; do
     [ -f "$f" ] || {
         echo "qemu-ref: $f missing (run make images)" >&2
         exit 2
@@ -59,7 +77,7 @@ for f in "$kernel" "$initrd"; do
 done
 
 qemu=(qemu-system-riscv64 -M virt -smp "$smp" -m "${mem}M" -nographic
-    -kernel "$kernel" -initrd "$initrd"
+    -kernel "$kernel" ${initrd:+-initrd "$initrd"}
     -append "console=ttyS0 $append"
     -global virtio-mmio.force-legacy=false)
 

@@ -142,6 +142,18 @@ for semu in "$@"; do
     bad "empty tag" "tag" -k "$tmp/good.Image" -s "$tmp/share,tag="
     bad "tag too long" "tag" -k "$tmp/good.Image" \
         -s "$tmp/share,tag=$(printf 'x%.0s' $(seq 40))"
+    bad "root share without /init" "init is not an executable file" \
+        -k "$tmp/good.Image" -s "$tmp/share,root"
+    mkdir -p "$tmp/root"
+    : >"$tmp/root/init"
+    chmod 644 "$tmp/root/init"
+    bad "root share whose /init is not executable" "not an executable" \
+        -k "$tmp/good.Image" -s "$tmp/root,root"
+    chmod 755 "$tmp/root/init"
+    bad "two root shares" "only one share can be the root" \
+        -k "$tmp/good.Image" -s "$tmp/root,root" -s "$tmp/root,tag=b,root"
+    bad "root share and an initramfs" "no initramfs with a root share" \
+        -k "$tmp/good.Image" -i "$tmp/empty" -s "$tmp/root,root"
     bad "nine shares" "too many shares" -k "$tmp/good.Image" \
         $(for i in $(seq 9); do echo "-s $tmp/share,tag=t$i"; done)
 done

@@ -84,3 +84,12 @@ check-glibc: semu images
 	@scripts/deps.sh test
 	tests/guest/run-glibc.sh semu
 	tests/guest/run-glibc.sh qemu
+
+# build/rootfs/ as the guest's / over virtio-fs (-s DIR,root), on semu and
+# on QEMU + virtiofsd.
+.PHONY: check-root
+CHECK_TARGETS += check-root
+check-root: semu images
+	@scripts/deps.sh test
+	tests/guest/run-root.sh semu
+	tests/guest/run-root.sh qemu
