@@ -45,7 +45,7 @@ static const char usage_text[] =
     "                        where supported: x86-64 hosts) or interpret it\n"
     "  -h, --help            this text\n"
     "\n"
-    "Console: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A.\n"
+    "Console: Ctrl-A x quits (exit status 0), Ctrl-A Ctrl-A sends Ctrl-A.\n"
     "Exit status: 0 on guest power-off, the code the guest gives the\n"
     "test finisher otherwise; 1 if every hart stops. A guest reset reboots.\n"
     "SEMU_STATS=1 prints the guest instruction count and rate, and each\n"
@@ -63,7 +63,8 @@ static void die(const char *fmt, const char *arg)
 
 /* A decimal number in [min, max] with nothing after it, or die. */
 static unsigned long parse_number(const char *s, const char *what,
-                                  unsigned long min, unsigned long max)
+                                  unsigned long min, unsigned long max,
+                                  const char *unit)
 {
     char *end;
     errno = 0;
@@ -72,8 +73,12 @@ static unsigned long parse_number(const char *s, const char *what,
     unsigned long v = strtoul(s, &end, 10);
     if (*end != '\0')
         die("%s: not a number", what);
-    if (errno == ERANGE || v < min || v > max)
-        die("%s: out of range", what);
+    if (errno == ERANGE || v < min || v > max) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "%s: out of range (%lu to %lu%s)", what, min,
+                 max, unit);
+        die("%s", msg);
+    }
     return v;
 }
 
@@ -277,11 +282,12 @@ static void parse_args(int argc, char **argv, struct machine_config *config)
             add_share(config, optarg);
             break;
         case 'c':
-            config->nharts = parse_number(optarg, "-c", 1, MAX_HARTS);
+            config->nharts = parse_number(optarg, "-c", 1, MAX_HARTS, " harts");
             break;
         case 'm':
             config->ram_size =
-                (uint64_t)parse_number(optarg, "-m", 1, MAX_RAM_MIB) << 20;
+                (uint64_t)parse_number(optarg, "-m", 1, MAX_RAM_MIB, " MiB")
+                << 20;
             break;
         case 'a':
             config->append = optarg;
