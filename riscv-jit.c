@@ -57,7 +57,7 @@
 
 #define CODE_BUFFER_SIZE (32u << 20)
 #define BLOCK_MAX_OPS    64
-#define JIT_HOT          8 /* entries before a block is translated */
+#define JIT_HOT          32 /* entries before a block is translated */
 #define JIT_HEAT_ENTRIES 65536
 /* The buffer's pages are made present this much at a time: one madvise
  * instead of a page fault per page (each ~15 us on some VMs). */
