@@ -122,6 +122,7 @@ struct jit {
     struct pending pending[MAX_PENDING];
     unsigned npending;
     size_t populated; /* buffer bytes whose pages are already present */
+    unsigned hot;     /* entries before a block is translated */
     /* Entries by physical pc, hashed: a collision only translates early. */
     uint8_t heat[JIT_HEAT_ENTRIES];
     unsigned pending_wanted; /* entries to pending blocks since the seal */
@@ -206,6 +207,7 @@ bool jit_init(struct hart *h)
         return false;
     }
     j->buf = buf;
+    j->hot = h->env.jit_hot && h->env.jit_hot < 255 ? h->env.jit_hot : JIT_HOT;
     emit_prologue(j);
     emit_access_thunks(j);
     j->sealed = j->used = j->populated = j->prologue_bytes;
@@ -1288,9 +1290,10 @@ static const uint8_t *block_at(struct hart *h, struct dcache_page *d)
     uint8_t *heat =
         &j->heat[((d->ppage >> PAGE_SHIFT) * SLOTS_PER_PAGE + slot) %
                  JIT_HEAT_ENTRIES];
-    if (*heat < JIT_HOT)
-        *heat = eager ? JIT_HOT : *heat + 1;
-    if (*heat == JIT_HOT && !smc_page_hot(h, d->ppage)) {
+    unsigned hot = eager ? 1 : j->hot;
+    if (*heat < hot)
+        ++*heat;
+    if (*heat >= hot && !smc_page_hot(h, d->ppage)) {
         translate(h, d, slot);
         if (d->jit && d->jit->pending[slot])
             *heat = 0;

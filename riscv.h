@@ -49,6 +49,8 @@ struct hart_env {
     /* Tests: translate every block at its first entry and run it at once,
      * so that as much guest code as possible runs translated. */
     bool jit_eager;
+    /* Tests: entries before a block is translated (0: the default, 32). */
+    unsigned jit_hot;
 };
 
 /* True when this build can translate guest code (an x86-64 host). */
