@@ -451,12 +451,18 @@ static bool csr_write(struct hart *h, unsigned csr, uint64_t val)
     case 0x344:
         write_mip(h, val, MIP_SSIP | MIP_STIP | MIP_SEIP);
         return true;
+    /*
+     * The write replaces the writing instruction's own increment: the
+     * next instruction reads val. The loop counts this one as retired
+     * after we return, hence the - 1. Writing instret leaves cycle
+     * running on.
+     */
     case 0xb00:
-        h->cycle_offset = val - counter_value(h, 2);
+        h->cycle_offset = val - (counter_value(h, 2) + 1);
         return true;
     case 0xb02:
-        h->cycle_offset += counter_value(h, 2) - val;
-        h->instret = val - h->run_retired;
+        h->cycle_offset += counter_value(h, 2) - (val - 1);
+        h->instret = val - 1 - h->run_retired;
         return true;
     }
     return false;

@@ -103,4 +103,6 @@ enum {
     CSR_SATP = 0x180,
     CSR_PMPCFG0 = 0x3a0,
     CSR_PMPADDR0 = 0x3b0,
+    CSR_MCYCLE = 0xb00,
+    CSR_MINSTRET = 0xb02,
 };

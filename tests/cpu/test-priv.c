@@ -174,6 +174,40 @@ static void test_budget_and_instret(void)
     fx_free(&f);
 }
 
+/*
+ * A write to minstret or mcycle replaces the writing instruction's own
+ * increment: the next instruction reads the value written, then counting
+ * goes on; writing minstret leaves mcycle running, and the reverse.
+ */
+static void test_counter_writes(void)
+{
+    struct fixture f;
+    fx_init(&f, NULL);
+    fx_emit(&f, ADDI(A0, ZERO, 5));
+    fx_emit(&f, CSRRW(ZERO, CSR_MINSTRET, ZERO)); /* csrw minstret, zero */
+    fx_emit(&f, CSRR(A1, CSR_MINSTRET));
+    fx_emit(&f, CSRR(A2, CSR_MINSTRET));
+    fx_emit(&f, CSRR(S0, CSR_MCYCLE));
+    fx_emit(&f, CSRW(CSR_MINSTRET, A0));
+    fx_emit(&f, CSRR(A3, CSR_MINSTRET));
+    fx_emit(&f, CSRR(S1, CSR_MCYCLE));
+    fx_emit(&f, CSRW(CSR_MCYCLE, A0));
+    fx_emit(&f, CSRR(A4, CSR_MCYCLE));
+    fx_emit(&f, CSRR(A5, CSR_MINSTRET)); /* instruction 10 */
+    fx_emit(&f, SPIN);
+    uint64_t ran = fx_run(&f, 0, 11);
+    EXPECT("minstret read right after writing 0", fx_reg(&f, A1), 0);
+    EXPECT("minstret one instruction later", fx_reg(&f, A2), 1);
+    EXPECT("minstret read right after writing 5", fx_reg(&f, A3), 5);
+    EXPECT("mcycle runs on across a minstret write",
+           fx_reg(&f, S1) - fx_reg(&f, S0), 3);
+    EXPECT("mcycle read right after writing 5", fx_reg(&f, A4), 5);
+    EXPECT("minstret runs on across an mcycle write", fx_reg(&f, A5), 9);
+    EXPECT("hart_instret agrees with the guest", hart_instret(f.harts[0]),
+           9 + (ran - 10));
+    fx_free(&f);
+}
+
 struct fake_device {
     uint64_t last_offset, last_value;
     unsigned writes;
@@ -311,6 +345,7 @@ void test_priv(void)
     test_wfi();
     test_sstc();
     test_budget_and_instret();
+    test_counter_writes();
     test_mmio_and_access_fault();
     test_lr_sc();
     test_self_modifying_code();
