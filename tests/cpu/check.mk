@@ -1,6 +1,9 @@
 # CPU unit tests: the hart (riscv*.c) on a bare machine with the real bus,
-# built plain and with ASan+UBSan.
-#   make check-cpu    both builds
+# built plain and with ASan+UBSan, and the differential test of the
+# translator against the interpreter (jit-diff.c).
+#   make check-cpu    both builds, and jit-diff on 1,150 seeds
+#   make fuzz-jit     jit-diff under ASan+UBSan for FUZZ_TIME seconds (make
+#                     fuzz runs it)
 #   make bench-cpu    guest instructions per second on an integer loop
 
 CPU_TEST_SRCS := tests/cpu/cpu-tests.c tests/cpu/fixture.c \
@@ -18,10 +21,29 @@ $(BUILD)/cpu-tests: $(CPU_TEST_OBJS)
 $(BUILD)/cpu-tests-asan: $(CPU_TEST_ASAN_OBJS)
 	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ -lm
 
-.PHONY: check-cpu bench-cpu
-check-cpu: $(BUILD)/cpu-tests $(BUILD)/cpu-tests-asan
+JIT_DIFF_SRCS := tests/cpu/jit-diff.c tests/cpu/jit-diff-gen.c \
+                 tests/cpu/fixture.c
+JIT_DIFF_OBJS := $(JIT_DIFF_SRCS:%.c=$(BUILD)/obj/%.o) \
+                 $(CPU_TEST_DEPS:%.c=$(BUILD)/obj/%.o)
+JIT_DIFF_ASAN_OBJS := $(JIT_DIFF_SRCS:%.c=$(BUILD)/asan/%.o) \
+                      $(CPU_TEST_DEPS:%.c=$(BUILD)/asan/%.o)
+
+$(BUILD)/jit-diff: $(JIT_DIFF_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ -lm
+
+$(BUILD)/jit-diff-asan: $(JIT_DIFF_ASAN_OBJS)
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ -lm
+
+.PHONY: check-cpu bench-cpu fuzz-jit
+check-cpu: $(BUILD)/cpu-tests $(BUILD)/cpu-tests-asan $(BUILD)/jit-diff \
+           $(BUILD)/jit-diff-asan
 	$(BUILD)/cpu-tests
 	$(BUILD)/cpu-tests-asan
+	$(BUILD)/jit-diff -n 1000
+	$(BUILD)/jit-diff-asan -s 1000001 -n 150
+
+fuzz-jit: $(BUILD)/jit-diff-asan
+	$(BUILD)/jit-diff-asan -t $(FUZZ_TIME)
 
 CHECK_TARGETS += check-cpu
 
@@ -36,3 +58,5 @@ bench-cpu: semu $(BUILD)/bench/cpu-loop.bin
 	tests/cpu/bench.sh ./semu $(BUILD)/bench/cpu-loop.bin
 
 BENCH_TARGETS += bench-cpu
+
+fuzz: fuzz-jit

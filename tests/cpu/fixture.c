@@ -27,6 +27,12 @@ static uint64_t fake_mtime(void *opaque)
 
 void fx_init(struct fixture *f, void (*sbi)(void *opaque, struct hart *h))
 {
+    fx_init_jit(f, sbi, hart_jit_supported());
+}
+
+void fx_init_jit(struct fixture *f, void (*sbi)(void *opaque, struct hart *h),
+                 bool jit)
+{
     memset(f, 0, sizeof(*f));
     f->ram = (struct guest_ram){
         .host = calloc(1, FX_RAM_SIZE), .base = RAM_BASE, .size = FX_RAM_SIZE};
@@ -41,6 +47,7 @@ void fx_init(struct fixture *f, void (*sbi)(void *opaque, struct hart *h))
         .opaque = f,
         .read_mtime = fake_mtime,
         .sbi_ecall = sbi,
+        .jit = jit,
     };
     for (unsigned i = 0; i < 2; i++) {
         f->harts[i] = hart_new(&env, i);

@@ -29,7 +29,11 @@ struct fixture {
     unsigned sbi_calls;
 };
 
+/* Harts translate guest code where this build can (the default). */
 void fx_init(struct fixture *f, void (*sbi)(void *opaque, struct hart *h));
+/* The same, translating or interpreting as jit says. */
+void fx_init_jit(struct fixture *f, void (*sbi)(void *opaque, struct hart *h),
+                 bool jit);
 void fx_free(struct fixture *f);
 void *fx_ram(struct fixture *f, uint64_t addr);
 void fx_org(struct fixture *f, uint64_t addr);
