@@ -1,5 +1,6 @@
 # Boot tests: bare-metal device and SBI guests, then Linux on semu with the
-# built-in SBI (1 and 4 harts), with Debian's OpenSBI, and under ASan.
+# built-in SBI (1 and 4 harts), with Debian's OpenSBI, and under ASan; the
+# main ones also with --jit off.
 BOOT_GUESTS := $(BUILD)/boot/devices-guest.bin $(BUILD)/boot/sbi-guest.bin \
                $(BUILD)/boot/stop-guest.bin $(BUILD)/boot/user.dtb
 # devices-guest runs as firmware (M-mode, --bios); the others as kernels.

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Boot tests: bare-metal device and SBI checks, then Linux (build/Image +
 # build/rootfs.cpio) with the built-in SBI on 1 and 4 harts and with
-# Debian's OpenSBI, checking the exit status the guest chooses.
+# Debian's OpenSBI, checking the exit status the guest chooses; with the
+# default (translated where supported), and the main ones again
+# interpreted (--jit off), also under ASan+UBSan.
 #   tests/boot/run.sh [SEMU [SEMU_ASAN]]
 set -u
 keep=${KEEP:-}
@@ -160,6 +162,20 @@ run opensbi-reboot 9 "$semu" --bios "$opensbi" -c 2 -k "$image" -s "$tmp/r2" \
 expect_eq "opensbi-reboot booted twice" 2 \
     "$(grep -c 'semu guest: Linux' "$tmp/opensbi-reboot.log")"
 
+# --- interpreted (--jit off): the same machine without the translator ---
+run nojit-devices 0 sh -c \
+    "printf A | '$semu' --jit off --bios '$guests/devices-guest.bin'"
+run nojit-sbi 0 sh -c "printf Z | '$semu' --jit off -c 2 -k '$guests/sbi-guest.bin'"
+has nojit-sbi "all checks passed"
+run nojit-linux-c1 7 "$semu" --jit off -k "$image" -a 'semu.run="exit 7"' \
+    </dev/null
+has nojit-linux-c1 "semu guest: Linux"
+run nojit-linux-c4 0 "$semu" --jit off -c 4 -k "$image" \
+    -a 'semu.run="test $(grep -c ^processor /proc/cpuinfo) = 4"' </dev/null
+run nojit-opensbi 5 "$semu" --jit off --bios "$opensbi" -c 2 -k "$image" \
+    -a 'semu.run="exit 5"' </dev/null
+has nojit-opensbi "semu guest: Linux"
+
 # --- the sanitizer build ---
 run asan-devices 0 sh -c "printf A | '$asan' --bios '$guests/devices-guest.bin'"
 run asan-sbi 0 sh -c "printf Z | '$asan' -c 2 -k '$guests/sbi-guest.bin'"
@@ -167,5 +183,10 @@ run asan-linux 7 env SEMU_PROFILE="$tmp/asan-profile" "$asan" -c 2 \
     -k "$image" -a 'semu.run="exit 7"' </dev/null
 has asan-linux "semu guest: Linux"
 expect "asan-linux wrote its profile" [ -s "$tmp/asan-profile" ]
+run asan-nojit-devices 0 sh -c \
+    "printf A | '$asan' --jit off --bios '$guests/devices-guest.bin'"
+run asan-nojit-linux 7 "$asan" --jit off -c 2 -k "$image" \
+    -a 'semu.run="exit 7"' </dev/null
+has asan-nojit-linux "semu guest: Linux"
 
 summary

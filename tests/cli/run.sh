@@ -41,6 +41,13 @@ head -c 8192 /dev/urandom >"$tmp/garbage.Image"
 head -c 4096 /dev/urandom >"$tmp/garbage.dtb"
 truncate -s 24M "$tmp/big.cpio"
 mkdir -p "$tmp/share"
+# Firmware that reports exit status 5 through the finisher:
+# lui t0, 0x100; lui t1, 0x53; addi t1, t1, 0x333; sw t1, 0(t0); j .
+printf '%08x' 0x001002b7 0x00053337 0x33330313 0x0062a023 0x0000006f |
+    python3 -c 'import sys; d = sys.stdin.read()
+sys.stdout.buffer.write(b"".join(int(d[i:i + 8], 16).to_bytes(4, "little")
+                                 for i in range(0, len(d), 8)))' \
+    >"$tmp/exit5.bin"
 
 # bad NAME EXPECT_IN_MESSAGE ARGS...: exits non-zero (not by a signal or
 # sanitizer abort) with exactly one line on stderr containing the text.
@@ -71,6 +78,15 @@ for semu in "$@"; do
     expect "--help shows usage" grep -q -- "-k, --kernel" "$tmp/out"
 
     bad "no arguments" "nothing to run"
+    bad "--jit maybe" "--jit maybe: give on or off" --jit maybe \
+        -k "$tmp/good.Image"
+    timeout 20 "$semu" --jit maybe -k "$tmp/good.Image" </dev/null \
+        >/dev/null 2>&1
+    expect_eq "--jit maybe exits 2" 2 $?
+    bad "--jit without a value" "missing argument" --jit
+    timeout 20 "$semu" --jit off --bios "$tmp/exit5.bin" </dev/null \
+        >"$tmp/out" 2>&1
+    expect_eq "--jit off runs the guest (its exit status)" 5 $?
     bad "unknown option" "unknown option" -k "$tmp/good.Image" --frobnicate
     bad "unknown short option" "unknown option" -z -k "$tmp/good.Image"
     bad "stray argument" "unexpected argument" -k "$tmp/good.Image" extra

@@ -1,5 +1,7 @@
 # ISA tests: bare-metal RV64GC programs run with --bios, one per area.
-#   make check-isa        every test on ./semu and on build/semu-asan
+#   make check-isa        every test on ./semu and on build/semu-asan, each
+#                         with the default (translated where supported) and
+#                         with --jit off (interpreted)
 #   make check-isa-qemu   the same tests on QEMU virt (proves the tests)
 
 ISA_TESTS := $(filter-out crt,$(basename $(notdir $(wildcard tests/isa/*.S))))
@@ -40,7 +42,9 @@ isa-tests: $(ISA_BINS)
 
 check-isa: semu $(BUILD)/semu-asan $(ISA_BINS)
 	tests/isa/run.sh -e "./semu --bios" -s "-c 2" \
-	    -e "$(BUILD)/semu-asan --bios" -s "-c 2" $(ISA_BINS)
+	    -e "./semu --jit off --bios" -s "-c 2" \
+	    -e "$(BUILD)/semu-asan --bios" -s "-c 2" \
+	    -e "$(BUILD)/semu-asan --jit off --bios" -s "-c 2" $(ISA_BINS)
 
 check-isa-qemu: $(ISA_BINS)
 	tests/isa/run.sh -e "$(ISA_QEMU)" -s "-smp 2" $(ISA_BINS)

@@ -25,6 +25,8 @@ trap 'rm -f "$log"' EXIT
 passed=0 failed=0
 for i in "${!emus[@]}"; do
     emu=${emus[$i]}
+    label=${emu%% *}
+    case " $emu " in *" --jit off "*) label="$label --jit off" ;; esac
     for img in "$@"; do
         name=$(basename "$img" .bin)
         extra=""
@@ -36,7 +38,7 @@ for i in "${!emus[@]}"; do
         rc=$?
         if [ $rc -eq 0 ]; then
             passed=$((passed + 1))
-            printf '%-14s %-28s PASS (exit 0)\n' "$name" "${emu%% *}"
+            printf '%-14s %-28s PASS (exit 0)\n' "$name" "$label"
         else
             failed=$((failed + 1))
             why=""
@@ -44,7 +46,7 @@ for i in "${!emus[@]}"; do
             # 129..192: a signal; the tests' own codes go up to 255.
             [ $rc -gt 128 ] && [ $rc -le 192 ] &&
                 why=", killed by signal $((rc - 128))"
-            printf '%-14s %-28s FAIL (exit %d%s)\n' "$name" "${emu%% *}" \
+            printf '%-14s %-28s FAIL (exit %d%s)\n' "$name" "$label" \
                 "$rc" "$why"
             tail -n 5 "$log" | tr -d '\r' | sed 's/^/    | /'
         fi
