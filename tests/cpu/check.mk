@@ -2,8 +2,8 @@
 # built plain and with ASan+UBSan, and the differential test of the
 # translator against the interpreter (jit-diff.c).
 #   make check-cpu    both builds, and jit-diff on 1,150 seeds
-#   make fuzz-jit     jit-diff under ASan+UBSan for FUZZ_TIME seconds (make
-#                     fuzz runs it)
+#   make fuzz-jit     jit-diff for FUZZ_TIME seconds, plain then under
+#                     ASan+UBSan (make fuzz runs it)
 #   make bench-cpu    guest instructions per second on an integer loop
 
 CPU_TEST_SRCS := tests/cpu/cpu-tests.c tests/cpu/fixture.c \
@@ -42,8 +42,10 @@ check-cpu: $(BUILD)/cpu-tests $(BUILD)/cpu-tests-asan $(BUILD)/jit-diff \
 	$(BUILD)/jit-diff -n 1000
 	$(BUILD)/jit-diff-asan -s 1000001 -n 150
 
-fuzz-jit: $(BUILD)/jit-diff-asan
-	$(BUILD)/jit-diff-asan -t $(FUZZ_TIME)
+# Half the time plain (about 100 times the seeds), half under the sanitizers.
+fuzz-jit: $(BUILD)/jit-diff $(BUILD)/jit-diff-asan
+	$(BUILD)/jit-diff -t $$(( $(FUZZ_TIME) / 2 ))
+	$(BUILD)/jit-diff-asan -t $$(( ($(FUZZ_TIME) + 1) / 2 ))
 
 CHECK_TARGETS += check-cpu
 
