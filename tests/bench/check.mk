@@ -7,3 +7,11 @@ bench-fs: semu images
 	@scripts/deps.sh test
 	scripts/bench-fs.sh
 	BENCH_HOST_DIR=/dev/shm scripts/bench-fs.sh
+
+# make bench: BusyBox userland work on guest tmpfs on semu --jit on (when
+# the build has a translator), semu --jit off and QEMU TCG, side by side.
+.PHONY: bench-userland
+BENCH_TARGETS += bench-userland
+bench-userland: semu images
+	@scripts/deps.sh test
+	scripts/bench-userland.sh ./semu
