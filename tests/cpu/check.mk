@@ -1,7 +1,7 @@
 # CPU unit tests: the hart (riscv*.c) on a bare machine with the real bus,
 # built plain and with ASan+UBSan, and the differential test of the
 # translator against the interpreter (jit-diff.c).
-#   make check-cpu    both builds, and jit-diff on 1,150 seeds
+#   make check-cpu    both builds, and jit-diff on 460 seeds
 #   make fuzz-jit     jit-diff for FUZZ_TIME seconds, plain then under
 #                     ASan+UBSan (make fuzz runs it)
 #   make bench-cpu    guest instructions per second on an integer loop
@@ -39,8 +39,8 @@ check-cpu: $(BUILD)/cpu-tests $(BUILD)/cpu-tests-asan $(BUILD)/jit-diff \
            $(BUILD)/jit-diff-asan
 	$(BUILD)/cpu-tests
 	$(BUILD)/cpu-tests-asan
-	$(BUILD)/jit-diff -n 1000
-	$(BUILD)/jit-diff-asan -s 1000001 -n 150
+	$(BUILD)/jit-diff -n 400
+	$(BUILD)/jit-diff-asan -s 1000001 -n 60
 
 # Half the time plain (about 100 times the seeds), half under the sanitizers.
 fuzz-jit: $(BUILD)/jit-diff $(BUILD)/jit-diff-asan

@@ -27,11 +27,12 @@ static uint64_t fake_mtime(void *opaque)
 
 void fx_init(struct fixture *f, void (*sbi)(void *opaque, struct hart *h))
 {
-    fx_init_jit(f, sbi, hart_jit_supported());
+    bool jit = hart_jit_supported();
+    fx_init_jit(f, sbi, jit, jit);
 }
 
 void fx_init_jit(struct fixture *f, void (*sbi)(void *opaque, struct hart *h),
-                 bool jit)
+                 bool jit, bool eager)
 {
     memset(f, 0, sizeof(*f));
     f->ram = (struct guest_ram){
@@ -48,6 +49,7 @@ void fx_init_jit(struct fixture *f, void (*sbi)(void *opaque, struct hart *h),
         .read_mtime = fake_mtime,
         .sbi_ecall = sbi,
         .jit = jit,
+        .jit_eager = eager,
     };
     for (unsigned i = 0; i < 2; i++) {
         f->harts[i] = hart_new(&env, i);

@@ -29,11 +29,15 @@ struct fixture {
     unsigned sbi_calls;
 };
 
-/* Harts translate guest code where this build can (the default). */
+/*
+ * Harts translate guest code where this build can (the default), each
+ * block at its first entry, so that the tests run as much of it
+ * translated as they can.
+ */
 void fx_init(struct fixture *f, void (*sbi)(void *opaque, struct hart *h));
-/* The same, translating or interpreting as jit says. */
+/* Translating or interpreting as jit says; eager: see hart_env. */
 void fx_init_jit(struct fixture *f, void (*sbi)(void *opaque, struct hart *h),
-                 bool jit);
+                 bool jit, bool eager);
 void fx_free(struct fixture *f);
 void *fx_ram(struct fixture *f, uint64_t addr);
 void fx_org(struct fixture *f, uint64_t addr);

@@ -63,6 +63,9 @@ struct gen {
     struct fixture *f;
     struct diff_rng rng;
     bool user; /* the stream runs in U, else in S */
+    /* Self-modifying stores and fence.i: they drop translations, so only
+     * some streams have them, and the others run translated for long. */
+    bool smc;
     bool in_loop;
     struct fixup fix[MAX_FIXUPS];
     unsigned nfix;
@@ -224,9 +227,9 @@ static void patch(struct gen *g, const struct fixup *fx, uint64_t to)
         write32(g, fx->at + 4,
                 (read32(g, fx->at + 4) & 0xfffff) | (uint32_t)off << 20);
         break;
-    case FIX_STORE: /* auipc (code alias) at `at`, store after it */
-        write32(g, fx->at + 4,
-                (read32(g, fx->at + 4) & 0x01fff07f) |
+    case FIX_STORE: /* auipc at `at`, add, then the store */
+        write32(g, fx->at + 8,
+                (read32(g, fx->at + 8) & 0x01fff07f) |
                     (enc_s((int32_t)off, 0, 0, 0, 0) & ~0x7fu));
         break;
     }
@@ -265,17 +268,17 @@ static void item_alu_r(struct gen *g)
     static const struct {
         uint8_t f7, f3, opcode;
     } ops[] = {
-        {0, 0, 0x33},    {0x20, 0, 0x33}, {0, 1, 0x33},    {0, 2, 0x33},
-        {0, 3, 0x33},    {0, 4, 0x33},    {0, 5, 0x33},    {0x20, 5, 0x33},
-        {0, 6, 0x33},    {0, 7, 0x33},    {1, 0, 0x33},    {1, 1, 0x33},
-        {1, 2, 0x33},    {1, 3, 0x33},    {1, 4, 0x33},    {1, 5, 0x33},
-        {1, 6, 0x33},    {1, 7, 0x33},    {0, 0, 0x3b},    {0x20, 0, 0x3b},
-        {0, 1, 0x3b},    {0, 5, 0x3b},    {0x20, 5, 0x3b}, {1, 0, 0x3b},
-        {1, 4, 0x3b},    {1, 5, 0x3b},    {1, 6, 0x3b},    {1, 7, 0x3b},
+        {0, 0, 0x33}, {0x20, 0, 0x33}, {0, 1, 0x33},    {0, 2, 0x33},
+        {0, 3, 0x33}, {0, 4, 0x33},    {0, 5, 0x33},    {0x20, 5, 0x33},
+        {0, 6, 0x33}, {0, 7, 0x33},    {1, 0, 0x33},    {1, 1, 0x33},
+        {1, 2, 0x33}, {1, 3, 0x33},    {1, 4, 0x33},    {1, 5, 0x33},
+        {1, 6, 0x33}, {1, 7, 0x33},    {0, 0, 0x3b},    {0x20, 0, 0x3b},
+        {0, 1, 0x3b}, {0, 5, 0x3b},    {0x20, 5, 0x3b}, {1, 0, 0x3b},
+        {1, 4, 0x3b}, {1, 5, 0x3b},    {1, 6, 0x3b},    {1, 7, 0x3b},
     };
     unsigned i = pick(g, sizeof(ops) / sizeof(ops[0]));
-    emit32(g, enc_r(ops[i].f7, rand_reg(g), rand_reg(g), ops[i].f3,
-                    rand_rd(g), ops[i].opcode));
+    emit32(g, enc_r(ops[i].f7, rand_reg(g), rand_reg(g), ops[i].f3, rand_rd(g),
+                    ops[i].opcode));
 }
 
 static void item_alu_i(struct gen *g)
@@ -301,13 +304,9 @@ static void item_alu_i(struct gen *g)
     case 4:
         emit32(g, LUI(rd, pick(g, 1 << 20)));
         break;
-    default: { /* auipc, but never near the writable code alias */
-        uint32_t imm = pick(g, 1 << 20);
-        if (imm >= 0xf0 && imm <= 0x110)
-            imm = 0;
-        emit32(g, imm << 12 | rd << 7 | 0x17);
+    default: /* auipc */
+        emit32(g, pick(g, 1 << 20) << 12 | rd << 7 | 0x17);
         break;
-    }
     }
 }
 
@@ -324,9 +323,9 @@ static void item_raw32(struct gen *g)
                                       0x47, 0x4b, 0x4f, 0x53, 0x7f, 0x5b};
     for (;;) {
         uint32_t r = (uint32_t)diff_random(&g->rng);
-        uint32_t insn = chance(g, 4) ? (r | 3)
-                                     : (r & ~0x7fu) |
-                                           opcodes[pick(g, sizeof(opcodes))];
+        uint32_t insn = chance(g, 4)
+                            ? (r | 3)
+                            : (r & ~0x7fu) | opcodes[pick(g, sizeof(opcodes))];
         unsigned opcode = insn & 0x7f, rd = (insn >> 7) & 31;
         if (opcode == 0x63 || opcode == 0x67 || opcode == 0x6f ||
             opcode == 0x73 || opcode == 0x17 || rd == DIFF_COUNTER)
@@ -394,11 +393,10 @@ static void item_mem(struct gen *g)
         bool word = f3 == 2 || f3 == 6;
         unsigned off = word ? pick(g, 32) * 4 : pick(g, 32) * 8;
         emit_li(g, rb, data_addr(g, word ? 4 : 8) - off);
-        uint16_t imm = word ? (uint16_t)(((off >> 3) & 7) << 10 |
-                                         ((off >> 2) & 1) << 6 |
-                                         ((off >> 6) & 1) << 5)
-                            : (uint16_t)(((off >> 3) & 7) << 10 |
-                                         ((off >> 6) & 3) << 5);
+        uint16_t imm =
+            word ? (uint16_t)(((off >> 3) & 7) << 10 | ((off >> 2) & 1) << 6 |
+                              ((off >> 6) & 1) << 5)
+                 : (uint16_t)(((off >> 3) & 7) << 10 | ((off >> 6) & 3) << 5);
         emit16(g, (uint16_t)(f3 << 13 | imm | (rb - 8) << 7 | pick(g, 8) << 2));
     } else { /* c.lwsp c.ldsp c.fldsp c.swsp c.sdsp c.fsdsp */
         static const uint8_t f3s[] = {1, 2, 3, 5, 6, 7};
@@ -409,20 +407,20 @@ static void item_mem(struct gen *g)
         uint16_t imm;
         unsigned reg = f3 == 1 || f3 == 5 ? pick(g, 32) : rand_rd(g);
         if (f3 < 4)
-            imm = word ? (uint16_t)(((off >> 5) & 1) << 12 |
-                                    ((off >> 2) & 7) << 4 |
-                                    ((off >> 6) & 3) << 2)
-                       : (uint16_t)(((off >> 5) & 1) << 12 |
-                                    ((off >> 3) & 3) << 5 |
-                                    ((off >> 6) & 7) << 2);
+            imm =
+                word
+                    ? (uint16_t)(((off >> 5) & 1) << 12 |
+                                 ((off >> 2) & 7) << 4 | ((off >> 6) & 3) << 2)
+                    : (uint16_t)(((off >> 5) & 1) << 12 |
+                                 ((off >> 3) & 3) << 5 | ((off >> 6) & 7) << 2);
         else
-            imm = word ? (uint16_t)(((off >> 2) & 15) << 9 |
-                                    ((off >> 6) & 3) << 7)
-                       : (uint16_t)(((off >> 3) & 7) << 10 |
-                                    ((off >> 6) & 7) << 7);
+            imm = word ? (uint16_t)(((off >> 2) & 15) << 9 | ((off >> 6) & 3)
+                                                                 << 7)
+                       : (uint16_t)(((off >> 3) & 7) << 10 | ((off >> 6) & 7)
+                                                                 << 7);
         /* Loads name rd in bits 11:7, stores rs2 in bits 6:2. */
-        emit16(g, (uint16_t)(f3 << 13 | imm | 2 |
-                             (f3 < 4 ? reg << 7 : reg << 2)));
+        emit16(g,
+               (uint16_t)(f3 << 13 | imm | 2 | (f3 < 4 ? reg << 7 : reg << 2)));
     }
 }
 
@@ -472,9 +470,14 @@ static void item_csr_write(struct gen *g)
 static void item_trap(struct gen *g)
 {
     static const uint32_t traps[] = {
-        ECALL,      EBREAK, MRET, 0xffffffff, 0x00000000,
+        ECALL,
+        EBREAK,
+        MRET,
+        0xffffffff,
+        0x00000000,
         0x7c002573, /* csrr a0, 0x7c0: no such CSR */
-        0x30200073 | 1 << 20, 0x0000002f | 7 << 12,
+        0x30200073 | 1 << 20,
+        0x0000002f | 7 << 12,
     };
     if (chance(g, 4))
         emit16(g, 0x9002); /* c.ebreak */
@@ -503,8 +506,8 @@ static void item_branch(struct gen *g)
         add_fixup(g, at, FIX_CJ, skip);
         break;
     case 4: /* c.beqz, c.bnez */
-        emit16(g, (uint16_t)((chance(g, 2) ? 0xc001 : 0xe001) |
-                             pick(g, 8) << 7));
+        emit16(g,
+               (uint16_t)((chance(g, 2) ? 0xc001 : 0xe001) | pick(g, 8) << 7));
         add_fixup(g, at, FIX_CB, skip);
         break;
     default: { /* auipc + jalr */
@@ -529,12 +532,19 @@ static uint32_t smc_insn(struct gen *g)
     return insn;
 }
 
-/* auipc rA to this instruction's writable alias; store rV at off(rA). */
+/*
+ * rA = the writable alias of the auipc here; store rV at off(rA), where
+ * off is patched in later (FIX_STORE). Returns the auipc's address.
+ */
 static uint64_t emit_smc_store(struct gen *g, unsigned ra, unsigned rv)
 {
+    unsigned rt = rand_rd(g);
+    while (rt == ra || rt == rv)
+        rt = rand_rd(g);
+    emit_li(g, ra, DIFF_CODE_ALIAS - DIFF_CODE);
     uint64_t at = g->f->cursor;
-    emit32(g, (uint32_t)((DIFF_CODE_ALIAS - DIFF_CODE) >> 12) << 12 | ra << 7 |
-                  0x17);
+    emit32(g, rt << 7 | 0x17); /* auipc rt, 0 */
+    emit32(g, ADD(ra, ra, rt));
     emit32(g, enc_s(0, rv, ra, chance(g, 8) ? 1 : 2, 0x23)); /* sw or sh */
     return at;
 }
@@ -568,6 +578,7 @@ static void item_smc_behind(struct gen *g)
     emit_li(g, rv, ADDI(rd, rd, 0));
     emit32(g, SLLI(ra, DIFF_COUNTER, 20)); /* imm = the counter */
     emit32(g, ADD(rv, rv, ra));
+    /* emit_smc_store overwrites ra */
     uint64_t at = emit_smc_store(g, ra, rv);
     struct fixup fx = {at, FIX_STORE, 0};
     /* patch() measures from the auipc: the target lies behind it */
@@ -577,6 +588,7 @@ static void item_smc_behind(struct gen *g)
         emit32(g, FENCE_I);
 }
 
+/* The register keeps the bad address: never a writable one. */
 static void item_fetch_fault(struct gen *g)
 {
     if (chance(g, 2)) {
@@ -584,8 +596,12 @@ static void item_fetch_fault(struct gen *g)
         return;
     }
     static const uint64_t bad[] = {
-        0x40000000,      DIFF_CODE_ALIAS + 0x40, DIFF_MMIO_VA,
-        0x8000000000ull, 0x8000000000000000ull,  DIFF_MMIO_VA + 0x2000,
+        0x40000000,
+        DIFF_CODE + 0x1000 * (DIFF_CODE_PAGES + 1),
+        DIFF_MMIO_VA,
+        0x8000000000ull,
+        0x8000000000000000ull,
+        DIFF_MMIO_VA + 0x2000,
     };
     unsigned r = rand_rd(g);
     emit_li(g, r, bad[pick(g, sizeof(bad) / sizeof(bad[0]))]);
@@ -597,8 +613,8 @@ static void item_amo(struct gen *g)
     static const uint8_t f5s[] = {0x00, 0x01, 0x04, 0x08, 0x0c,
                                   0x10, 0x14, 0x18, 0x1c};
     unsigned base = rand_rd(g), f3 = 2 + pick(g, 2), size = f3 == 2 ? 4 : 8;
-    uint64_t addr = chance(g, 8) ? DIFF_MMIO_VA + 8 * pick(g, 16)
-                                 : data_addr(g, size);
+    uint64_t addr =
+        chance(g, 8) ? DIFF_MMIO_VA + 8 * pick(g, 16) : data_addr(g, size);
     if (!chance(g, 8))
         addr &= ~(uint64_t)(size - 1);
     emit_li(g, base, addr);
@@ -622,11 +638,20 @@ static void item_amo(struct gen *g)
 static void item_fp_value(struct gen *g)
 {
     static const uint64_t values[] = {
-        0x7ff8000000000000ull, 0x7ff4000000000000ull, 0x7ff0000000000000ull,
-        0x8000000000000000ull, 1,                     0x3ff0000000000000ull,
-        0xffffffff7fc00000ull, 0xffffffff3f800000ull, 0x3f800000,
-        0x4340000000000000ull, 0xc3e0000000000000ull, 0xffffffff7f800001ull,
-        0x41dfffffffc00000ull, 0xffffffff4f000000ull,
+        0x7ff8000000000000ull,
+        0x7ff4000000000000ull,
+        0x7ff0000000000000ull,
+        0x8000000000000000ull,
+        1,
+        0x3ff0000000000000ull,
+        0xffffffff7fc00000ull,
+        0xffffffff3f800000ull,
+        0x3f800000,
+        0x4340000000000000ull,
+        0xc3e0000000000000ull,
+        0xffffffff7f800001ull,
+        0x41dfffffffc00000ull,
+        0xffffffff4f000000ull,
     };
     unsigned r = rand_rd(g);
     if (chance(g, 4))
@@ -681,7 +706,7 @@ static void item_fence(struct gen *g)
         emit32(g, FENCE);
         break;
     case 1:
-        emit32(g, FENCE_I);
+        emit32(g, g->smc ? FENCE_I : FENCE);
         break;
     case 2:
         emit32(g, SFENCE_VMA(0));
@@ -700,11 +725,11 @@ static void item_fence(struct gen *g)
 
 static void item(struct gen *g, unsigned depth);
 
-/* A counted loop of 1-4 iterations over a few items. */
+/* A counted loop of 1-12 iterations over a few items. */
 static void item_loop(struct gen *g)
 {
     resolve(g, true); /* nothing may jump into the loop */
-    emit_li(g, DIFF_COUNTER, 1 + pick(g, 4));
+    emit_li(g, DIFF_COUNTER, 1 + pick(g, 12));
     uint64_t top = g->f->cursor;
     g->in_loop = true;
     for (unsigned n = 2 + pick(g, 8); n > 0; n--)
@@ -742,6 +767,8 @@ static void item(struct gen *g, unsigned depth)
         item_branch(g);
     else if (r < 79 && depth == 0)
         item_loop(g);
+    else if (r < 81 && !g->smc)
+        item_alu_r(g);
     else if (r < 81)
         g->in_loop ? item_smc_behind(g) : item_smc_ahead(g);
     else if (r < 82)
@@ -762,13 +789,15 @@ static void item(struct gen *g, unsigned depth)
 /*
  * The trap handlers log (cause, tval, epc, status) in a 64-entry ring
  * after their save area, then resume: at ra after a fetch fault, else
- * after the trapping instruction. The M handler ends the run at `end`.
+ * after the trapping instruction. The M handler, at the ecall that ends
+ * the stream, starts it again until DIFF_PASSES_LEFT runs out, then waits.
  */
 static void emit_handler(struct gen *g, bool machine, uint64_t end)
 {
     struct fixture *f = g->f;
     unsigned scratch = machine ? 0x340 : 0x140, cause = machine ? 0x342 : 0x142;
-    unsigned tval = cause + 1, epc = cause - 1, status = machine ? 0x300 : 0x100;
+    unsigned tval = cause + 1, epc = cause - 1,
+             status = machine ? 0x300 : 0x100;
     fx_emit(f, CSRRW(SP, scratch, SP));
     fx_emit(f, SD(T0, SP, 0));
     fx_emit(f, SD(T1, SP, 8));
@@ -819,6 +848,7 @@ static void emit_handler(struct gen *g, bool machine, uint64_t end)
     fx_emit(f, JAL(ZERO, 8));
     uint64_t fetch = f->cursor;
     fx_emit(f, CSRW(epc, RA));
+    uint64_t restore = f->cursor;
     fx_emit(f, LD(T0, SP, 0));
     fx_emit(f, LD(T1, SP, 8));
     fx_emit(f, LD(T2, SP, 16));
@@ -828,8 +858,19 @@ static void emit_handler(struct gen *g, bool machine, uint64_t end)
         struct fixup fx = {to_fetch[i], FIX_B, 0};
         patch(g, &fx, fetch);
     }
-    if (machine) { /* the end: wait with every interrupt disabled */
+    if (machine) { /* the end: run the stream again, or stop */
         struct fixup fx = {to_final, FIX_B, 0};
+        patch(g, &fx, f->cursor);
+        fx_emit(f, LD(T1, SP, DIFF_PASSES_LEFT));
+        fx_emit(f, ADDI(T1, T1, -1));
+        fx_emit(f, SD(T1, SP, DIFF_PASSES_LEFT));
+        uint64_t to_stop = f->cursor;
+        fx_emit(f, BEQ(T1, ZERO, 0));
+        emit_li(g, T1, DIFF_CODE);
+        fx_emit(f, CSRW(epc, T1));
+        fx_emit(f, JAL(ZERO, (int32_t)(restore - f->cursor)));
+        /* wait with every interrupt disabled */
+        fx = (struct fixup){to_stop, FIX_B, 0};
         patch(g, &fx, f->cursor);
         fx_emit(f, CSRW(CSR_MIE, ZERO));
         fx_emit(f, WFI);
@@ -931,6 +972,7 @@ void diff_build_guest(struct fixture *f, uint64_t seed, unsigned max_items)
 {
     struct gen g = {.f = f, .rng = {seed * 0x9e3779b97f4a7c15ull + 7}};
     g.user = chance(&g, 3);
+    g.smc = chance(&g, 3);
     /* Every exception but ecall may go to S. */
     uint64_t medeleg = diff_random(&g.rng) & 0xb0ff & ~0x300ull;
     static const uint64_t fs[] = {0, 1, 2, 3, 3, 3};
@@ -940,6 +982,8 @@ void diff_build_guest(struct fixture *f, uint64_t seed, unsigned max_items)
                        (chance(&g, 4) ? MSTATUS_MXR : 0);
     map_pages(&g);
     unsigned items = 20 + pick(&g, 1200);
+    uint64_t passes = DIFF_MIN_PASSES + pick(&g, 4);
+    memcpy(fx_ram(f, DIFF_M_SAVE + DIFF_PASSES_LEFT), &passes, 8);
     if (items > max_items)
         items = max_items;
     for (unsigned x = 1; x < 32; x++) {

@@ -27,7 +27,9 @@
 #define DIFF_S_SAVE     (RAM_BASE + 0x4000)
 #define DIFF_CODE       (RAM_BASE + 0x10000)
 #define DIFF_CODE_PAGES 8
-#define DIFF_CODE_ALIAS (DIFF_CODE + 0x100000)
+/* Far from any address the random code makes from the others: only the
+ * self-modifying items, which build it from this constant, write code. */
+#define DIFF_CODE_ALIAS (DIFF_CODE + 0x2000000000ull)
 #define DIFF_DATA       (RAM_BASE + 0x20000)
 #define DIFF_DATA_PAGES 16
 #define DIFF_MMIO_VA    (RAM_BASE + 0x30000)
@@ -35,6 +37,14 @@
 #define DIFF_MMIO_SIZE  0x1000
 /* The loop counter: no random instruction writes it. */
 #define DIFF_COUNTER 31
+/*
+ * The stream runs DIFF_MIN_PASSES to DIFF_MIN_PASSES + 3 times over (the
+ * state carries on from pass to pass), so that a translator that waits
+ * for code to be hot translates all of it. The count left is kept in the
+ * M handler's save area at this offset.
+ */
+#define DIFF_MIN_PASSES  12
+#define DIFF_PASSES_LEFT 32
 
 struct diff_rng {
     uint64_t state;
