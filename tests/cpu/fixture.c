@@ -50,6 +50,10 @@ void fx_init_jit(struct fixture *f, void (*sbi)(void *opaque, struct hart *h),
         .sbi_ecall = sbi,
         .jit = jit,
         .jit_eager = eager,
+        /* Translate after 4 entries rather than 32, so that the streams
+         * the tests run a dozen times over reach the translator's normal
+         * path too (emitted, then sealed in batches), not only eager. */
+        .jit_hot = 4,
     };
     for (unsigned i = 0; i < 2; i++) {
         f->harts[i] = hart_new(&env, i);
