@@ -67,9 +67,19 @@ expect "linux-6g sees the RAM" grep -Eq 'harts, 5[0-9]{3} MiB' \
 # Linux's own power-off goes through syscon-poweroff to the finisher.
 run linux-poweroff 0 "$semu" -k "$image" \
     -a 'semu.run="poweroff -f; sleep 10; exit 3"' </dev/null
-# The shell on the console reads what we type (UART receive interrupts).
-run linux-console 0 sh -c "(sleep 3; printf 'echo \$((6 * 7))x\nexit\n') |
-    '$semu' -k '$image'"
+# The shell on the console reads what we type (UART receive interrupts),
+# typed once its prompt is on the console, however long the boot takes.
+console_type() { # console_type LOG: wait for the prompt in LOG, then type
+    local i
+    for i in $(seq 1200); do
+        grep -q '/ # ' "$1" 2>/dev/null && break
+        sleep 0.1
+    done
+    printf 'echo $((6 * 7))x\nexit\n'
+}
+export -f console_type
+run linux-console 0 bash -c "'$semu' -k '$image' < <(console_type \
+    '$tmp/linux-console.log')"
 has linux-console "42x"
 # -b: the user's tree (one hart, 256 MiB) plus our initrd and -a fixups.
 run linux-user-dtb 4 "$semu" -c 2 -b "$guests/user.dtb" -k "$image" \
