@@ -213,8 +213,9 @@ struct hart {
     /* Decoded instruction cache, per guest physical page. */
     struct dcache_page dcache[DCACHE_SETS][DCACHE_WAYS];
     uint64_t dcache_gen, dcache_clock, dcache_epoch;
-    uint8_t *code_page; /* per RAM page: 1 when decoded ops exist */
-    uint8_t *smc_heat;  /* per RAM page: how often its code was written */
+    /* Per RAM page, then per window page (code_page_index()). */
+    uint8_t *code_page; /* 1 when decoded ops exist */
+    uint8_t *smc_heat;  /* how often its code was written */
     uint64_t ram_pages;
     struct op cross_ops[3]; /* a decoded page-straddling instruction */
 

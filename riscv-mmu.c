@@ -3,13 +3,16 @@
  * that miss it, and the per-physical-page cache of decoded instructions.
  *
  * TLB entries map one 4 KiB virtual page to its host address in guest
- * RAM; pages outside RAM (MMIO) are never cached and always take the slow
- * path. A flush bumps a generation number that is part of every tag, so
- * it costs nothing until the generation counter wraps.
+ * RAM or in a mapped page of a host window (DAX, host-window.h); MMIO and
+ * unmapped window pages are never cached and always take the slow path,
+ * where an unmapped window page is an access fault. A flush bumps a
+ * generation number that is part of every tag, so it costs nothing until
+ * the generation counter wraps.
  *
- * Decoded pages are tracked in code_page[]: a store that reaches such a
- * page drops its decoded ops. The fast store path cannot see that, so a
- * write TLB entry is never created for a page holding decoded code.
+ * Decoded pages, of RAM or a window, are tracked in code_page[]: a store
+ * that reaches such a page drops its decoded ops. The fast store path
+ * cannot see that, so a write TLB entry is never created for a page
+ * holding decoded code.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +30,8 @@
 
 #define PPN_MASK    ((1ull << 44) - 1)
 #define TLB_GEN_MAX 0xfff
+
+_Static_assert(HOST_WINDOW_PAGE == PAGE_SIZE, "window pages are CPU pages");
 
 static const uint8_t page_fault_cause[] = {
     [ACC_READ] = CAUSE_LOAD_PAGE,
@@ -149,17 +154,44 @@ int mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
     return page_fault_cause[acc];
 }
 
-static uint8_t *ram_page(const struct hart *h, uint64_t ppage)
+/*
+ * The host address of a RAM page, or of a window page mapped for acc
+ * (a store needs a writable mapping); NULL for MMIO and unmapped pages.
+ */
+static uint8_t *host_page(const struct hart *h, uint64_t ppage, enum access acc)
 {
-    return guest_ram_ptr(h->env.ram, ppage, PAGE_SIZE);
+    const struct guest_ram *ram = h->env.ram;
+    uint8_t *p = guest_ram_ptr(ram, ppage, PAGE_SIZE);
+    for (unsigned i = 0; !p && i < ram->nwindows; i++)
+        p = host_window_page(ram->windows[i], ppage, acc == ACC_WRITE);
+    return p;
 }
 
+/* As host_page() for size bytes at pa, within one page or RAM. */
+static uint8_t *host_ptr(const struct hart *h, uint64_t pa, unsigned size,
+                         enum access acc)
+{
+    uint8_t *p = guest_ram_ptr(h->env.ram, pa, size);
+    if (p || (pa & ~PAGE_MASK) + size > PAGE_SIZE)
+        return p;
+    p = host_page(h, pa & PAGE_MASK, acc);
+    return p ? p + (pa & ~PAGE_MASK) : NULL;
+}
+
+/* code_page[] holds RAM's pages, then each window's in turn. */
 static int64_t code_page_index(const struct hart *h, uint64_t ppage)
 {
-    uint64_t base = h->env.ram->base;
-    if (ppage < base || (ppage - base) >> PAGE_SHIFT >= h->ram_pages)
-        return -1;
-    return (ppage - base) >> PAGE_SHIFT;
+    const struct guest_ram *ram = h->env.ram;
+    if (ppage >= ram->base && (ppage - ram->base) >> PAGE_SHIFT < h->ram_pages)
+        return (ppage - ram->base) >> PAGE_SHIFT;
+    uint64_t first = h->ram_pages;
+    for (unsigned i = 0; i < ram->nwindows; i++) {
+        const struct host_window *w = ram->windows[i];
+        if (ppage >= w->base && ppage - w->base < w->size)
+            return first + ((ppage - w->base) >> PAGE_SHIFT);
+        first += w->size >> PAGE_SHIFT;
+    }
+    return -1;
 }
 
 static void tlb_fill(struct hart *h, struct tlb_entry *table, uint64_t va,
@@ -180,7 +212,7 @@ static bool phys_read(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
     enum priv_mode priv = data_priv(h);
     if (!pmp_allows(h, pa, size, ACC_READ, priv))
         return false;
-    uint8_t *host = ram_page(h, ppage);
+    uint8_t *host = host_page(h, ppage, ACC_READ);
     if (host) {
         if (pmp_allows(h, ppage, PAGE_SIZE, ACC_READ, priv))
             tlb_fill(h, h->dtlb->r, va, ppage, host);
@@ -232,7 +264,7 @@ static bool phys_write(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
     enum priv_mode priv = data_priv(h);
     if (!pmp_allows(h, pa, size, ACC_WRITE, priv))
         return false;
-    uint8_t *host = ram_page(h, ppage);
+    uint8_t *host = host_page(h, ppage, ACC_WRITE);
     if (host) {
         memcpy(host + (pa & ~PAGE_MASK), &val, size);
         int64_t index = code_page_index(h, ppage);
@@ -255,7 +287,7 @@ static bool phys_write(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
 /* Physical accesses of atomics: no TLB, but code pages still noticed. */
 bool mmu_phys_read(struct hart *h, uint64_t pa, unsigned size, uint64_t *val)
 {
-    uint8_t *p = guest_ram_ptr(h->env.ram, pa, size);
+    uint8_t *p = host_ptr(h, pa, size, ACC_READ);
     if (!p)
         return bus_read(h->env.bus, pa, size, val);
     *val = 0;
@@ -265,7 +297,7 @@ bool mmu_phys_read(struct hart *h, uint64_t pa, unsigned size, uint64_t *val)
 
 bool mmu_phys_write(struct hart *h, uint64_t pa, unsigned size, uint64_t val)
 {
-    uint8_t *p = guest_ram_ptr(h->env.ram, pa, size);
+    uint8_t *p = host_ptr(h, pa, size, ACC_WRITE);
     if (!p)
         return bus_write(h->env.bus, pa, size, val);
     memcpy(p, &val, size);
@@ -472,7 +504,7 @@ struct dcache_page *fetch_code(struct hart *h)
             return NULL;
         }
         ppage = pa & PAGE_MASK;
-        host = ram_page(h, ppage);
+        host = host_page(h, ppage, ACC_EXEC);
         if (!host || !pmp_allows(h, pa, 2, ACC_EXEC, h->priv)) {
             hart_trap(h, CAUSE_FETCH_ACCESS, pc);
             return NULL;
@@ -507,7 +539,7 @@ bool fetch_cross(struct hart *h)
     for (int i = 0; i < 2; i++) {
         uint64_t va = h->pc + 2 * i, pa;
         int cause = mmu_translate(h, va, ACC_EXEC, &pa);
-        uint8_t *p = cause ? NULL : guest_ram_ptr(h->env.ram, pa, 2);
+        uint8_t *p = cause ? NULL : host_ptr(h, pa, 2, ACC_EXEC);
         if (p && !pmp_allows(h, pa, 2, ACC_EXEC, h->priv))
             p = NULL;
         if (!cause && !p)
@@ -526,9 +558,13 @@ bool fetch_cross(struct hart *h)
 
 void mmu_init(struct hart *h)
 {
-    h->ram_pages = h->env.ram->size >> PAGE_SHIFT;
-    h->code_page = calloc(h->ram_pages ? h->ram_pages : 1, 1);
-    h->smc_heat = calloc(h->ram_pages ? h->ram_pages : 1, 1);
+    const struct guest_ram *ram = h->env.ram;
+    h->ram_pages = ram->size >> PAGE_SHIFT;
+    uint64_t pages = h->ram_pages;
+    for (unsigned i = 0; i < ram->nwindows; i++)
+        pages += ram->windows[i]->size >> PAGE_SHIFT;
+    h->code_page = calloc(pages ? pages : 1, 1);
+    h->smc_heat = calloc(pages ? pages : 1, 1);
     if (!h->code_page || !h->smc_heat) {
         fprintf(stderr, "semu: out of memory\n");
         abort();

@@ -1,5 +1,6 @@
 # The FUSE passthrough server behind virtio-fs.
 FUSE_SRCS := fuse-server.c fuse-iov.c fs-inode.c fs-handle.c fs-fd-budget.c \
-             fuse-entry-ops.c fuse-namespace-ops.c fuse-file-ops.c \
-             fuse-dir-ops.c fuse-xattr-ops.c fuse-confine.c fuse-mapped.c
+             host-window.c fuse-entry-ops.c fuse-namespace-ops.c \
+             fuse-file-ops.c fuse-dir-ops.c fuse-xattr-ops.c fuse-confine.c \
+             fuse-mapped.c
 SEMU_SRCS += $(FUSE_SRCS)

@@ -8,8 +8,9 @@
 
 CPU_TEST_SRCS := tests/cpu/cpu-tests.c tests/cpu/fixture.c \
                  tests/cpu/test-priv.c tests/cpu/test-mmu.c \
-                 tests/cpu/test-fpu.c tests/cpu/test-random.c
-CPU_TEST_DEPS := $(CPU_SRCS) bus.c
+                 tests/cpu/test-fpu.c tests/cpu/test-random.c \
+                 tests/cpu/test-window.c
+CPU_TEST_DEPS := $(CPU_SRCS) bus.c host-window.c
 CPU_TEST_OBJS := $(CPU_TEST_SRCS:%.c=$(BUILD)/obj/%.o) \
                  $(CPU_TEST_DEPS:%.c=$(BUILD)/obj/%.o)
 CPU_TEST_ASAN_OBJS := $(CPU_TEST_SRCS:%.c=$(BUILD)/asan/%.o) \

@@ -13,6 +13,7 @@ int main(void)
     test_mmu();
     test_fpu();
     test_random();
+    test_window();
     printf("%u passed, %u failed\n", tests_passed, tests_failed);
     return tests_failed ? 1 : 0;
 }

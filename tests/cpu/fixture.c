@@ -34,9 +34,18 @@ void fx_init(struct fixture *f, void (*sbi)(void *opaque, struct hart *h))
 void fx_init_jit(struct fixture *f, void (*sbi)(void *opaque, struct hart *h),
                  bool jit, bool eager)
 {
+    fx_init_windows(f, sbi, jit, eager, NULL);
+}
+
+void fx_init_windows(struct fixture *f,
+                     void (*sbi)(void *opaque, struct hart *h), bool jit,
+                     bool eager, struct host_window **windows)
+{
     memset(f, 0, sizeof(*f));
     f->ram = (struct guest_ram){
         .host = calloc(1, FX_RAM_SIZE), .base = RAM_BASE, .size = FX_RAM_SIZE};
+    for (; windows && *windows; windows++)
+        f->ram.windows[f->ram.nwindows++] = *windows;
     f->bus = bus_new();
     if (!f->ram.host || !f->bus) {
         fprintf(stderr, "out of memory\n");

@@ -38,6 +38,10 @@ void fx_init(struct fixture *f, void (*sbi)(void *opaque, struct hart *h));
 /* Translating or interpreting as jit says; eager: see hart_env. */
 void fx_init_jit(struct fixture *f, void (*sbi)(void *opaque, struct hart *h),
                  bool jit, bool eager);
+/* The same with host windows beyond RAM (NULL-terminated list). */
+void fx_init_windows(struct fixture *f,
+                     void (*sbi)(void *opaque, struct hart *h), bool jit,
+                     bool eager, struct host_window **windows);
 void fx_free(struct fixture *f);
 void *fx_ram(struct fixture *f, uint64_t addr);
 void fx_org(struct fixture *f, uint64_t addr);

@@ -5,3 +5,4 @@ void test_priv(void);
 void test_mmu(void);
 void test_fpu(void);
 void test_random(void);
+void test_window(void);
