@@ -19,6 +19,7 @@
 #include "fs-handle.h"
 #include "fs-inode.h"
 #include "fuse.h"
+#include "host-window.h"
 
 /* The most a request may carry besides a WRITE payload (SETXATTR). */
 #define FUSE_ARGS_MAX                                                          \
@@ -28,6 +29,8 @@
 #define FUSE_REPLY_MAX        (16u << 20) /* bounds READ and READDIR replies */
 #define FUSE_MIN_MINOR        12 /* the struct sizes we parse date from 7.12 */
 #define FUSE_OPCODE_SLOTS     64 /* above every opcode we serve */
+/* Ranges one REMOVEMAPPING may carry (Linux sends a page of them). */
+#define FUSE_REMOVEMAPPING_MAX 256
 
 struct fuse_server {
     struct fs_share_options opts;
@@ -38,6 +41,7 @@ struct fuse_server {
     uint32_t minor;     /* negotiated protocol minor */
     bool chown_created; /* running as root: created files get guest ids */
     uint64_t entry_timeout, attr_timeout; /* seconds, from the cache mode */
+    struct host_window *window;           /* DAX window, or NULL */
     uint64_t requests[FUSE_OPCODE_SLOTS]; /* served, per known opcode */
     uint8_t args[FUSE_ARGS_MAX + 1];      /* gathered request arguments */
     uint8_t value[XATTR_SIZE_MAX];        /* xattr values and lists */
@@ -200,7 +204,9 @@ typedef int (*fuse_op_fn)(struct fuse_req *req);
     X(setxattr)                                                                \
     X(listxattr)                                                               \
     X(removexattr)                                                             \
-    X(interrupt)
+    X(interrupt)                                                               \
+    X(setupmapping)                                                            \
+    X(removemapping)
 
 #define DECLARE_FUSE_OP(name) int fuse_do_##name(struct fuse_req *req);
 FUSE_OPS(DECLARE_FUSE_OP)

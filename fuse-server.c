@@ -105,6 +105,10 @@ static const struct fuse_op fuse_ops[] = {
     OP(REMOVEXATTR, fuse_do_removexattr, 0, XATTR_NAME_MAX + 1,
        .modifies = true),
     OP(INTERRUPT, fuse_do_interrupt, IN(fuse_interrupt_in), .no_reply = true),
+    OP(SETUPMAPPING, fuse_do_setupmapping, IN(fuse_setupmapping_in)),
+    OP(REMOVEMAPPING, fuse_do_removemapping, IN(fuse_removemapping_in),
+       IN(fuse_removemapping_in) +
+           FUSE_REMOVEMAPPING_MAX * IN(fuse_removemapping_one)),
 };
 
 _Static_assert(sizeof(fuse_ops) / sizeof(fuse_ops[0]) <= FUSE_OPCODE_SLOTS,
@@ -305,6 +309,11 @@ int fuse_do_init(struct fuse_req *req)
      * the umask it sends, a no-op), HANDLE_KILLPRIV (v1: superseded by
      * v2), POSIX_ACL and the security-context extensions.
      */
+    /* DAX: mappings may start at any host page of file and window. */
+    if (srv->window) {
+        wanted |= FUSE_MAP_ALIGNMENT;
+        out->map_alignment = __builtin_ctzll(HOST_WINDOW_PAGE);
+    }
     if (srv->opts.cache != FS_CACHE_NEVER) {
         /* A symlink's text never changes while its inode lives. */
         wanted |= FUSE_CACHE_SYMLINKS;
@@ -337,6 +346,8 @@ int fuse_do_destroy(struct fuse_req *req)
     fs_handles_free(&srv->handles);
     fs_handles_init(&srv->handles, &srv->fds);
     fs_inodes_reset(&srv->inodes);
+    if (srv->window)
+        host_window_unmap_all(srv->window);
     srv->initialized = false;
     return 0;
 }
@@ -406,6 +417,11 @@ struct fuse_server *fuse_server_new(const struct fs_share_options *opts,
     }
     fs_handles_init(&srv->handles, &srv->fds);
     return srv;
+}
+
+void fuse_server_set_window(struct fuse_server *srv, struct host_window *w)
+{
+    srv->window = w;
 }
 
 void fuse_server_free(struct fuse_server *srv)

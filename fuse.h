@@ -23,6 +23,7 @@ struct fs_share_options {
     enum fs_security security;
     unsigned max_fds; /* host fds the server may hold; 0 = default */
     bool root; /* the guest boots with it as / (main.c, not the server) */
+    uint64_t dax_size; /* bytes of DAX window (-s DIR,dax=SIZE); 0 = none */
 };
 
 struct fuse_server;
@@ -31,6 +32,13 @@ struct fuse_server;
 struct fuse_server *fuse_server_new(const struct fs_share_options *opts,
                                     char *err, size_t err_len);
 void fuse_server_free(struct fuse_server *server);
+/*
+ * Serve SETUPMAPPING/REMOVEMAPPING into this window (owned by the caller,
+ * who outlives the server's use of it); NULL: no DAX (ENOSYS).
+ */
+struct host_window;
+void fuse_server_set_window(struct fuse_server *server,
+                            struct host_window *window);
 
 /*
  * Serve one request. `req` is the device-readable part of the chain

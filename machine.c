@@ -53,6 +53,41 @@ void machine_stop_hart(struct machine *m, unsigned h)
         m->power[h] = HART_STOPPED;
 }
 
+/* A DAX window's mappings changed: no hart may keep what it cached. */
+static void machine_memory_changed(void *opaque)
+{
+    struct machine *m = opaque;
+    for (unsigned h = 0; h < m->nharts; h++) {
+        if (m->harts[h]) {
+            hart_flush_tlb(m->harts[h]);
+            hart_flush_icache(m->harts[h]);
+        }
+    }
+}
+
+/* Reserve each share's DAX window; the harts must know them from birth. */
+static bool create_windows(struct machine *m,
+                           const struct machine_config *config, char *err,
+                           size_t err_len)
+{
+    for (unsigned i = 0; i < config->nshares && i < VIRTIO_MMIO_SLOTS; i++) {
+        uint64_t size = config->shares[i].dax_size;
+        if (!size)
+            continue;
+        int ret = host_window_init(&m->dax[i],
+                                   DAX_WINDOW_BASE + i * DAX_WINDOW_SLOT, size);
+        if (ret < 0) {
+            snprintf(err, err_len, "%s: cannot reserve a %llu MiB DAX window",
+                     config->shares[i].dir, (unsigned long long)(size >> 20));
+            return false;
+        }
+        m->dax[i].hook = (struct window_hook){machine_memory_changed, m};
+        m->ram.windows[m->ram.nwindows++] = &m->dax[i];
+        host_window_catch_sigbus();
+    }
+    return true;
+}
+
 static void fail(const char *msg)
 {
     fprintf(stderr, "semu: %s\n", msg);
@@ -209,6 +244,8 @@ static void machine_reboot(struct machine *m)
 {
     /* Dropping the pages of a private anonymous mapping zeroes them. */
     madvise(m->ram.host, m->ram.size, MADV_DONTNEED);
+    for (unsigned i = 0; i < m->ram.nwindows; i++)
+        host_window_unmap_all(m->ram.windows[i]);
     plic_reset(m->plic);
     aclint_reset(m->aclint);
     uart_reset(m->uart);
@@ -239,6 +276,8 @@ struct machine *machine_new(const struct machine_config *config)
     }
     m->ram.host = host;
     m->bus = bus_new();
+    if (!create_windows(m, config, err, sizeof(err)))
+        goto fail;
     if (!m->bus || !create_harts(m, !config->bios, config->jit) ||
         !create_devices(m))
         goto fail;
@@ -270,6 +309,9 @@ void machine_free(struct machine *m)
     bus_free(m->bus);
     if (m->ram.host)
         munmap(m->ram.host, m->ram.size);
+    for (unsigned i = 0; i < VIRTIO_MMIO_SLOTS; i++)
+        if (m->dax[i].host)
+            host_window_free(&m->dax[i]);
     file_blob_free(&m->bios);
     file_blob_free(&m->kernel);
     file_blob_free(&m->initrd);
@@ -344,6 +386,9 @@ int machine_run(struct machine *m)
             m->instructions += ran;
             if (m->profile && ran)
                 pc_profile_sample(m->profile, hart_pc(m->harts[h]));
+            /* A host truncation put zero pages in a DAX window. */
+            if (m->ram.nwindows && host_window_take_truncations())
+                machine_memory_changed(m);
         }
 
         if (m->request.action == POWER_OFF)

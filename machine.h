@@ -26,7 +26,18 @@
  *               | RAM (default 512 MiB)    |  firmware (--bios) at the base,
  *               |                          |  kernel at base + 2 MiB,
  *               |                          |  initrd and DTB near the top
- *               +--------------------------+
+ *               +--------------------------+  (16 GiB at most)
+ *               |   (unmapped)             |
+ * 0x8_0000_0000 +--------------------------+
+ *               | DAX windows, 4 GiB slots |  share i's (-s DIR,dax=SIZE) at
+ *               |                          |  DAX_WINDOW_BASE + i * 4 GiB,
+ *               |                          |  told to the guest as virtio
+ *               |                          |  shared-memory region 0
+ * 0x10_0000_0000 +-------------------------+
+ *
+ * The DAX windows lie above RAM because Linux hot-plugs them into its
+ * linear map, which starts at RAM's base; the slots stay well inside the
+ * linear map of Sv39, the smallest one.
  *
  * Every address and size is in bytes.
  */
@@ -58,6 +69,13 @@
 #define RAM_DEFAULT_MIB 512
 #define KERNEL_OFFSET   0x200000ull
 
+#define DAX_WINDOW_BASE    0x800000000ull
+#define DAX_WINDOW_SLOT    0x100000000ull /* per share; also the largest */
+#define DAX_WINDOW_MAX     DAX_WINDOW_SLOT
+#define DAX_WINDOW_DEFAULT (256ull << 20)
+/* Linux hot-plugs memory in 2 MiB subsections and maps DAX in 2 MiB. */
+#define DAX_WINDOW_ALIGN (2ull << 20)
+
 /* mtime ticks at 10 MHz, as on QEMU virt. */
 #define TIMEBASE_HZ 10000000ull
 
@@ -72,6 +90,7 @@
 #include "device.h"
 #include "finisher.h"
 #include "fuse.h"
+#include "host-window.h"
 #include "loader.h"
 #include "ram.h"
 #include "riscv.h"
@@ -115,6 +134,8 @@ struct machine {
     void *virtio[VIRTIO_MMIO_SLOTS]; /* struct virtio_mmio * */
     /* The virtio-fs device on each slot (owned by its transport). */
     struct virtio_device *share_dev[VIRTIO_MMIO_SLOTS];
+    /* Share i's DAX window (host == NULL: none), listed in ram.windows. */
+    struct host_window dax[VIRTIO_MMIO_SLOTS];
     /* What to load again on reset. */
     struct file_blob bios, kernel, initrd;
     void *dtb;

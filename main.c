@@ -30,11 +30,13 @@ static const char usage_text[] =
     "  -i, --initrd FILE     initramfs (default: rootfs.cpio next to Image)\n"
     "  -b, --dtb FILE        use this device tree blob instead of semu's\n"
     "  -s, --share DIR[,tag=NAME][,ro][,cache=never|auto|always]\n"
-    "                [,security=passthrough|mapped][,root]\n"
+    "                [,security=passthrough|mapped][,root][,dax[=SIZE]]\n"
     "                        share DIR over virtio-fs (tag \"myfs\" unless\n"
     "                        given); repeat with distinct tags; \",,\"\n"
     "                        stands for a comma in DIR; root: boot with DIR\n"
-    "                        as / (its /init runs; no initramfs)\n"
+    "                        as / (its /init runs; no initramfs); dax: a DAX\n"
+    "                        window of SIZE (e.g. 512M, 1G; default 256M)\n"
+    "                        for mount -o dax=always\n"
     "  -c, --cpus N          harts, 1 to 8 (default 1)\n"
     "  -m, --memory MiB      RAM size (default 512)\n"
     "  -a, --append ARGS     add ARGS to the kernel command line\n"
@@ -119,9 +121,28 @@ static void refuse_repeat(char *const *seen, unsigned nseen, const char *opt)
         }
 }
 
+/* A DAX window size: N followed by M or G, 2 MiB to 4 GiB in 2 MiB steps. */
+static uint64_t parse_dax_size(const char *s)
+{
+    char *end;
+    errno = 0;
+    if (*s < '0' || *s > '9')
+        die("-s dax=%s: give a size such as 256M or 1G", s);
+    unsigned long long n = strtoull(s, &end, 10);
+    unsigned shift = strcmp(end, "M") == 0   ? 20
+                     : strcmp(end, "G") == 0 ? 30
+                                             : 0;
+    if (!shift)
+        die("-s dax=%s: give a size such as 256M or 1G", s);
+    if (errno == ERANGE || n == 0 || n > (DAX_WINDOW_MAX >> shift) ||
+        (n << shift) % DAX_WINDOW_ALIGN)
+        die("-s dax=%s: the window is 2M to 4G, in steps of 2M", s);
+    return (uint64_t)n << shift;
+}
+
 /*
- * DIR[,tag=NAME][,ro][,cache=MODE][,security=MODEL] into share; arg is
- * modified in place.
+ * DIR[,tag=NAME][,ro][,cache=MODE][,security=MODEL][,dax[=SIZE]] into
+ * share; arg is modified in place.
  */
 static void parse_share(char *arg, struct fs_share_options *share)
 {
@@ -159,6 +180,10 @@ static void parse_share(char *arg, struct fs_share_options *share)
             share->security = FS_SECURITY_MAPPED;
         } else if (strncmp(opt, "security=", 9) == 0) {
             die("-s: unknown security model '%s'", opt + 9);
+        } else if (strcmp(opt, "dax") == 0) {
+            share->dax_size = DAX_WINDOW_DEFAULT;
+        } else if (strncmp(opt, "dax=", 4) == 0) {
+            share->dax_size = parse_dax_size(opt + 4);
         } else {
             die("-s: unknown option '%s'", opt);
         }

@@ -21,6 +21,8 @@ bool machine_attach_shares(struct machine *m,
             virtio_fs_new(&config->shares[i], err, err_len);
         if (!dev)
             return false;
+        if (m->dax[i].host)
+            virtio_fs_set_window(dev, &m->dax[i]);
         struct irq_line irq = plic_source(m->plic, VIRTIO_MMIO_IRQ_FIRST + i);
         struct virtio_mmio *mmio = virtio_mmio_new(&m->ram, irq, dev);
         if (!mmio) {

@@ -6,6 +6,10 @@
  * in the device-readable buffers, room for fuse_out_header and the reply
  * in the device-writable ones. The FUSE server works directly on iovecs
  * into guest RAM, so file data is never copied through a bounce buffer.
+ *
+ * With a DAX window (virtio_fs_set_window), shared-memory region 0 (the
+ * cache) is that window, and SETUPMAPPING/REMOVEMAPPING map file ranges
+ * into it; a device reset takes every mapping out again.
  */
 #include <endian.h>
 #include <linux/virtio_fs.h>
@@ -15,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host-window.h"
 #include "virtio.h"
 #include "virtqueue.h"
 
@@ -26,7 +31,8 @@ struct virtio_fs {
     struct fuse_server *server;
     struct virtio_fs_config config;
     char tag[sizeof(((struct virtio_fs_config){0}).tag) + 1];
-    struct vq_chain chain; /* scratch for the chain being served */
+    struct vq_chain chain;      /* scratch for the chain being served */
+    struct host_window *window; /* DAX cache, or NULL */
 };
 
 static struct virtio_fs *to_fs(struct virtio_device *vdev)
@@ -57,6 +63,24 @@ static int fs_queue_notify(struct virtio_device *vdev, unsigned index,
     return got;
 }
 
+static bool fs_shm_region(struct virtio_device *vdev, uint32_t id,
+                          uint64_t *base, uint64_t *len)
+{
+    struct virtio_fs *fs = to_fs(vdev);
+    if (id != VIRTIO_FS_SHMCAP_ID_CACHE || !fs->window)
+        return false;
+    *base = fs->window->base;
+    *len = fs->window->size;
+    return true;
+}
+
+static void fs_reset(struct virtio_device *vdev)
+{
+    struct virtio_fs *fs = to_fs(vdev);
+    if (fs->window)
+        host_window_unmap_all(fs->window);
+}
+
 static void fs_free(struct virtio_device *vdev)
 {
     struct virtio_fs *fs = to_fs(vdev);
@@ -72,6 +96,8 @@ static const struct virtio_device_ops fs_ops = {
     .config_size = sizeof(struct virtio_fs_config),
     .config = fs_config,
     .queue_notify = fs_queue_notify,
+    .shm_region = fs_shm_region,
+    .reset = fs_reset,
     .free = fs_free,
 };
 
@@ -101,6 +127,14 @@ struct virtio_device *virtio_fs_new(const struct fs_share_options *share,
     memcpy(fs->tag, tag, tag_len);
     fs->config.num_request_queues = htole32(FS_REQUEST_QUEUES);
     return &fs->vdev;
+}
+
+void virtio_fs_set_window(struct virtio_device *vdev,
+                          struct host_window *window)
+{
+    struct virtio_fs *fs = to_fs(vdev);
+    fs->window = window;
+    fuse_server_set_window(fs->server, window);
 }
 
 const char *virtio_fs_tag(struct virtio_device *vdev)

@@ -38,6 +38,7 @@ struct virtio_mmio {
     uint64_t driver_features;
     uint32_t device_features_sel, driver_features_sel;
     uint32_t queue_sel;
+    uint32_t shm_sel;
     uint32_t status;
     uint32_t interrupt_status;
     struct mmio_queue queues[];
@@ -76,6 +77,7 @@ static void reset(struct virtio_mmio *m)
     m->driver_features = 0;
     m->device_features_sel = m->driver_features_sel = 0;
     m->queue_sel = 0;
+    m->shm_sel = 0;
     m->status = 0;
     m->interrupt_status = 0;
     for (unsigned i = 0; i < m->dev->ops->num_queues; i++)
@@ -156,6 +158,25 @@ static uint32_t read_queue_reg(struct virtio_mmio *m, uint64_t offset)
     return 0;
 }
 
+/* SHMLen/SHMBase of the selected region; a length of ~0 means none. */
+static uint32_t read_shm_reg(struct virtio_mmio *m, uint64_t offset)
+{
+    uint64_t base = 0, len = ~0ull;
+    const struct virtio_device_ops *ops = m->dev->ops;
+    if (!ops->shm_region || !ops->shm_region(m->dev, m->shm_sel, &base, &len))
+        base = 0, len = ~0ull;
+    switch (offset) {
+    case VIRTIO_MMIO_SHM_LEN_LOW:
+        return (uint32_t)len;
+    case VIRTIO_MMIO_SHM_LEN_HIGH:
+        return (uint32_t)(len >> 32);
+    case VIRTIO_MMIO_SHM_BASE_LOW:
+        return (uint32_t)base;
+    default:
+        return (uint32_t)(base >> 32);
+    }
+}
+
 static uint32_t read_reg(struct virtio_mmio *m, uint64_t offset)
 {
     switch (offset) {
@@ -179,7 +200,9 @@ static uint32_t read_reg(struct virtio_mmio *m, uint64_t offset)
         return 0; /* no device here ever changes its config space */
     case VIRTIO_MMIO_SHM_LEN_LOW:
     case VIRTIO_MMIO_SHM_LEN_HIGH:
-        return 0xffffffff; /* no shared memory regions (no DAX window) */
+    case VIRTIO_MMIO_SHM_BASE_LOW:
+    case VIRTIO_MMIO_SHM_BASE_HIGH:
+        return read_shm_reg(m, offset);
     case VIRTIO_MMIO_QUEUE_NUM_MAX:
     case VIRTIO_MMIO_QUEUE_NUM:
     case VIRTIO_MMIO_QUEUE_READY:
@@ -310,6 +333,9 @@ static void write_reg(struct virtio_mmio *m, uint64_t offset, uint32_t value)
         break;
     case VIRTIO_MMIO_QUEUE_SEL:
         m->queue_sel = value;
+        break;
+    case VIRTIO_MMIO_SHM_SEL:
+        m->shm_sel = value;
         break;
     case VIRTIO_MMIO_QUEUE_NOTIFY:
         notify(m, value);

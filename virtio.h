@@ -42,6 +42,13 @@ struct virtio_device_ops {
      */
     int (*queue_notify)(struct virtio_device *dev, unsigned index,
                         struct virtqueue *vq);
+    /*
+     * Shared-memory region `id` (virtio 1.2, 2.10): its guest physical
+     * base and length. false (or no callback) when there is no such
+     * region. Optional.
+     */
+    bool (*shm_region)(struct virtio_device *dev, uint32_t id, uint64_t *base,
+                       uint64_t *len);
     /* The driver reset the device (every queue is already stopped). */
     void (*reset)(struct virtio_device *dev);
     void (*free)(struct virtio_device *dev);
@@ -67,6 +74,13 @@ bool virtio_mmio_write(void *mmio, uint64_t offset, unsigned bytes,
 /* virtio-fs (device id 26). NULL with a one-line reason on a bad share. */
 struct virtio_device *virtio_fs_new(const struct fs_share_options *share,
                                     char *err, size_t err_len);
+/*
+ * Give the device a DAX window (host-window.h, owned by the caller and
+ * outliving the device): shared-memory region 0, mapped by SETUPMAPPING.
+ */
+struct host_window;
+void virtio_fs_set_window(struct virtio_device *dev,
+                          struct host_window *window);
 /* The share's tag and its server's table sizes (for SEMU_STATS). */
 const char *virtio_fs_tag(struct virtio_device *dev);
 void virtio_fs_stats(struct virtio_device *dev,

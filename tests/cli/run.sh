@@ -170,6 +170,14 @@ for semu in "$@"; do
         -k "$tmp/good.Image" -s "$tmp/root,root" -s "$tmp/root,tag=b,root"
     bad "root share and an initramfs" "no initramfs with a root share" \
         -k "$tmp/good.Image" -i "$tmp/empty" -s "$tmp/root,root"
+    bad "dax size without a unit" "dax=64" -k "$tmp/good.Image" \
+        -s "$tmp/share,dax=64"
+    bad "dax size not in 2M steps" "steps of 2M" -k "$tmp/good.Image" \
+        -s "$tmp/share,dax=3M"
+    bad "dax window too big" "steps of 2M" -k "$tmp/good.Image" \
+        -s "$tmp/share,dax=5G"
+    bad "dax window of 0" "steps of 2M" -k "$tmp/good.Image" \
+        -s "$tmp/share,dax=0M"
     bad "nine shares" "too many shares" -k "$tmp/good.Image" \
         $(for i in $(seq 9); do echo "-s $tmp/share,tag=t$i"; done)
 done

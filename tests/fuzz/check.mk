@@ -14,7 +14,7 @@ FUZZ_TIME ?= 600
 # The device, the FUSE server (whatever fuse-*.c/fs-*.c the FUSE area adds
 # to the emulator) and the driver-side test library. Without the server,
 # the transport is fuzzed with the echo test device instead.
-FUZZ_FUSE_SRCS := $(filter fuse-%.c fs-%.c,$(SEMU_SRCS))
+FUZZ_FUSE_SRCS := $(filter fuse-%.c fs-%.c host-window.c,$(SEMU_SRCS))
 FUZZ_SRCS := tests/fuzz/fuzz-virtio.c tests/virtio/vq-driver.c
 ifneq ($(FUZZ_FUSE_SRCS),)
 FUZZ_SRCS += $(VIRTIO_SRCS) $(FUZZ_FUSE_SRCS)

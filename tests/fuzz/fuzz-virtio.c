@@ -351,11 +351,21 @@ static struct virtio_device *device_new(char *err, size_t err_len)
     return echo_device_init(&echo);
 }
 #else
+#include "host-window.h"
+
+/* A small DAX window, so that SETUPMAPPING and REMOVEMAPPING get fuzzed. */
 static struct virtio_device *device_new(char *err, size_t err_len)
 {
+    static struct host_window window;
+    if (!window.host && host_window_init(&window, 0x800000000ull, 1 << 20))
+        abort();
+    host_window_unmap_all(&window);
     struct fs_share_options share = {.dir = share_dir, .tag = "myfs"};
     reset_share();
-    return virtio_fs_new(&share, err, err_len);
+    struct virtio_device *dev = virtio_fs_new(&share, err, err_len);
+    if (dev)
+        virtio_fs_set_window(dev, &window);
+    return dev;
 }
 #endif
 

@@ -39,6 +39,20 @@ $(BUILD)/tests/virtio-asan/test-fs: $(BUILD)/asan/tests/virtio/test-fs.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^
 
+# DAX: shared-memory registers and SETUPMAPPING/REMOVEMAPPING into a window.
+VIRTIO_TEST_BINS += $(BUILD)/tests/virtio/test-dax \
+                    $(BUILD)/tests/virtio-asan/test-dax
+
+$(BUILD)/tests/virtio/test-dax: $(BUILD)/obj/tests/virtio/test-dax.o \
+                                $(VIRTIO_FS_TEST_SRCS:%.c=$(BUILD)/obj/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^
+
+$(BUILD)/tests/virtio-asan/test-dax: $(BUILD)/asan/tests/virtio/test-dax.o \
+                                     $(VIRTIO_FS_TEST_SRCS:%.c=$(BUILD)/asan/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^
+
 # The device path's speed, for make bench.
 $(BUILD)/tests/virtio/bench-fs: $(BUILD)/obj/tests/virtio/bench-fs.o \
                                 $(VIRTIO_FS_TEST_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -52,7 +66,7 @@ BENCH_TARGETS += bench-virtio
 endif
 
 # Keep test objects between runs (make would delete them as intermediate).
-.SECONDARY: $(foreach t,$(VIRTIO_TESTS) test-fs bench-fs $(basename $(notdir $(VIRTIO_TEST_LIB))),\
+.SECONDARY: $(foreach t,$(VIRTIO_TESTS) test-fs test-dax bench-fs $(basename $(notdir $(VIRTIO_TEST_LIB))),\
               $(BUILD)/obj/tests/virtio/$(t).o $(BUILD)/asan/tests/virtio/$(t).o)
 
 .PHONY: check-virtio
