@@ -2,10 +2,11 @@
 # The file-system benchmark: one guest workload (tests/bench/fs-workload.sh:
 # 64 MiB write+read, 2,000 small files, untar/find/du/delete of a 15 MB
 # source tree) on semu + virtio-fs, on semu + virtio-fs with
-# security=mapped (semu as nobody when run as root), on a tmpfs inside the
-# semu guest (the floor), on QEMU TCG + virtiofsd (cache=auto), on QEMU +
-# 9p and on a tmpfs inside the QEMU guest, in one run. Wall times include
-# the boot.
+# security=mapped (semu as nobody when run as root), on semu + virtio-fs
+# mounted dax=always (a 256 MiB DAX window), on a tmpfs inside the semu
+# guest (the floor), on QEMU TCG + virtiofsd (cache=auto), on QEMU + 9p and
+# on a tmpfs inside the QEMU guest, in one run. Wall times include the
+# boot.
 #   scripts/bench-fs.sh [PLATFORM...]
 # The shared directory is made under $BENCH_HOST_DIR (default $TMPDIR or
 # /tmp): a disk, or e.g. /dev/shm to take the host file system's own cost
@@ -16,7 +17,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 platforms=("$@")
 [ ${#platforms[@]} -gt 0 ] ||
-    platforms=(semu semu-mapped semu-tmpfs qemu qemu-9p qemu-tmpfs)
+    platforms=(semu semu-mapped semu-dax semu-tmpfs qemu qemu-9p qemu-tmpfs)
 
 host_dir=${BENCH_HOST_DIR:-${TMPDIR:-/tmp}}
 work=$(mktemp -d -p "$host_dir")
@@ -43,6 +44,7 @@ run_one() {
     case "$name" in
     semu) platform=semu dir=/mnt/work ;;
     semu-mapped) platform=semu-mapped dir=/mnt/work ;;
+    semu-dax) platform=semu-dax dir=/mnt/work ;;
     semu-tmpfs) platform=semu dir=/tmp/work ;;
     qemu) platform=qemu dir=/mnt/work ;;
     qemu-9p) platform=qemu-9p dir=/mnt/work ;;

@@ -1,12 +1,20 @@
 # Boot a guest on a platform with a shared directory and kernel arguments.
 # boot_guest PLATFORM SHARE APPEND LOG: returns the guest's exit status.
 #   PLATFORM: semu, semu-asan, semu-mapped (semu as nobody when run as
-#   root, with security=mapped), qemu (virtiofsd) or qemu-9p.
+#   root, with security=mapped), qemu (virtiofsd) or qemu-9p; semu-dax and
+#   semu-asan-dax give the share a DAX window and mount it dax=always.
 top=${top:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 boot_timeout=${BOOT_TIMEOUT:-600}
 
 boot_guest() {
     local platform=$1 share=$2 append=$3 log=$4 cmd
+    case "$platform" in
+    *-dax)
+        platform=${platform%-dax}
+        share="$share,dax=256M"
+        append="semu.mount=dax=always $append"
+        ;;
+    esac
     case "$platform" in
     semu) cmd=("$top/semu" -k "$top/build/Image" -s "$share" -a "$append") ;;
     semu-asan)

@@ -93,3 +93,13 @@ check-root: semu images
 	@scripts/deps.sh test
 	tests/guest/run-root.sh semu
 	tests/guest/run-root.sh qemu
+
+# DAX (-s DIR,dax=SIZE, mount -o dax=always): coherent shared mappings with
+# host processes, a host truncation under a guest mapping, and the whole
+# file-system suite on a DAX mount.
+.PHONY: check-guest-dax
+CHECK_TARGETS += check-guest-dax
+check-guest-dax: semu $(BUILD)/semu-asan images $(BUILD)/guest/fsops
+	tests/guest/run-dax.sh semu
+	tests/guest/run-dax.sh semu-asan
+	tests/guest/run-fs-suite.sh semu-dax

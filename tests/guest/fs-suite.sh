@@ -11,7 +11,8 @@
 # without xattr support (QEMU's virtiofsd without -o xattr): the xattr
 # checks then only expect EOPNOTSUPP. FS_XATTR_BIG=N: the size of the big
 # xattr value (default 4000). FS_BIGDIR=N: the big directory the
-# runner made has N entries (default 100000).
+# runner made has N entries (default 100000). FS_DAX=1: the share must be
+# mounted dax=always (file data then goes through the DAX window).
 #
 # Expected permissions: the guest kernel checks modes (virtiofs mounts with
 # default_permissions), and the host side runs as root in the tests, so root
@@ -88,6 +89,10 @@ section() {
 }
 
 basic() {
+    if [ "${FS_DAX:-0}" = 1 ]; then
+        check_eq dax-mount dax=always \
+            "$(grep ' /mnt virtiofs ' /proc/mounts | grep -o dax=always)"
+    fi
     section "create, read, write, append, overwrite"
     echo "first line" >out/created.txt
     drop_caches

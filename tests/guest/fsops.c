@@ -12,7 +12,8 @@
  * Commands (each documented where it is defined): open, write, pwrite,
  * pread, ftruncate, sync, seek, fallocate, copy, rename2, unlink, rmdir,
  * fifo, socket, utimes, stat, setxattr, getxattr, listxattr, removexattr,
- * statfs, mmap, pattern, verify, live, listdel, count, as, hold.
+ * statfs, mmap, pattern, verify, live, listdel, count, as, hold, mapshare,
+ * maptrunc.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -20,6 +21,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -656,6 +658,86 @@ static int cmd_mmap(int argc, char **argv)
     return 0;
 }
 
+/* Wait up to 60 s for PATH to exist; false on timeout. */
+static bool wait_for(const char *path)
+{
+    for (int i = 0; i < 6000; i++) {
+        if (access(path, F_OK) == 0)
+            return true;
+        usleep(10000);
+    }
+    return false;
+}
+
+static int touch(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT, 0644);
+    if (fd < 0)
+        return -1;
+    return close(fd);
+}
+
+/*
+ * mapshare PATH READY: map PATH's first page shared, store "guest wrote"
+ * at 0 through the map, create READY, then watch offset 100 of the same
+ * map until the host's "host wrote" appears there (60 s at most). No
+ * msync, no read or write call: only a coherent mapping passes.
+ */
+static int cmd_mapshare(int argc, char **argv)
+{
+    if (argc != 2)
+        return usage("mapshare PATH READY");
+    int fd = open(argv[0], O_RDWR);
+    if (fd < 0)
+        return fail("open");
+    volatile char *map =
+        mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED)
+        return fail("mmap");
+    memcpy((char *)map, "guest wrote", 11);
+    if (touch(argv[1]))
+        return fail("open ready");
+    for (int i = 0; i < 60000; i++) {
+        if (memcmp((const char *)map + 100, "host wrote", 10) == 0) {
+            printf("host write seen\n");
+            return 0;
+        }
+        usleep(1000);
+    }
+    printf("host write not seen\n");
+    return 1;
+}
+
+/*
+ * maptrunc PATH READY DONE: map PATH's first two pages shared, print the
+ * bytes at 0 and 4096, create READY and wait for DONE (the host truncates
+ * the file in between), then print the bytes the map gives at 0 and 4096,
+ * store 'w' at 4096 and print what reads back there.
+ */
+static int cmd_maptrunc(int argc, char **argv)
+{
+    if (argc != 3)
+        return usage("maptrunc PATH READY DONE");
+    int fd = open(argv[0], O_RDWR);
+    if (fd < 0)
+        return fail("open");
+    volatile char *map =
+        mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED)
+        return fail("mmap");
+    printf("before %d %d\n", map[0], map[4096]);
+    if (touch(argv[1]))
+        return fail("open ready");
+    if (!wait_for(argv[2])) {
+        printf("no %s\n", argv[2]);
+        return 1;
+    }
+    printf("after %d %d\n", map[0], map[4096]);
+    map[4096] = 'w';
+    printf("stored %d\n", map[4096]);
+    return 0;
+}
+
 /* The pattern of "pattern" and "verify": xorshift64 words from SEED. */
 static uint64_t next_word(uint64_t *state)
 {
@@ -1096,7 +1178,8 @@ static const struct {
     {"pattern", cmd_pattern},     {"verify", cmd_verify},
     {"live", cmd_live},           {"listdel", cmd_listdel},
     {"count", cmd_count},         {"as", cmd_as},
-    {"hold", cmd_hold},
+    {"hold", cmd_hold},           {"mapshare", cmd_mapshare},
+    {"maptrunc", cmd_maptrunc},
 };
 
 static int dispatch(int argc, char **argv)

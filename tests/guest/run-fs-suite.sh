@@ -9,7 +9,9 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib.sh"
 . "$top/tests/guest/boot.sh"
-platform=${1:?usage: run-fs-suite.sh semu|semu-asan|semu-mapped|qemu|qemu-9p}
+platform=${1:?usage: run-fs-suite.sh semu|semu-asan|semu-mapped|semu-dax|qemu|qemu-9p}
+dax=0
+case "$platform" in *-dax) dax=1 ;; esac
 
 fsops=$top/build/guest/fsops
 if ! make -s -C "$top" build/guest/fsops; then
@@ -120,7 +122,7 @@ log=$top/build/guest/fs-suite-$platform.log
 t_start=$(date +%s)
 status=0
 boot_guest "$platform" "$share" \
-    "semu.run=\"FS_XATTR=$xattr FS_XATTR_BIG=$xattr_big FS_BIGDIR=$bigdir sh fs-suite.sh\"" \
+    "semu.run=\"FS_XATTR=$xattr FS_XATTR_BIG=$xattr_big FS_BIGDIR=$bigdir FS_DAX=$dax sh fs-suite.sh\"" \
     "$log" || status=$?
 t_end=$(date +%s)
 kill "$live_pid" 2>/dev/null
