@@ -21,6 +21,7 @@
 #define PG    4096
 
 static struct fixture fx;
+static bool translate; /* harts made by setup() run translated code */
 
 static void flush_harts(void *opaque)
 {
@@ -61,7 +62,7 @@ static void setup(struct host_window *w)
 {
     struct host_window *list[] = {w, NULL};
     EXPECT("window reserved", host_window_init(w, WBASE, WSIZE), 0);
-    fx_init_windows(&fx, NULL, false, false, list);
+    fx_init_windows(&fx, NULL, translate, translate, list);
     w->hook = (struct window_hook){flush_harts, &fx};
     fx_install_handler(&fx);
 }
@@ -157,6 +158,10 @@ static void test_faults(void)
 
 void test_window(void)
 {
-    test_mapped_and_remapped();
-    test_faults();
+    for (int jit = 0; jit < 2; jit++) {
+        /* The interpreter, then the translator (eager) where there is one. */
+        translate = jit && hart_jit_supported();
+        test_mapped_and_remapped();
+        test_faults();
+    }
 }
