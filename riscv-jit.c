@@ -537,6 +537,8 @@ static void access_field(struct emitter *e, unsigned shift, unsigned width)
 static void emit_thunk_exits(struct emitter *e, uint8_t *trapped,
                              const uint8_t *leave);
 static void emit_next_pc(struct emitter *e);
+static void emit_thunk_leave(struct emitter *e, unsigned retired,
+                             const uint8_t *leave);
 
 static void emit_access_thunk(struct emitter *e, bool load, unsigned size,
                               bool sign, const uint8_t *leave)
@@ -616,17 +618,25 @@ static void emit_thunk_exits(struct emitter *e, uint8_t *trapped,
                              const uint8_t *leave)
 {
     emit_next_pc(e);
-    access_field(e, ACCESS_COUNT_SHIFT, 7);
-    x86_alu_rr(e, true, ALU_ADD, R_RETIRED, RCX);
-    x86_alu_ri(e, true, ALU_ADD, R_RETIRED, 1);
-    x86_alu_ri(e, true, ALU_ADD, RSP, 32);
-    x86_jmp_to(e, leave);
+    emit_thunk_leave(e, 1, leave);
 
     /* Trapped: h->pc is the handler; the op did not retire. */
     x86_patch(trapped, e->p);
+    emit_thunk_leave(e, 0, leave);
+}
+
+/*
+ * Leave the block from a thunk: the ops before this one and `retired`
+ * (1 if it retired) count; the thunk's frame and return address go.
+ */
+static void emit_thunk_leave(struct emitter *e, unsigned retired,
+                             const uint8_t *leave)
+{
     x86_load64(e, R8, RSP, 8);
     access_field(e, ACCESS_COUNT_SHIFT, 7);
     x86_alu_rr(e, true, ALU_ADD, R_RETIRED, RCX);
+    if (retired)
+        x86_alu_ri(e, true, ALU_ADD, R_RETIRED, (int32_t)retired);
     x86_alu_ri(e, true, ALU_ADD, RSP, 32);
     x86_jmp_to(e, leave);
 }
@@ -663,12 +673,7 @@ static void emit_slow_thunk(struct emitter *e, const uint8_t *leave)
     x86_alu_ri(e, false, ALU_CMP, RAX, EXEC_REDIRECT);
     uint8_t *trapped = x86_jcc(e, CC_NE);
     /* Redirected: it retired, and h->pc is where to go on. */
-    x86_load64(e, R8, RSP, 8);
-    access_field(e, ACCESS_COUNT_SHIFT, 7);
-    x86_alu_rr(e, true, ALU_ADD, R_RETIRED, RCX);
-    x86_alu_ri(e, true, ALU_ADD, R_RETIRED, 1);
-    x86_alu_ri(e, true, ALU_ADD, RSP, 32);
-    x86_jmp_to(e, leave);
+    emit_thunk_leave(e, 1, leave);
 
     /*
      * Only interrupts may have changed (a CSR write unmasked one): check
@@ -691,12 +696,7 @@ static void emit_slow_thunk(struct emitter *e, const uint8_t *leave)
     x86_alu_ri(e, true, ALU_ADD, RSP, 24);
     x86_ret(e);
     x86_patch(taken, e->p); /* h->pc is the interrupt's handler */
-    x86_load64(e, R8, RSP, 8);
-    access_field(e, ACCESS_COUNT_SHIFT, 7);
-    x86_alu_rr(e, true, ALU_ADD, R_RETIRED, RCX);
-    x86_alu_ri(e, true, ALU_ADD, R_RETIRED, 1);
-    x86_alu_ri(e, true, ALU_ADD, RSP, 32);
-    x86_jmp_to(e, leave);
+    emit_thunk_leave(e, 1, leave);
 
     x86_patch(refetch, e->p);
     emit_thunk_exits(e, trapped, leave);
