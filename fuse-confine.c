@@ -8,11 +8,48 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "fuse-internal.h"
+
+#define SHARE_DEPTH_MAX 4096
+
+static bool same_inode(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+bool dir_inside_share(struct fuse_server *srv, int fd)
+{
+    struct stat root, st, up_st;
+    int cur = fd;
+    bool inside = false;
+
+    if (fstat(srv->inodes.root->fd, &root) < 0)
+        return false;
+    for (int depth = 0; depth < SHARE_DEPTH_MAX; depth++) {
+        if (fstat(cur, &st) < 0)
+            break;
+        if (same_inode(&st, &root)) {
+            inside = true;
+            break;
+        }
+        int up = openat(cur, "..", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (up < 0)
+            break;
+        if (cur != fd)
+            close(cur);
+        cur = up;
+        if (fstat(cur, &up_st) < 0 || same_inode(&up_st, &st))
+            break; /* the host's "/": the root was not on the way */
+    }
+    if (cur != fd)
+        close(cur);
+    return inside;
+}
 
 /* The current host path of fd; its length, or -1 (none, or too long). */
 static ssize_t fd_host_path(int fd, char *buf, size_t size)
@@ -32,8 +69,17 @@ int node_in_share(struct fuse_server *srv, struct fs_node *node)
         return 0;
     ssize_t root_len = fd_host_path(srv->inodes.root->fd, root, sizeof(root));
     ssize_t len = fd_host_path(node->fd, path, sizeof(path));
-    if (root_len < 0 || len < 0)
+    if (root_len < 0)
         return -ENAMETOOLONG; /* cannot tell: no change */
+    if (len < 0) {
+        /*
+         * Deeper than PATH_MAX: a directory walks up to the root; a file
+         * has no way up, and is taken as inside (README).
+         */
+        if (node->type != S_IFDIR)
+            return 0;
+        return dir_inside_share(srv, node->fd) ? 0 : -ENOENT;
+    }
     if (len > root_len && memcmp(path, root, (size_t)root_len) == 0 &&
         (root_len == 1 || path[root_len] == '/'))
         return 0;

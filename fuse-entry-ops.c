@@ -125,43 +125,6 @@ int open_node(struct fuse_server *srv, struct fs_node *node, int flags)
     return fd;
 }
 
-#define SHARE_DEPTH_MAX 4096
-
-static bool same_inode(const struct stat *a, const struct stat *b)
-{
-    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
-}
-
-/* Whether directory fd lies in the share: walking up ".." meets its root. */
-static bool inside_share(struct fuse_server *srv, int fd)
-{
-    struct stat root, st, up_st;
-    int cur = fd;
-    bool inside = false;
-
-    if (fstat(srv->inodes.root->fd, &root) < 0)
-        return false;
-    for (int depth = 0; depth < SHARE_DEPTH_MAX; depth++) {
-        if (fstat(cur, &st) < 0)
-            break;
-        if (same_inode(&st, &root)) {
-            inside = true;
-            break;
-        }
-        int up = openat(cur, "..", O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        if (up < 0)
-            break;
-        if (cur != fd)
-            close(cur);
-        cur = up;
-        if (fstat(cur, &up_st) < 0 || same_inode(&up_st, &st))
-            break; /* the host's "/": the root was not on the way */
-    }
-    if (cur != fd)
-        close(cur);
-    return inside;
-}
-
 /*
  * "." is the directory itself; ".." of the root is the root; any other
  * ".." is the host parent, if it lies inside the share (the host may have
@@ -184,7 +147,7 @@ static int lookup_dot(struct fuse_req *req, struct fs_node *dir, bool dotdot)
     int fd = openat(dir->fd, "..", O_PATH | O_NOFOLLOW | O_CLOEXEC);
     int ret = fd < 0 || fstat(fd, &st) < 0 ? -errno : 0;
     if (ret == 0 && !fs_inode_find_stat(&srv->inodes, &st) &&
-        !inside_share(srv, fd))
+        !dir_inside_share(srv, fd))
         ret = -ENOENT;
     if (ret < 0) {
         if (fd >= 0)

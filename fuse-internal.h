@@ -98,6 +98,8 @@ int req_dir(struct fuse_req *req, struct fs_node **dir);
  * that no change goes through it.
  */
 int node_in_share(struct fuse_server *srv, struct fs_node *node);
+/* Whether directory fd lies in the share: walking up ".." meets its root. */
+bool dir_inside_share(struct fuse_server *srv, int fd);
 /* The same for a node id, 0 when there is no such node (the op fails). */
 int req_node_in_share(struct fuse_req *req, uint64_t nodeid);
 

@@ -279,6 +279,36 @@ static void test_swapped_dir(void)
     ft_teardown(&t);
 }
 
+/* Paths longer than PATH_MAX inside the share can still be changed. */
+static void test_deep_paths(void)
+{
+    struct ft t;
+    struct fuse_entry_out d, e;
+    struct fuse_attr_out out;
+    char name[251];
+    uint64_t fh, dir = FUSE_ROOT_ID;
+
+    ft_setup(&t, NULL);
+    memset(name, 'n', sizeof(name) - 1);
+    name[sizeof(name) - 1] = '\0';
+    for (int i = 0; i < 20; i++) { /* 20 * 251 bytes: past PATH_MAX */
+        CHECK_ERR(ft_mkdir(&t, dir, name, 0755, &d), 0);
+        dir = d.nodeid;
+    }
+    CHECK_ERR(ft_mkdir(&t, dir, "sub", 0755, &d), 0);
+    CHECK_ERR(ft_create(&t, dir, "f", O_RDWR, 0644, &e, &fh), 0);
+    CHECK_ERR(ft_write(&t, e.nodeid, fh, 0, "x", 1, NULL), 0);
+    ft_release(&t, e.nodeid, fh);
+    struct fuse_setattr_in sa = {.valid = FATTR_MODE, .mode = 0600};
+    ft_put(&t, &sa, sizeof(sa));
+    CHECK_ERR(ft_call(&t, FUSE_SETATTR, e.nodeid, 16 + sizeof(out)), 0);
+    ft_put(&t, &sa, sizeof(sa));
+    CHECK_ERR(ft_call(&t, FUSE_SETATTR, d.nodeid, 16 + sizeof(out)), 0);
+    CHECK_ERR(ft_unlink(&t, dir, "f"), 0);
+    CHECK_ERR(ft_rmdir(&t, dir, "sub"), 0);
+    ft_teardown(&t);
+}
+
 static void test_forged_ids(void)
 {
     struct ft t;
@@ -508,6 +538,7 @@ int main(void)
     test_symlinks_out();
     test_swapped_dir();
     test_forged_ids();
+    test_deep_paths();
     test_special_files();
     test_fd_budget();
     CHECK(secret_untouched());
