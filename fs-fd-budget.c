@@ -56,8 +56,8 @@ static void requota(struct fs_fd_pool *pool)
     }
 }
 
-void fd_budget_join(struct fs_fd_budget *b, struct fs_fd_pool *pool,
-                    unsigned max, unsigned used)
+void fs_fd_budget_join(struct fs_fd_budget *b, struct fs_fd_pool *pool,
+                       unsigned max, unsigned used)
 {
     if (!pool->members) {
         pool->max = pool_size();
@@ -72,7 +72,7 @@ void fd_budget_join(struct fs_fd_budget *b, struct fs_fd_pool *pool,
     requota(pool);
 }
 
-void fd_budget_leave(struct fs_fd_budget *b)
+void fs_fd_budget_leave(struct fs_fd_budget *b)
 {
     struct fs_fd_pool *pool = b->pool;
     if (!pool)
@@ -100,7 +100,7 @@ static bool fits(const struct fs_fd_budget *b, unsigned n)
            free - n >= pool->unmet - from_quota;
 }
 
-bool fd_budget_room(struct fs_fd_budget *b, unsigned n)
+bool fs_fd_budget_room(struct fs_fd_budget *b, unsigned n)
 {
     while (!fits(b, n)) {
         if (!b->reclaim || !b->reclaim(b->reclaim_ctx))
@@ -109,9 +109,9 @@ bool fd_budget_room(struct fs_fd_budget *b, unsigned n)
     return true;
 }
 
-bool fd_budget_take(struct fs_fd_budget *b)
+bool fs_fd_budget_take(struct fs_fd_budget *b)
 {
-    if (!fd_budget_room(b, 1))
+    if (!fs_fd_budget_room(b, 1))
         return false;
     if (b->used < b->quota)
         b->pool->unmet--;
@@ -120,7 +120,7 @@ bool fd_budget_take(struct fs_fd_budget *b)
     return true;
 }
 
-void fd_budget_give(struct fs_fd_budget *b)
+void fs_fd_budget_give(struct fs_fd_budget *b)
 {
     b->used--;
     b->pool->used--;
@@ -128,8 +128,8 @@ void fd_budget_give(struct fs_fd_budget *b)
         b->pool->unmet++;
 }
 
-void fd_budget_close(struct fs_fd_budget *b, int fd)
+void fs_fd_budget_close(struct fs_fd_budget *b, int fd)
 {
     close(fd);
-    fd_budget_give(b);
+    fs_fd_budget_give(b);
 }

@@ -37,17 +37,17 @@ struct fs_fd_budget {
  * An empty pool first takes its size from RLIMIT_NOFILE (raising the soft
  * limit to the hard one). Quotas are shared out again on join and leave.
  */
-void fd_budget_join(struct fs_fd_budget *b, struct fs_fd_pool *pool,
-                    unsigned max, unsigned used);
-void fd_budget_leave(struct fs_fd_budget *b);
+void fs_fd_budget_join(struct fs_fd_budget *b, struct fs_fd_pool *pool,
+                       unsigned max, unsigned used);
+void fs_fd_budget_leave(struct fs_fd_budget *b);
 
 /*
  * Claim one fd before opening it, reclaiming one of this share's own when
  * the budget is spent; false when nothing can be reclaimed.
  */
-bool fd_budget_take(struct fs_fd_budget *b);
+bool fs_fd_budget_take(struct fs_fd_budget *b);
 /* Make room for n more fds (reclaiming); false if there cannot be. */
-bool fd_budget_room(struct fs_fd_budget *b, unsigned n);
-void fd_budget_give(struct fs_fd_budget *b);
-/* Close an fd that was claimed with fd_budget_take(). */
-void fd_budget_close(struct fs_fd_budget *b, int fd);
+bool fs_fd_budget_room(struct fs_fd_budget *b, unsigned n);
+void fs_fd_budget_give(struct fs_fd_budget *b);
+/* Close an fd that was claimed with fs_fd_budget_take(). */
+void fs_fd_budget_close(struct fs_fd_budget *b, int fd);

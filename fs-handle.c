@@ -2,12 +2,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fs-handle.h"
 
 #define SLOT_LIMIT (1u << 24) /* far above any fd budget */
 
-void fs_handles_init(struct fs_handle_table *t, struct fs_fd_budget *fds)
+void fs_handle_table_init(struct fs_handle_table *t, struct fs_fd_budget *fds)
 {
     memset(t, 0, sizeof(*t));
     t->fds = fds;
@@ -22,9 +23,9 @@ static void slot_close(struct fs_handle_table *t, struct fs_handle *h)
 {
     if (h->dir) {
         closedir(h->dir);
-        fd_budget_give(t->fds);
+        fs_fd_budget_give(t->fds);
     } else {
-        fd_budget_close(t->fds, h->fd);
+        fs_fd_budget_close(t->fds, h->fd);
     }
     free(h->pending);
     h->pending = NULL;
@@ -34,7 +35,7 @@ static void slot_close(struct fs_handle_table *t, struct fs_handle *h)
     t->used--;
 }
 
-void fs_handles_free(struct fs_handle_table *t)
+void fs_handle_table_free(struct fs_handle_table *t)
 {
     for (uint32_t i = 0; i < t->cap; i++) {
         if (slot_live(&t->slots[i]))
@@ -72,9 +73,9 @@ int fs_handle_add(struct fs_handle_table *t, int fd, DIR *dir, uint64_t *fh)
         free(pending);
         if (dir) {
             closedir(dir);
-            fd_budget_give(t->fds);
+            fs_fd_budget_give(t->fds);
         } else {
-            fd_budget_close(t->fds, fd);
+            fs_fd_budget_close(t->fds, fd);
         }
         return -ENOMEM;
     }
@@ -102,6 +103,15 @@ struct fs_handle *fs_handle_get(struct fs_handle_table *t, uint64_t fh,
     if (!slot_live(h) || h->gen != gen || (h->dir != NULL) != want_dir)
         return NULL;
     return h;
+}
+
+int fs_handle_sync(struct fs_handle_table *t, uint64_t fh, bool want_dir,
+                   bool datasync)
+{
+    struct fs_handle *h = fs_handle_get(t, fh, want_dir);
+    if (!h)
+        return -EBADF;
+    return (datasync ? fdatasync(h->fd) : fsync(h->fd)) < 0 ? -errno : 0;
 }
 
 bool fs_handle_release(struct fs_handle_table *t, uint64_t fh, bool want_dir)

@@ -37,9 +37,9 @@ struct fs_handle_table {
     struct fs_fd_budget *fds;
 };
 
-void fs_handles_init(struct fs_handle_table *t, struct fs_fd_budget *fds);
+void fs_handle_table_init(struct fs_handle_table *t, struct fs_fd_budget *fds);
 /* Close every handle (DESTROY) and free the table. */
-void fs_handles_free(struct fs_handle_table *t);
+void fs_handle_table_free(struct fs_handle_table *t);
 
 /*
  * Keep an open fd (claimed in the budget) or a DIR; on success *fh is the
@@ -49,5 +49,8 @@ int fs_handle_add(struct fs_handle_table *t, int fd, DIR *dir, uint64_t *fh);
 /* NULL unless fh is live and of the wanted kind (directory or file). */
 struct fs_handle *fs_handle_get(struct fs_handle_table *t, uint64_t fh,
                                 bool want_dir);
+/* fsync (fdatasync with datasync) fh's fd: 0, -EBADF or -errno. */
+int fs_handle_sync(struct fs_handle_table *t, uint64_t fh, bool want_dir,
+                   bool datasync);
 /* Close and forget fh; false if it was not live. */
 bool fs_handle_release(struct fs_handle_table *t, uint64_t fh, bool want_dir);

@@ -6,11 +6,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fuse.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fs-fd-path.h"
 #include "fs-inode.h"
 
 static void lru_unlink(struct fs_inode_table *t, struct fs_node *node)
@@ -49,7 +49,7 @@ static bool reclaim_fd(void *ctx)
     if (!node || node->used_in == t->request)
         return false;
     lru_unlink(t, node);
-    fd_budget_close(t->fds, node->fd);
+    fs_fd_budget_close(t->fds, node->fd);
     node->fd = -1;
     return true;
 }
@@ -117,7 +117,7 @@ static void node_free(struct fs_inode_table *t, struct fs_node *node)
     unkey(t, node);
     lru_unlink(t, node);
     if (node->fd >= 0)
-        fd_budget_close(t->fds, node->fd);
+        fs_fd_budget_close(t->fds, node->fd);
     free(node->handle);
     free(node);
     t->count--;
@@ -134,13 +134,13 @@ static bool handles_work(struct fs_inode_table *t, int root_fd)
         struct file_handle fh;
         unsigned char bytes[MAX_HANDLE_SZ];
     } h = {.fh.handle_bytes = MAX_HANDLE_SZ};
-    char path[32];
+    char path[FS_FD_PATH_MAX];
 
     if (name_to_handle_at(root_fd, "", &h.fh, &t->mount_id, AT_EMPTY_PATH) <
             0 ||
-        !fd_budget_take(t->fds))
+        !fs_fd_budget_take(t->fds))
         return false;
-    snprintf(path, sizeof(path), "/proc/self/fd/%d", root_fd);
+    fs_fd_path(root_fd, path, sizeof(path));
     t->mount_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int fd = t->mount_fd < 0
                  ? -1
@@ -149,15 +149,15 @@ static bool handles_work(struct fs_inode_table *t, int root_fd)
         if (t->mount_fd >= 0)
             close(t->mount_fd);
         t->mount_fd = -1;
-        fd_budget_give(t->fds);
+        fs_fd_budget_give(t->fds);
         return false;
     }
     close(fd);
     return true;
 }
 
-int fs_inodes_init(struct fs_inode_table *t, struct fs_fd_budget *fds,
-                   int root_fd)
+int fs_inode_table_init(struct fs_inode_table *t, struct fs_fd_budget *fds,
+                        int root_fd)
 {
     struct stat st;
     memset(t, 0, sizeof(*t));
@@ -177,7 +177,7 @@ int fs_inodes_init(struct fs_inode_table *t, struct fs_fd_budget *fds,
     return 0;
 }
 
-void fs_inodes_reset(struct fs_inode_table *t)
+void fs_inode_table_reset(struct fs_inode_table *t)
 {
     struct fs_node *node, *tmp;
     HASH_ITER(by_id, t->by_id, node, tmp)
@@ -188,20 +188,20 @@ void fs_inodes_reset(struct fs_inode_table *t)
     t->root->nlookup = 1;
 }
 
-void fs_inodes_free(struct fs_inode_table *t)
+void fs_inode_table_free(struct fs_inode_table *t)
 {
     if (!t->root)
         return;
-    fs_inodes_reset(t);
+    fs_inode_table_reset(t);
     node_free(t, t->root);
     t->root = NULL;
     if (t->mount_fd >= 0)
-        fd_budget_close(t->fds, t->mount_fd);
+        fs_fd_budget_close(t->fds, t->mount_fd);
     t->mount_fd = -1;
     t->fds->reclaim = NULL;
 }
 
-void fs_inodes_next_request(struct fs_inode_table *t)
+void fs_inode_table_next_request(struct fs_inode_table *t)
 {
     t->request++;
 }
@@ -209,13 +209,13 @@ void fs_inodes_next_request(struct fs_inode_table *t)
 int fs_inode_open(struct fs_inode_table *t, struct fs_node *node)
 {
     if (node->fd < 0) {
-        if (!fd_budget_take(t->fds))
+        if (!fs_fd_budget_take(t->fds))
             return -EMFILE;
         node->fd = open_by_handle_at(t->mount_fd, node->handle,
                                      O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (node->fd < 0) {
             int ret = errno == ENOENT ? -ESTALE : -errno;
-            fd_budget_give(t->fds);
+            fs_fd_budget_give(t->fds);
             return ret;
         }
     }
@@ -273,7 +273,7 @@ struct fs_node *fs_inode_ref(struct fs_inode_table *t, int fd,
     if (node) {
         free(handle);
         if (fd >= 0)
-            fd_budget_close(t->fds, fd);
+            fs_fd_budget_close(t->fds, fd);
         touch(t, node);
     } else {
         if (!handle)
@@ -281,7 +281,7 @@ struct fs_node *fs_inode_ref(struct fs_inode_table *t, int fd,
         node = node_new(t, t->next_id, fd, st, handle);
         if (!node) {
             free(handle);
-            fd_budget_close(t->fds, fd);
+            fs_fd_budget_close(t->fds, fd);
             return NULL;
         }
         t->next_id++;

@@ -65,14 +65,14 @@ struct fs_inode_table {
 };
 
 /* root_fd: the share's O_PATH directory fd, already claimed in fds. */
-int fs_inodes_init(struct fs_inode_table *t, struct fs_fd_budget *fds,
-                   int root_fd);
+int fs_inode_table_init(struct fs_inode_table *t, struct fs_fd_budget *fds,
+                        int root_fd);
 /* Free every node, the root included. */
-void fs_inodes_free(struct fs_inode_table *t);
+void fs_inode_table_free(struct fs_inode_table *t);
 /* Drop every node but the root (DESTROY). */
-void fs_inodes_reset(struct fs_inode_table *t);
+void fs_inode_table_reset(struct fs_inode_table *t);
 /* A new request starts: fds it uses are not closed until it ends. */
-void fs_inodes_next_request(struct fs_inode_table *t);
+void fs_inode_table_next_request(struct fs_inode_table *t);
 
 /* The node with this id, fd open or not (for FORGET). */
 struct fs_node *fs_inode_find(struct fs_inode_table *t, uint64_t id);

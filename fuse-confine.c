@@ -13,7 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fuse-internal.h"
+#include "fs-fd-path.h"
+#include "fuse-confine.h"
 
 #define SHARE_DEPTH_MAX 4096
 
@@ -22,7 +23,7 @@ static bool same_inode(const struct stat *a, const struct stat *b)
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-bool dir_inside_share(struct fuse_server *srv, int fd)
+bool fuse_confine_dir_inside(struct fuse_server *srv, int fd)
 {
     struct stat root, st, up_st;
     int cur = fd;
@@ -54,13 +55,13 @@ bool dir_inside_share(struct fuse_server *srv, int fd)
 /* The current host path of fd; its length, or -1 (none, or too long). */
 static ssize_t fd_host_path(int fd, char *buf, size_t size)
 {
-    char link[FD_PATH_MAX];
-    fd_path(fd, link, sizeof(link));
+    char link[FS_FD_PATH_MAX];
+    fs_fd_path(fd, link, sizeof(link));
     ssize_t len = readlink(link, buf, size);
     return len > 0 && (size_t)len < size ? len : -1;
 }
 
-int node_in_share(struct fuse_server *srv, struct fs_node *node)
+int fuse_confine_check(struct fuse_server *srv, struct fs_node *node)
 {
     char root[PATH_MAX], path[PATH_MAX];
     struct stat st;
@@ -78,7 +79,7 @@ int node_in_share(struct fuse_server *srv, struct fs_node *node)
          */
         if (node->type != S_IFDIR)
             return 0;
-        return dir_inside_share(srv, node->fd) ? 0 : -ENOENT;
+        return fuse_confine_dir_inside(srv, node->fd) ? 0 : -ENOENT;
     }
     if (len > root_len && memcmp(path, root, (size_t)root_len) == 0 &&
         (root_len == 1 || path[root_len] == '/'))
@@ -89,10 +90,10 @@ int node_in_share(struct fuse_server *srv, struct fs_node *node)
     return -ENOENT;
 }
 
-int req_node_in_share(struct fuse_req *req, uint64_t nodeid)
+int fuse_confine_check_id(struct fuse_server *srv, uint64_t nodeid)
 {
     int ret;
-    struct fs_node *node = fs_inode_get(&req->srv->inodes, nodeid, &ret);
+    struct fs_node *node = fs_inode_get(&srv->inodes, nodeid, &ret);
     /* A node that cannot be had fails in the operation itself. */
-    return node ? node_in_share(req->srv, node) : 0;
+    return node ? fuse_confine_check(srv, node) : 0;
 }

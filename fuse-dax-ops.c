@@ -12,7 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fuse-internal.h"
+#include "fuse-node.h"
+#include "fuse-ops.h"
+#include "fuse-req.h"
 
 #define NO_HANDLE UINT64_MAX
 #define MAP_FLAGS (FUSE_SETUPMAPPING_FLAG_READ | FUSE_SETUPMAPPING_FLAG_WRITE)
@@ -39,7 +41,7 @@ int fuse_do_setupmapping(struct fuse_req *req)
 {
     struct fuse_server *srv = req->srv;
     struct fuse_setupmapping_in in;
-    memcpy(&in, req_args(req), sizeof(in));
+    memcpy(&in, fuse_req_args(req), sizeof(in));
     if (!srv->window)
         return -ENOSYS;
     if (in.flags & ~(uint64_t)MAP_FLAGS)
@@ -48,21 +50,21 @@ int fuse_do_setupmapping(struct fuse_req *req)
     if (writable && srv->opts.read_only)
         return -EROFS;
     struct fs_node *node;
-    int ret = req_node(req, &node);
+    int ret = fuse_req_node(req, &node);
     if (ret < 0)
         return ret;
     if (node->type != S_IFREG)
         return node->type == S_IFDIR ? -EISDIR : -EINVAL;
 
     int fd = in.fh == NO_HANDLE
-                 ? open_node(srv, node, writable ? O_RDWR : O_RDONLY)
+                 ? fuse_node_open(srv, node, writable ? O_RDWR : O_RDONLY)
                  : handle_fd(req, node, in.fh, writable);
     if (fd < 0)
         return fd;
     ret = host_window_map(srv->window, in.moffset, in.len, fd, in.foffset,
                           writable);
     if (in.fh == NO_HANDLE)
-        fd_budget_close(&srv->fds, fd); /* the mapping keeps the file */
+        fs_fd_budget_close(&srv->fds, fd); /* the mapping keeps the file */
     return ret;
 }
 
@@ -70,7 +72,7 @@ int fuse_do_removemapping(struct fuse_req *req)
 {
     struct fuse_server *srv = req->srv;
     struct fuse_removemapping_in in;
-    memcpy(&in, req_args(req), sizeof(in));
+    memcpy(&in, fuse_req_args(req), sizeof(in));
     if (!srv->window)
         return -ENOSYS;
     const size_t one = sizeof(struct fuse_removemapping_one);
@@ -79,7 +81,7 @@ int fuse_do_removemapping(struct fuse_req *req)
         return -EINVAL;
 
     /* All or nothing: check every range before unmapping any. */
-    const uint8_t *at = (const uint8_t *)req_args(req) + sizeof(in);
+    const uint8_t *at = (const uint8_t *)fuse_req_args(req) + sizeof(in);
     for (uint32_t i = 0; i < in.count; i++) {
         struct fuse_removemapping_one r;
         memcpy(&r, at + i * one, one);

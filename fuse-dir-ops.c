@@ -11,24 +11,27 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "fuse-internal.h"
 #include "fuse-iov.h"
+#include "fuse-mapped.h"
+#include "fuse-node.h"
+#include "fuse-ops.h"
+#include "fuse-req.h"
 
 int fuse_do_opendir(struct fuse_req *req)
 {
     struct fuse_server *srv = req->srv;
     struct fs_node *node;
     uint64_t fh;
-    int ret = req_dir(req, &node);
+    int ret = fuse_req_dir(req, &node);
     if (ret < 0)
         return ret;
-    int fd = open_node(srv, node, O_RDONLY | O_DIRECTORY);
+    int fd = fuse_node_open(srv, node, O_RDONLY | O_DIRECTORY);
     if (fd < 0)
         return fd;
     DIR *dir = fdopendir(fd);
     if (!dir) {
         ret = -errno;
-        fd_budget_close(&srv->fds, fd);
+        fs_fd_budget_close(&srv->fds, fd);
         return ret;
     }
     ret = fs_handle_add(&srv->handles, fd, dir, &fh);
@@ -87,7 +90,7 @@ static bool build_entry(struct fuse_server *srv, struct fs_handle *h,
     /* "." and ".." go without a node (nodeid 0): the guest links neither. */
     if (plus && !is_dot_or_dotdot(de->name)) {
         int ret =
-            lookup_entry(srv, dirfd(h->dir), de->name, &e->plus.entry_out);
+            fuse_node_lookup(srv, dirfd(h->dir), de->name, &e->plus.entry_out);
         if (ret == -ENOENT)
             return false;
         if (ret < 0) { /* e.g. EMFILE: list it; the guest looks it up later */
@@ -99,14 +102,14 @@ static bool build_entry(struct fuse_server *srv, struct fs_handle *h,
         }
     }
     /* A mapped regular file may be anything to the guest: it must ask. */
-    if (is_mapped(srv) && d->type == DT_REG)
+    if (fuse_mapped_on(srv) && d->type == DT_REG)
         d->type = DT_UNKNOWN;
     return true;
 }
 
 static int read_dir(struct fuse_req *req, bool plus)
 {
-    const struct fuse_read_in *in = req_args(req);
+    const struct fuse_read_in *in = fuse_req_args(req);
     struct fuse_server *srv = req->srv;
     struct fs_handle *h = fs_handle_get(&srv->handles, in->fh, true);
     size_t limit = in->size, used = 0;
@@ -114,8 +117,8 @@ static int read_dir(struct fuse_req *req, bool plus)
 
     if (!h)
         return -EBADF;
-    if (limit > req_reply_room(req))
-        limit = req_reply_room(req);
+    if (limit > fuse_req_reply_room(req))
+        limit = fuse_req_reply_room(req);
     if (in->offset != h->dir_at)
         seek_dir(h, in->offset);
     for (;;) {
@@ -148,8 +151,8 @@ static int read_dir(struct fuse_req *req, bool plus)
         h->dir_at = h->pending->off;
         if (!build_entry(srv, h, h->pending, namelen, plus, reclen, &e))
             continue;
-        iov_write(req->reply_iov, req->reply_count,
-                  sizeof(struct fuse_out_header) + used, e.bytes, reclen);
+        fuse_iov_write(req->reply_iov, req->reply_count,
+                       sizeof(struct fuse_out_header) + used, e.bytes, reclen);
         used += reclen;
     }
     req->reply_in_place = true;
@@ -168,13 +171,13 @@ int fuse_do_readdirplus(struct fuse_req *req)
 
 int fuse_do_releasedir(struct fuse_req *req)
 {
-    const struct fuse_release_in *in = req_args(req);
+    const struct fuse_release_in *in = fuse_req_args(req);
     return fs_handle_release(&req->srv->handles, in->fh, true) ? 0 : -EBADF;
 }
 
 int fuse_do_fsyncdir(struct fuse_req *req)
 {
-    const struct fuse_fsync_in *in = req_args(req);
-    struct fs_handle *h = fs_handle_get(&req->srv->handles, in->fh, true);
-    return h ? sync_fd(dirfd(h->dir), in->fsync_flags) : -EBADF;
+    const struct fuse_fsync_in *in = fuse_req_args(req);
+    return fs_handle_sync(&req->srv->handles, in->fh, true,
+                          in->fsync_flags & FUSE_FSYNC_FDATASYNC);
 }

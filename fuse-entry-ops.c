@@ -8,122 +8,15 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/statvfs.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "fuse-internal.h"
+#include "fs-fd-path.h"
+#include "fuse-confine.h"
 #include "fuse-iov.h"
-
-/* The guest decodes rdev with new_decode_dev(); encode to match. */
-static uint32_t encode_dev(dev_t dev)
-{
-    uint32_t ma = major(dev), mi = minor(dev);
-    return (mi & 0xff) | (ma << 8) | ((mi & ~0xffu) << 12);
-}
-
-dev_t decode_dev(uint32_t dev)
-{
-    return makedev((dev & 0xfff00) >> 8,
-                   (dev & 0xff) | ((dev >> 12) & 0xfff00));
-}
-
-void fill_attr(const struct stat *st, struct fuse_attr *attr)
-{
-    memset(attr, 0, sizeof(*attr));
-    attr->ino = st->st_ino;
-    attr->size = (uint64_t)st->st_size;
-    attr->blocks = (uint64_t)st->st_blocks;
-    attr->atime = (uint64_t)st->st_atim.tv_sec;
-    attr->mtime = (uint64_t)st->st_mtim.tv_sec;
-    attr->ctime = (uint64_t)st->st_ctim.tv_sec;
-    attr->atimensec = (uint32_t)st->st_atim.tv_nsec;
-    attr->mtimensec = (uint32_t)st->st_mtim.tv_nsec;
-    attr->ctimensec = (uint32_t)st->st_ctim.tv_nsec;
-    attr->mode = st->st_mode;
-    attr->nlink = (uint32_t)st->st_nlink;
-    attr->uid = st->st_uid;
-    attr->gid = st->st_gid;
-    attr->rdev = encode_dev(st->st_rdev);
-    attr->blksize = (uint32_t)st->st_blksize;
-}
-
-static void fill_entry(const struct fuse_server *srv, struct fs_node *node,
-                       const struct stat *st, struct fuse_entry_out *out)
-{
-    struct stat seen = *st;
-    mapped_stat(srv, node, &seen);
-    memset(out, 0, sizeof(*out));
-    out->nodeid = node->id;
-    out->entry_valid = srv->entry_timeout;
-    out->attr_valid = srv->attr_timeout;
-    fill_attr(&seen, &out->attr);
-}
-
-int entry_from_fd(struct fuse_server *srv, int fd, struct fuse_entry_out *out)
-{
-    struct stat st;
-    if (fstat(fd, &st) < 0) {
-        int ret = -errno;
-        fd_budget_close(&srv->fds, fd);
-        return ret;
-    }
-    struct fs_node *node = fs_inode_ref(&srv->inodes, fd, &st);
-    if (!node)
-        return -ENOMEM;
-    fill_entry(srv, node, &st, out);
-    return 0;
-}
-
-int lookup_entry(struct fuse_server *srv, int dir_fd, const char *name,
-                 struct fuse_entry_out *out)
-{
-    struct stat st;
-
-    /*
-     * A known inode with its fd open needs no new fd: the fd pins it, so
-     * its number cannot have been reused, and one fstatat answers (the
-     * common case of the guest revalidating what it has seen).
-     */
-    if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-        return -errno;
-    struct fs_node *node = fs_inode_find_stat(&srv->inodes, &st);
-    if (node && node->fd >= 0 && fs_inode_open(&srv->inodes, node) == 0) {
-        node->nlookup++;
-        fill_entry(srv, node, &st, out);
-        return 0;
-    }
-    if (!fd_budget_take(&srv->fds))
-        return -EMFILE;
-    int fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        int ret = -errno;
-        fd_budget_give(&srv->fds);
-        return ret;
-    }
-    return entry_from_fd(srv, fd, out);
-}
-
-int open_node(struct fuse_server *srv, struct fs_node *node, int flags)
-{
-    char path[FD_PATH_MAX];
-
-    /* Never open a host fifo, socket or device: it could block or act. */
-    if (node->type == S_IFLNK)
-        return -ELOOP;
-    if (node->type != S_IFREG && node->type != S_IFDIR)
-        return -ENXIO;
-    if (!fd_budget_take(&srv->fds))
-        return -EMFILE;
-    fd_path(node->fd, path, sizeof(path));
-    /* O_NONBLOCK: a host lease makes open fail instead of wait. */
-    int fd = open(path, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        int ret = -errno;
-        fd_budget_give(&srv->fds);
-        return ret;
-    }
-    return fd;
-}
+#include "fuse-mapped.h"
+#include "fuse-node.h"
+#include "fuse-ops.h"
+#include "fuse-req.h"
 
 /*
  * "." is the directory itself; ".." of the root is the root; any other
@@ -139,23 +32,23 @@ static int lookup_dot(struct fuse_req *req, struct fs_node *dir, bool dotdot)
         if (fstat(dir->fd, &st) < 0)
             return -errno;
         dir->nlookup++;
-        fill_entry(srv, dir, &st, &req->out.entry);
+        fuse_node_fill_entry(srv, dir, &st, &req->out.entry);
         return sizeof(req->out.entry);
     }
-    if (!fd_budget_take(&srv->fds))
+    if (!fs_fd_budget_take(&srv->fds))
         return -EMFILE;
     int fd = openat(dir->fd, "..", O_PATH | O_NOFOLLOW | O_CLOEXEC);
     int ret = fd < 0 || fstat(fd, &st) < 0 ? -errno : 0;
     if (ret == 0 && !fs_inode_find_stat(&srv->inodes, &st) &&
-        !dir_inside_share(srv, fd))
+        !fuse_confine_dir_inside(srv, fd))
         ret = -ENOENT;
     if (ret < 0) {
         if (fd >= 0)
             close(fd);
-        fd_budget_give(&srv->fds);
+        fs_fd_budget_give(&srv->fds);
         return ret;
     }
-    ret = entry_from_fd(srv, fd, &req->out.entry);
+    ret = fuse_node_entry_from_fd(srv, fd, &req->out.entry);
     return ret < 0 ? ret : (int)sizeof(req->out.entry);
 }
 
@@ -164,18 +57,18 @@ int fuse_do_lookup(struct fuse_req *req)
     struct fs_node *dir;
     const char *name;
     size_t pos = 0;
-    int ret = req_dir(req, &dir);
+    int ret = fuse_req_dir(req, &dir);
     if (ret < 0)
         return ret;
-    ret = req_string(req, &pos, &name);
+    ret = fuse_req_string(req, &pos, &name);
     if (ret < 0)
         return ret;
     if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
         return lookup_dot(req, dir, name[1] == '.');
     pos = 0;
-    ret = req_new_name(req, &pos, &name);
+    ret = fuse_req_new_name(req, &pos, &name);
     if (ret == 0)
-        ret = lookup_entry(req->srv, dir->fd, name, &req->out.entry);
+        ret = fuse_node_lookup(req->srv, dir->fd, name, &req->out.entry);
     if (ret == -ENOENT && req->srv->opts.cache == FS_CACHE_ALWAYS) {
         /* Node id 0: the guest may cache that the name is absent. */
         memset(&req->out.entry, 0, sizeof(req->out.entry));
@@ -187,7 +80,7 @@ int fuse_do_lookup(struct fuse_req *req)
 
 int fuse_do_forget(struct fuse_req *req)
 {
-    const struct fuse_forget_in *in = req_args(req);
+    const struct fuse_forget_in *in = fuse_req_args(req);
     struct fs_node *node = fs_inode_find(&req->srv->inodes, req->in.nodeid);
     if (node)
         fs_inode_forget(&req->srv->inodes, node, in->nlookup);
@@ -196,7 +89,7 @@ int fuse_do_forget(struct fuse_req *req)
 
 int fuse_do_batch_forget(struct fuse_req *req)
 {
-    const struct fuse_batch_forget_in *in = req_args(req);
+    const struct fuse_batch_forget_in *in = fuse_req_args(req);
     size_t at = sizeof(req->in) + sizeof(*in);
     size_t present =
         (req->arg_len - sizeof(*in)) / sizeof(struct fuse_forget_one);
@@ -204,8 +97,8 @@ int fuse_do_batch_forget(struct fuse_req *req)
 
     for (size_t i = 0; i < count; i++) {
         struct fuse_forget_one one;
-        iov_read(req->req_iov, req->req_count, at + i * sizeof(one), &one,
-                 sizeof(one));
+        fuse_iov_read(req->req_iov, req->req_count, at + i * sizeof(one), &one,
+                      sizeof(one));
         struct fs_node *node = fs_inode_find(&req->srv->inodes, one.nodeid);
         if (node)
             fs_inode_forget(&req->srv->inodes, node, one.nlookup);
@@ -218,17 +111,17 @@ static int reply_attr(struct fuse_req *req, struct fs_node *node)
     struct stat st;
     if (fstat(node->fd, &st) < 0)
         return -errno;
-    mapped_stat(req->srv, node, &st);
+    fuse_mapped_stat(req->srv, node, &st);
     memset(&req->out.attr, 0, sizeof(req->out.attr));
     req->out.attr.attr_valid = req->srv->attr_timeout;
-    fill_attr(&st, &req->out.attr.attr);
+    fuse_node_fill_attr(&st, &req->out.attr.attr);
     return sizeof(req->out.attr);
 }
 
 int fuse_do_getattr(struct fuse_req *req)
 {
     struct fs_node *node;
-    int ret = req_node(req, &node);
+    int ret = fuse_req_node(req, &node);
     return ret < 0 ? ret : reply_attr(req, node);
 }
 
@@ -251,42 +144,12 @@ static int truncate_node(struct fuse_server *srv, struct fs_node *node,
         return ftruncate(h->fd, (off_t)size) < 0 ? -errno : 0;
     if (node->type == S_IFDIR)
         return -EISDIR;
-    int fd = open_node(srv, node, O_WRONLY);
+    int fd = fuse_node_open(srv, node, O_WRONLY);
     if (fd < 0)
         return fd;
     int ret = ftruncate(fd, (off_t)size) < 0 ? -errno : 0;
-    fd_budget_close(&srv->fds, fd);
+    fs_fd_budget_close(&srv->fds, fd);
     return ret;
-}
-
-int kill_suidgid(struct fuse_server *srv, int fd)
-{
-    struct stat st;
-    struct mapped_attr m;
-    char path[FD_PATH_MAX];
-
-    if (fstat(fd, &st) < 0)
-        return -errno;
-    if (is_mapped(srv) && S_ISREG(st.st_mode)) {
-        int ret = mapped_get(NULL, fd, &st, &m);
-        if (ret == 0) {
-            mode_t kill = m.mode & S_IXGRP ? S_ISUID | S_ISGID : S_ISUID;
-            if (!S_ISREG(m.mode) || !(m.mode & kill))
-                return 0;
-            m.mode &= ~kill;
-            return mapped_set(srv, fd, &m);
-        }
-        if (ret != -ENODATA)
-            return ret;
-    }
-    mode_t kill = S_ISUID;
-    if (st.st_mode & S_IXGRP)
-        kill |= S_ISGID;
-    if (!S_ISREG(st.st_mode) || !(st.st_mode & kill))
-        return 0;
-    fd_path(fd, path, sizeof(path));
-    return fchmodat(AT_FDCWD, path, st.st_mode & 07777 & ~kill, 0) < 0 ? -errno
-                                                                       : 0;
 }
 
 /*
@@ -301,7 +164,7 @@ static int setattr_mapped(struct fuse_server *srv, struct fs_node *node,
     struct mapped_attr m;
     if (fstat(node->fd, &st) < 0)
         return -errno;
-    int ret = mapped_get(node, node->fd, &st, &m);
+    int ret = fuse_mapped_get(node, node->fd, &st, &m);
     if (ret < 0 && ret != -ENODATA)
         return ret;
     if (in->valid & FATTR_UID)
@@ -309,20 +172,20 @@ static int setattr_mapped(struct fuse_server *srv, struct fs_node *node,
     if (in->valid & FATTR_GID)
         m.gid = in->gid;
     if (in->valid & (FATTR_UID | FATTR_GID))
-        m.mode = mapped_kill_suidgid(m.mode);
+        m.mode = fuse_mapped_kill_suidgid(m.mode);
     if (in->valid & FATTR_MODE)
         m.mode = (m.mode & S_IFMT) | (in->mode & 07777);
-    return mapped_set(srv, node->fd, &m);
+    return fuse_mapped_set(srv, node->fd, &m);
 }
 
 /* Owner first (chown clears setuid bits), then mode, size, times. */
 int fuse_do_setattr(struct fuse_req *req)
 {
-    const struct fuse_setattr_in *in = req_args(req);
+    const struct fuse_setattr_in *in = fuse_req_args(req);
     struct fs_node *node;
     const struct fs_handle *h = NULL;
-    char path[FD_PATH_MAX];
-    int ret = req_node(req, &node);
+    char path[FS_FD_PATH_MAX];
+    int ret = fuse_req_node(req, &node);
 
     if (ret < 0)
         return ret;
@@ -331,7 +194,7 @@ int fuse_do_setattr(struct fuse_req *req)
         if (!h)
             return -EBADF;
     }
-    if (is_mapped(req->srv) && node->type != S_IFLNK &&
+    if (fuse_mapped_on(req->srv) && node->type != S_IFLNK &&
         (in->valid & (FATTR_UID | FATTR_GID | FATTR_MODE))) {
         int ret = setattr_mapped(req->srv, node, in);
         if (ret < 0)
@@ -345,16 +208,16 @@ int fuse_do_setattr(struct fuse_req *req)
     }
     /* Before an explicit mode, which then wins. */
     if ((in->valid & FATTR_KILL_SUIDGID) && node->type == S_IFREG &&
-        !(is_mapped(req->srv) && (in->valid & FATTR_MODE))) {
-        int ret = kill_suidgid(req->srv, node->fd);
+        !(fuse_mapped_on(req->srv) && (in->valid & FATTR_MODE))) {
+        int ret = fuse_node_kill_suidgid(req->srv, node->fd);
         if (ret < 0)
             return ret;
     }
     if ((in->valid & FATTR_MODE) &&
-        (!is_mapped(req->srv) || node->type == S_IFLNK)) {
+        (!fuse_mapped_on(req->srv) || node->type == S_IFLNK)) {
         if (node->type == S_IFLNK)
             return -EOPNOTSUPP;
-        fd_path(node->fd, path, sizeof(path));
+        fs_fd_path(node->fd, path, sizeof(path));
         if (fchmodat(AT_FDCWD, path, in->mode & 07777, 0) < 0)
             return -errno;
     }
@@ -380,7 +243,7 @@ int fuse_do_statfs(struct fuse_req *req)
 {
     struct fs_node *node;
     struct statvfs sv;
-    int ret = req_node(req, &node);
+    int ret = fuse_req_node(req, &node);
     if (ret < 0)
         return ret;
     if (fstatvfs(node->fd, &sv) < 0)
@@ -400,14 +263,14 @@ int fuse_do_statfs(struct fuse_req *req)
 
 int fuse_do_access(struct fuse_req *req)
 {
-    const struct fuse_access_in *in = req_args(req);
+    const struct fuse_access_in *in = fuse_req_args(req);
     struct fs_node *node;
-    int ret = req_node(req, &node);
+    int ret = fuse_req_node(req, &node);
     if (ret < 0)
         return ret;
     if ((in->mask & W_OK) && req->srv->opts.read_only)
         return -EROFS;
-    if (is_mapped(req->srv))
+    if (fuse_mapped_on(req->srv))
         return 0; /* the guest checks its own modes; host ones are ours */
     if (faccessat(node->fd, "", (int)(in->mask & (R_OK | W_OK | X_OK)),
                   AT_EMPTY_PATH | AT_EACCESS) < 0)
@@ -422,18 +285,18 @@ static ssize_t read_mapped_link(struct fuse_server *srv, struct fs_node *node)
     struct mapped_attr m;
     if (fstat(node->fd, &st) < 0)
         return -1;
-    if (mapped_get(node, node->fd, &st, &m) < 0 || !S_ISLNK(m.mode)) {
+    if (fuse_mapped_get(node, node->fd, &st, &m) < 0 || !S_ISLNK(m.mode)) {
         errno = EINVAL;
         return -1;
     }
-    int fd = open_node(srv, node, O_RDONLY);
+    int fd = fuse_node_open(srv, node, O_RDONLY);
     if (fd < 0) {
         errno = -fd;
         return -1;
     }
     ssize_t len = pread(fd, srv->value, PATH_MAX, 0);
     int err = errno;
-    fd_budget_close(&srv->fds, fd);
+    fs_fd_budget_close(&srv->fds, fd);
     errno = err;
     return len;
 }
@@ -442,11 +305,11 @@ int fuse_do_readlink(struct fuse_req *req)
 {
     struct fuse_server *srv = req->srv;
     struct fs_node *node;
-    int ret = req_node(req, &node);
+    int ret = fuse_req_node(req, &node);
     if (ret < 0)
         return ret;
     ssize_t len;
-    if (is_mapped(srv) && node->type == S_IFREG)
+    if (fuse_mapped_on(srv) && node->type == S_IFREG)
         len = read_mapped_link(srv, node);
     else if (node->type != S_IFLNK)
         return -EINVAL;
@@ -454,10 +317,10 @@ int fuse_do_readlink(struct fuse_req *req)
         len = readlinkat(node->fd, "", (char *)srv->value, PATH_MAX);
     if (len < 0)
         return -errno;
-    if ((size_t)len > req_reply_room(req))
+    if ((size_t)len > fuse_req_reply_room(req))
         return -ERANGE;
-    iov_write(req->reply_iov, req->reply_count, sizeof(struct fuse_out_header),
-              srv->value, (size_t)len);
+    fuse_iov_write(req->reply_iov, req->reply_count,
+                   sizeof(struct fuse_out_header), srv->value, (size_t)len);
     req->reply_in_place = true;
     return (int)len;
 }

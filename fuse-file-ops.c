@@ -10,8 +10,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fuse-internal.h"
+#include "fs-fd-path.h"
+#include "fuse-confine.h"
 #include "fuse-iov.h"
+#include "fuse-mapped.h"
+#include "fuse-new-node.h"
+#include "fuse-node.h"
+#include "fuse-ops.h"
+#include "fuse-req.h"
 
 /* Open flags the guest may pass on; the rest are ours to choose. */
 #define GUEST_OPEN_FLAGS (O_ACCMODE | O_APPEND | O_TRUNC | O_SYNC | O_DSYNC)
@@ -46,11 +52,6 @@ static bool opens_for_writing(uint32_t flags)
     return (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
 }
 
-static struct fs_handle *req_file(struct fuse_req *req, uint64_t fh)
-{
-    return fs_handle_get(&req->srv->handles, fh, false);
-}
-
 static int reply_open(struct fuse_req *req, int fd, struct fuse_open_out *out)
 {
     uint64_t fh;
@@ -65,9 +66,9 @@ static int reply_open(struct fuse_req *req, int fd, struct fuse_open_out *out)
 
 int fuse_do_open(struct fuse_req *req)
 {
-    const struct fuse_open_in *in = req_args(req);
+    const struct fuse_open_in *in = fuse_req_args(req);
     struct fs_node *node;
-    int ret = req_node(req, &node);
+    int ret = fuse_req_node(req, &node);
     if (ret < 0)
         return ret;
     if (req->srv->opts.read_only && opens_for_writing(in->flags))
@@ -75,14 +76,15 @@ int fuse_do_open(struct fuse_req *req)
     if (node->type == S_IFDIR)
         return -EISDIR;
     if (opens_for_writing(in->flags) &&
-        (ret = node_in_share(req->srv, node)) < 0)
+        (ret = fuse_confine_check(req->srv, node)) < 0)
         return ret;
-    int fd = open_node(req->srv, node, (int)(in->flags & GUEST_OPEN_FLAGS));
+    int fd =
+        fuse_node_open(req->srv, node, (int)(in->flags & GUEST_OPEN_FLAGS));
     if (fd < 0)
         return fd;
     if ((in->open_flags & FUSE_OPEN_KILL_SUIDGID) && (in->flags & O_TRUNC) &&
-        (ret = kill_suidgid(req->srv, fd)) < 0) {
-        fd_budget_close(&req->srv->fds, fd);
+        (ret = fuse_node_kill_suidgid(req->srv, fd)) < 0) {
+        fs_fd_budget_close(&req->srv->fds, fd);
         return ret;
     }
     ret = reply_open(req, fd, &req->out.open);
@@ -94,14 +96,14 @@ static int create_open_existing(struct fuse_req *req, struct fs_node *dir,
                                 const char *name, int flags, bool kill_priv)
 {
     struct fuse_server *srv = req->srv;
-    int ret = lookup_entry(srv, dir->fd, name, &req->out.create.entry);
+    int ret = fuse_node_lookup(srv, dir->fd, name, &req->out.create.entry);
     if (ret < 0)
         return ret;
     struct fs_node *node =
         fs_inode_find(&srv->inodes, req->out.create.entry.nodeid);
-    int fd = node->type == S_IFDIR ? -EISDIR : open_node(srv, node, flags);
-    if (fd >= 0 && kill_priv && (ret = kill_suidgid(srv, fd)) < 0)
-        fd_budget_close(&srv->fds, fd);
+    int fd = node->type == S_IFDIR ? -EISDIR : fuse_node_open(srv, node, flags);
+    if (fd >= 0 && kill_priv && (ret = fuse_node_kill_suidgid(srv, fd)) < 0)
+        fs_fd_budget_close(&srv->fds, fd);
     else if (fd >= 0)
         ret = reply_open(req, fd, &req->out.create.open);
     else
@@ -119,20 +121,21 @@ static int create_new(struct fuse_req *req, struct fs_node *dir,
                       const char *name, int fd, mode_t mode)
 {
     struct fuse_server *srv = req->srv;
-    char path[FD_PATH_MAX];
+    char path[FS_FD_PATH_MAX];
 
-    fd_budget_take(&srv->fds); /* room was made for both */
-    fd_budget_take(&srv->fds);
-    fd_path(fd, path, sizeof(path));
+    fs_fd_budget_take(&srv->fds); /* room was made for both */
+    fs_fd_budget_take(&srv->fds);
+    fs_fd_path(fd, path, sizeof(path));
     int node_fd = open(path, O_PATH | O_CLOEXEC); /* the same inode */
-    int ret =
-        node_fd < 0 ? -errno : adopt_new(req, dir, node_fd, S_IFREG, mode, 0);
+    int ret = node_fd < 0
+                  ? -errno
+                  : fuse_new_node_adopt(req, dir, node_fd, S_IFREG, mode, 0);
     if (ret < 0) {
         if (node_fd >= 0)
             close(node_fd);
-        fd_budget_give(&srv->fds);
+        fs_fd_budget_give(&srv->fds);
     } else {
-        ret = entry_from_fd(srv, node_fd, &req->out.create.entry);
+        ret = fuse_node_entry_from_fd(srv, node_fd, &req->out.create.entry);
     }
     if (ret == 0) {
         ret = reply_open(req, fd, &req->out.create.open); /* takes fd */
@@ -142,27 +145,27 @@ static int create_new(struct fuse_req *req, struct fs_node *dir,
             &srv->inodes,
             fs_inode_find(&srv->inodes, req->out.create.entry.nodeid), 1);
         /* fd is closed: the name is the file made a moment ago. */
-        undo_new(dir->fd, name, -1, S_IFREG);
+        fuse_new_node_undo(dir->fd, name, -1, S_IFREG);
         return ret;
     }
-    undo_new(dir->fd, name, fd, S_IFREG);
-    fd_budget_close(&srv->fds, fd);
+    fuse_new_node_undo(dir->fd, name, fd, S_IFREG);
+    fs_fd_budget_close(&srv->fds, fd);
     return ret;
 }
 
 int fuse_do_create(struct fuse_req *req)
 {
-    const struct fuse_create_in *in = req_args(req);
+    const struct fuse_create_in *in = fuse_req_args(req);
     struct fs_node *dir;
     const char *name;
     size_t pos = sizeof(*in);
 
-    int ret = req_dir(req, &dir);
+    int ret = fuse_req_dir(req, &dir);
     if (ret == 0)
-        ret = req_new_name(req, &pos, &name);
+        ret = fuse_req_new_name(req, &pos, &name);
     if (ret < 0)
         return ret;
-    if (!fd_budget_room(&req->srv->fds, 2)) /* the file and its node */
+    if (!fs_fd_budget_room(&req->srv->fds, 2)) /* the file and its node */
         return -EMFILE;
     int flags = (int)(in->flags & GUEST_OPEN_FLAGS);
     mode_t mode = in->mode & ~in->umask & 07777;
@@ -171,7 +174,7 @@ int fuse_do_create(struct fuse_req *req)
     int fd = openat(dir->fd, name,
                     flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC |
                         O_NOCTTY | O_NONBLOCK,
-                    is_mapped(req->srv) ? MAPPED_FILE_MODE : mode);
+                    fuse_mapped_on(req->srv) ? FUSE_MAPPED_FILE_MODE : mode);
     if (fd >= 0)
         ret = create_new(req, dir, name, fd, mode);
     else if (errno == EEXIST && !(in->flags & O_EXCL))
@@ -185,8 +188,8 @@ int fuse_do_create(struct fuse_req *req)
 
 int fuse_do_read(struct fuse_req *req)
 {
-    const struct fuse_read_in *in = req_args(req);
-    struct fs_handle *h = req_file(req, in->fh);
+    const struct fuse_read_in *in = fuse_req_args(req);
+    struct fs_handle *h = fuse_req_file(req, in->fh);
     struct iovec slice[IOV_MAX];
     size_t size = in->size, done = 0;
 
@@ -194,13 +197,13 @@ int fuse_do_read(struct fuse_req *req)
         return -EBADF;
     if (in->offset > INT64_MAX)
         return -EINVAL;
-    if (size > req_reply_room(req))
-        size = req_reply_room(req);
+    if (size > fuse_req_reply_room(req))
+        size = fuse_req_reply_room(req);
     while (done < size) {
         size_t got;
-        unsigned n = iov_slice(req->reply_iov, req->reply_count,
-                               sizeof(struct fuse_out_header) + done,
-                               size - done, slice, IOV_MAX, &got);
+        unsigned n = fuse_iov_slice(req->reply_iov, req->reply_count,
+                                    sizeof(struct fuse_out_header) + done,
+                                    size - done, slice, IOV_MAX, &got);
         ssize_t r = preadv(h->fd, slice, (int)n, (off_t)(in->offset + done));
         if (r < 0 && errno == EINTR)
             continue;
@@ -216,8 +219,8 @@ int fuse_do_read(struct fuse_req *req)
 
 int fuse_do_write(struct fuse_req *req)
 {
-    const struct fuse_write_in *in = req_args(req);
-    struct fs_handle *h = req_file(req, in->fh);
+    const struct fuse_write_in *in = fuse_req_args(req);
+    struct fs_handle *h = fuse_req_file(req, in->fh);
     struct iovec slice[IOV_MAX];
     size_t at = sizeof(req->in) + sizeof(*in), done = 0;
 
@@ -229,14 +232,14 @@ int fuse_do_write(struct fuse_req *req)
     if (in->size > req->arg_len - sizeof(*in))
         return -EINVAL;
     if (in->write_flags & FUSE_WRITE_KILL_SUIDGID) {
-        int ret = kill_suidgid(req->srv, h->fd);
+        int ret = fuse_node_kill_suidgid(req->srv, h->fd);
         if (ret < 0)
             return ret;
     }
     while (done < in->size) {
         size_t got;
-        unsigned n = iov_slice(req->req_iov, req->req_count, at + done,
-                               in->size - done, slice, IOV_MAX, &got);
+        unsigned n = fuse_iov_slice(req->req_iov, req->req_count, at + done,
+                                    in->size - done, slice, IOV_MAX, &got);
         ssize_t r = pwritev(h->fd, slice, (int)n, (off_t)(in->offset + done));
         if (r < 0 && errno == EINTR)
             continue;
@@ -254,33 +257,27 @@ int fuse_do_write(struct fuse_req *req)
 /* Data goes to the host at every WRITE; close() implies no sync. */
 int fuse_do_flush(struct fuse_req *req)
 {
-    const struct fuse_flush_in *in = req_args(req);
-    return req_file(req, in->fh) ? 0 : -EBADF;
+    const struct fuse_flush_in *in = fuse_req_args(req);
+    return fuse_req_file(req, in->fh) ? 0 : -EBADF;
 }
 
 int fuse_do_release(struct fuse_req *req)
 {
-    const struct fuse_release_in *in = req_args(req);
+    const struct fuse_release_in *in = fuse_req_args(req);
     return fs_handle_release(&req->srv->handles, in->fh, false) ? 0 : -EBADF;
-}
-
-int sync_fd(int fd, uint32_t fsync_flags)
-{
-    int r = fsync_flags & FUSE_FSYNC_FDATASYNC ? fdatasync(fd) : fsync(fd);
-    return r < 0 ? -errno : 0;
 }
 
 int fuse_do_fsync(struct fuse_req *req)
 {
-    const struct fuse_fsync_in *in = req_args(req);
-    struct fs_handle *h = req_file(req, in->fh);
-    return h ? sync_fd(h->fd, in->fsync_flags) : -EBADF;
+    const struct fuse_fsync_in *in = fuse_req_args(req);
+    return fs_handle_sync(&req->srv->handles, in->fh, false,
+                          in->fsync_flags & FUSE_FSYNC_FDATASYNC);
 }
 
 int fuse_do_fallocate(struct fuse_req *req)
 {
-    const struct fuse_fallocate_in *in = req_args(req);
-    struct fs_handle *h = req_file(req, in->fh);
+    const struct fuse_fallocate_in *in = fuse_req_args(req);
+    struct fs_handle *h = fuse_req_file(req, in->fh);
     if (!h)
         return -EBADF;
     if (in->offset > INT64_MAX || in->length > INT64_MAX)
@@ -293,8 +290,8 @@ int fuse_do_fallocate(struct fuse_req *req)
 
 int fuse_do_lseek(struct fuse_req *req)
 {
-    const struct fuse_lseek_in *in = req_args(req);
-    struct fs_handle *h = req_file(req, in->fh);
+    const struct fuse_lseek_in *in = fuse_req_args(req);
+    struct fs_handle *h = fuse_req_file(req, in->fh);
     if (!h)
         return -EBADF;
     if (in->whence != SEEK_DATA && in->whence != SEEK_HOLE &&
@@ -310,9 +307,9 @@ int fuse_do_lseek(struct fuse_req *req)
 
 int fuse_do_copy_file_range(struct fuse_req *req)
 {
-    const struct fuse_copy_file_range_in *in = req_args(req);
-    struct fs_handle *from = req_file(req, in->fh_in);
-    struct fs_handle *to = req_file(req, in->fh_out);
+    const struct fuse_copy_file_range_in *in = fuse_req_args(req);
+    struct fs_handle *from = fuse_req_file(req, in->fh_in);
+    struct fs_handle *to = fuse_req_file(req, in->fh_out);
     if (!from || !to)
         return -EBADF;
     if (in->off_in > INT64_MAX || in->off_out > INT64_MAX || in->flags)
@@ -330,10 +327,10 @@ int fuse_do_copy_file_range(struct fuse_req *req)
 int fuse_do_syncfs(struct fuse_req *req)
 {
     struct fuse_server *srv = req->srv;
-    int fd = open_node(srv, srv->inodes.root, O_RDONLY | O_DIRECTORY);
+    int fd = fuse_node_open(srv, srv->inodes.root, O_RDONLY | O_DIRECTORY);
     if (fd < 0)
         return fd;
     int ret = syncfs(fd) < 0 ? -errno : 0;
-    fd_budget_close(&srv->fds, fd);
+    fs_fd_budget_close(&srv->fds, fd);
     return ret;
 }

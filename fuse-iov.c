@@ -4,7 +4,7 @@
 
 #include "fuse-iov.h"
 
-size_t iov_total(const struct iovec *iov, unsigned count)
+size_t fuse_iov_total(const struct iovec *iov, unsigned count)
 {
     size_t total = 0;
     for (unsigned i = 0; i < count; i++) {
@@ -16,8 +16,8 @@ size_t iov_total(const struct iovec *iov, unsigned count)
 }
 
 /* Find the entry holding byte `offset`; *skip is the offset inside it. */
-static unsigned iov_seek(const struct iovec *iov, unsigned count, size_t offset,
-                         size_t *skip)
+static unsigned fuse_iov_seek(const struct iovec *iov, unsigned count,
+                              size_t offset, size_t *skip)
 {
     unsigned i = 0;
     while (i < count && offset >= iov[i].iov_len) {
@@ -28,11 +28,11 @@ static unsigned iov_seek(const struct iovec *iov, unsigned count, size_t offset,
     return i;
 }
 
-size_t iov_read(const struct iovec *iov, unsigned count, size_t offset,
-                void *dst, size_t len)
+size_t fuse_iov_read(const struct iovec *iov, unsigned count, size_t offset,
+                     void *dst, size_t len)
 {
     size_t skip, done = 0;
-    for (unsigned i = iov_seek(iov, count, offset, &skip);
+    for (unsigned i = fuse_iov_seek(iov, count, offset, &skip);
          i < count && done < len; i++, skip = 0) {
         size_t n = iov[i].iov_len - skip;
         if (n > len - done)
@@ -43,11 +43,11 @@ size_t iov_read(const struct iovec *iov, unsigned count, size_t offset,
     return done;
 }
 
-size_t iov_write(const struct iovec *iov, unsigned count, size_t offset,
-                 const void *src, size_t len)
+size_t fuse_iov_write(const struct iovec *iov, unsigned count, size_t offset,
+                      const void *src, size_t len)
 {
     size_t skip, done = 0;
-    for (unsigned i = iov_seek(iov, count, offset, &skip);
+    for (unsigned i = fuse_iov_seek(iov, count, offset, &skip);
          i < count && done < len; i++, skip = 0) {
         size_t n = iov[i].iov_len - skip;
         if (n > len - done)
@@ -59,12 +59,13 @@ size_t iov_write(const struct iovec *iov, unsigned count, size_t offset,
     return done;
 }
 
-unsigned iov_slice(const struct iovec *iov, unsigned count, size_t offset,
-                   size_t len, struct iovec *out, unsigned max, size_t *got)
+unsigned fuse_iov_slice(const struct iovec *iov, unsigned count, size_t offset,
+                        size_t len, struct iovec *out, unsigned max,
+                        size_t *got)
 {
     size_t skip, done = 0;
     unsigned n_out = 0;
-    for (unsigned i = iov_seek(iov, count, offset, &skip);
+    for (unsigned i = fuse_iov_seek(iov, count, offset, &skip);
          i < count && done < len && n_out < max; i++, skip = 0) {
         size_t n = iov[i].iov_len - skip;
         if (n == 0)

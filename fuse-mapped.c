@@ -23,13 +23,14 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
-#include "fuse-internal.h"
+#include "fs-fd-path.h"
+#include "fuse-mapped.h"
 
 #define MAPPED_VALUE_MAX 96
 
-bool mapped_name(const char *name)
+bool fuse_mapped_name(const char *name)
 {
-    return strcmp(name, MAPPED_XATTR) == 0;
+    return strcmp(name, FUSE_MAPPED_XATTR) == 0;
 }
 
 static const struct {
@@ -83,10 +84,10 @@ static int parse(const char *value, const struct stat *host,
 
 static int read_attr(int fd, const struct stat *host, struct mapped_attr *m)
 {
-    char path[FD_PATH_MAX], value[MAPPED_VALUE_MAX + 1];
+    char path[FS_FD_PATH_MAX], value[MAPPED_VALUE_MAX + 1];
 
-    fd_path(fd, path, sizeof(path));
-    ssize_t len = getxattr(path, MAPPED_XATTR, value, MAPPED_VALUE_MAX);
+    fs_fd_path(fd, path, sizeof(path));
+    ssize_t len = getxattr(path, FUSE_MAPPED_XATTR, value, MAPPED_VALUE_MAX);
     if (len >= 0) {
         value[len] = '\0';
         if (parse(value, host, m) == 0)
@@ -107,8 +108,8 @@ static bool same_time(const struct timespec *a, const struct timespec *b)
     return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
 }
 
-int mapped_get(struct fs_node *node, int fd, const struct stat *host,
-               struct mapped_attr *m)
+int fuse_mapped_get(struct fs_node *node, int fd, const struct stat *host,
+                    struct mapped_attr *m)
 {
     if (node && node->map_known &&
         same_time(&node->map_ctime, &host->st_ctim)) {
@@ -130,9 +131,10 @@ int mapped_get(struct fs_node *node, int fd, const struct stat *host,
     return ret;
 }
 
-int mapped_set(struct fuse_server *srv, int fd, const struct mapped_attr *m)
+int fuse_mapped_set(struct fuse_server *srv, int fd,
+                    const struct mapped_attr *m)
 {
-    char path[FD_PATH_MAX], value[MAPPED_VALUE_MAX], type[48] = "";
+    char path[FS_FD_PATH_MAX], value[MAPPED_VALUE_MAX], type[48] = "";
     mode_t t = m->mode & S_IFMT;
 
     for (size_t i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
@@ -143,9 +145,10 @@ int mapped_set(struct fuse_server *srv, int fd, const struct mapped_attr *m)
                  major(m->rdev), minor(m->rdev));
     int len = snprintf(value, sizeof(value), "%u:%u:%04o:%s", (unsigned)m->uid,
                        (unsigned)m->gid, (unsigned)(m->mode & 07777), type);
-    fd_path(fd, path, sizeof(path));
-    int ret =
-        setxattr(path, MAPPED_XATTR, value, (size_t)len, 0) < 0 ? -errno : 0;
+    fs_fd_path(fd, path, sizeof(path));
+    int ret = setxattr(path, FUSE_MAPPED_XATTR, value, (size_t)len, 0) < 0
+                  ? -errno
+                  : 0;
     /* The ctime may not have moved within the clock's tick: forget. */
     struct stat st;
     struct fs_node *node =
@@ -155,13 +158,13 @@ int mapped_set(struct fuse_server *srv, int fd, const struct mapped_attr *m)
     return ret;
 }
 
-void mapped_stat(const struct fuse_server *srv, struct fs_node *node,
-                 struct stat *st)
+void fuse_mapped_stat(const struct fuse_server *srv, struct fs_node *node,
+                      struct stat *st)
 {
     struct mapped_attr m;
     /* Host symlinks take no user.* attributes: they show as they are. */
     if (srv->opts.security != FS_SECURITY_MAPPED || S_ISLNK(st->st_mode) ||
-        mapped_get(node, node->fd, st, &m) < 0)
+        fuse_mapped_get(node, node->fd, st, &m) < 0)
         return;
     st->st_uid = m.uid;
     st->st_gid = m.gid;
@@ -169,7 +172,7 @@ void mapped_stat(const struct fuse_server *srv, struct fs_node *node,
     st->st_rdev = m.rdev;
 }
 
-mode_t mapped_kill_suidgid(mode_t mode)
+mode_t fuse_mapped_kill_suidgid(mode_t mode)
 {
     if (S_ISDIR(mode))
         return mode;

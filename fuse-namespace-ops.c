@@ -1,7 +1,7 @@
 /*
  * Operations that change names: MKDIR, MKNOD, SYMLINK, LINK, UNLINK, RMDIR,
  * RENAME and RENAME2. Names are single components checked by
- * req_new_name(); every call is relative to a directory node's fd.
+ * fuse_req_new_name(); every call is relative to a directory node's fd.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -10,78 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fuse-internal.h"
-
-/*
- * Mapped: the caller's fsuid and fsgid (the directory's group if it is
- * setgid, and its setgid bit to subdirectories), the guest's type, mode
- * and device number, all in the attribute.
- */
-static int adopt_mapped(struct fuse_req *req, struct fs_node *dir,
-                        const struct stat *parent, int fd, mode_t type,
-                        mode_t mode, dev_t rdev)
-{
-    struct mapped_attr up, m = {
-                               .uid = req->in.uid,
-                               .gid = req->in.gid,
-                               .mode = type | mode,
-                               .rdev = rdev,
-                           };
-    mapped_get(dir, dir->fd, parent, &up);
-    if (up.mode & S_ISGID) {
-        m.gid = up.gid;
-        if (type == S_IFDIR)
-            m.mode |= S_ISGID;
-    }
-    return mapped_set(req->srv, fd, &m);
-}
-
-/*
- * A new inode in dir gets the guest's ids (as root) and exactly its mode,
- * whatever the host umask; a setgid directory passes on its group (and,
- * to subdirectories, its setgid bit) as it would in the guest.
- */
-int adopt_new(struct fuse_req *req, struct fs_node *dir, int fd, mode_t type,
-              mode_t mode, dev_t rdev)
-{
-    struct stat parent, st;
-    char path[FD_PATH_MAX];
-
-    if (fstat(dir->fd, &parent) < 0)
-        return -errno;
-    if (is_mapped(req->srv))
-        return adopt_mapped(req, dir, &parent, fd, type, mode, rdev);
-    if (req->srv->chown_created) {
-        gid_t gid = parent.st_mode & S_ISGID ? (gid_t)-1 : req->in.gid;
-        if (fchownat(fd, "", req->in.uid, gid,
-                     AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
-            return -errno;
-    }
-    if (type == S_IFLNK)
-        return 0;
-    if (fstat(fd, &st) < 0)
-        return -errno;
-    mode_t want = mode;
-    if (type == S_IFDIR)
-        want |= st.st_mode & S_ISGID;
-    if ((st.st_mode & 07777) != want) {
-        fd_path(fd, path, sizeof(path));
-        if (fchmodat(AT_FDCWD, path, want, 0) < 0)
-            return -errno;
-    }
-    return 0;
-}
-
-void undo_new(int dir_fd, const char *name, int made_fd, mode_t type)
-{
-    struct stat made, now;
-    if (made_fd >= 0 &&
-        (fstat(made_fd, &made) < 0 ||
-         fstatat(dir_fd, name, &now, AT_SYMLINK_NOFOLLOW) < 0 ||
-         made.st_dev != now.st_dev || made.st_ino != now.st_ino))
-        return; /* the host put something else there meanwhile */
-    unlinkat(dir_fd, name, type == S_IFDIR ? AT_REMOVEDIR : 0);
-}
+#include "fs-fd-path.h"
+#include "fuse-confine.h"
+#include "fuse-mapped.h"
+#include "fuse-new-node.h"
+#include "fuse-node.h"
+#include "fuse-ops.h"
+#include "fuse-req.h"
 
 /*
  * After creating `name` in dir: adopt it and reply its entry; if that
@@ -93,21 +28,22 @@ static int finish_new(struct fuse_req *req, struct fs_node *dir,
 {
     struct fuse_server *srv = req->srv;
     int fd = -1, ret;
-    if (!fd_budget_take(&srv->fds)) {
+    if (!fs_fd_budget_take(&srv->fds)) {
         ret = -EMFILE;
     } else if ((fd = openat(dir->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) <
                0) {
         ret = -errno;
-        fd_budget_give(&srv->fds);
-    } else if ((ret = adopt_new(req, dir, fd, type, mode, rdev)) == 0) {
-        ret = entry_from_fd(srv, fd, &req->out.entry); /* takes fd */
+        fs_fd_budget_give(&srv->fds);
+    } else if ((ret = fuse_new_node_adopt(req, dir, fd, type, mode, rdev)) ==
+               0) {
+        ret = fuse_node_entry_from_fd(srv, fd, &req->out.entry); /* takes fd */
         if (ret == 0)
             return sizeof(req->out.entry);
         fd = -1;
     }
-    undo_new(dir->fd, name, fd, type);
+    fuse_new_node_undo(dir->fd, name, fd, type);
     if (fd >= 0)
-        fd_budget_close(&srv->fds, fd);
+        fs_fd_budget_close(&srv->fds, fd);
     return ret;
 }
 
@@ -115,34 +51,34 @@ static int finish_new(struct fuse_req *req, struct fs_node *dir,
 static int new_name_in_dir(struct fuse_req *req, size_t skip,
                            struct fs_node **dir, const char **name)
 {
-    int ret = req_dir(req, dir);
+    int ret = fuse_req_dir(req, dir);
     if (ret < 0)
         return ret;
-    ret = req_new_name(req, &skip, name);
+    ret = fuse_req_new_name(req, &skip, name);
     if (ret < 0)
         return ret;
     /* Creating needs one fd for the new node: fail before, not after. */
-    return fd_budget_room(&req->srv->fds, 1) ? 0 : -EMFILE;
+    return fs_fd_budget_room(&req->srv->fds, 1) ? 0 : -EMFILE;
 }
 
 int fuse_do_mkdir(struct fuse_req *req)
 {
-    const struct fuse_mkdir_in *in = req_args(req);
+    const struct fuse_mkdir_in *in = fuse_req_args(req);
     struct fs_node *dir;
     const char *name;
     int ret = new_name_in_dir(req, sizeof(*in), &dir, &name);
     if (ret < 0)
         return ret;
     mode_t mode = in->mode & ~in->umask & 07777;
-    if (mkdirat(dir->fd, name, is_mapped(req->srv) ? MAPPED_DIR_MODE : mode) <
-        0)
+    if (mkdirat(dir->fd, name,
+                fuse_mapped_on(req->srv) ? FUSE_MAPPED_DIR_MODE : mode) < 0)
         return -errno;
     return finish_new(req, dir, name, S_IFDIR, mode, 0);
 }
 
 int fuse_do_mknod(struct fuse_req *req)
 {
-    const struct fuse_mknod_in *in = req_args(req);
+    const struct fuse_mknod_in *in = fuse_req_args(req);
     struct fs_node *dir;
     const char *name;
     mode_t type = in->mode & S_IFMT;
@@ -159,10 +95,11 @@ int fuse_do_mknod(struct fuse_req *req)
      * takes root, and a nodev mount makes them inert). semu never opens
      * one: a guest open reaches the guest's own driver.
      */
-    dev_t rdev = type == S_IFCHR || type == S_IFBLK ? decode_dev(in->rdev) : 0;
+    dev_t rdev =
+        type == S_IFCHR || type == S_IFBLK ? fuse_node_decode_dev(in->rdev) : 0;
     /* Mapped: every kind is an empty regular file on the host. */
-    if (is_mapped(req->srv)
-            ? mknodat(dir->fd, name, S_IFREG | MAPPED_FILE_MODE, 0) < 0
+    if (fuse_mapped_on(req->srv)
+            ? mknodat(dir->fd, name, S_IFREG | FUSE_MAPPED_FILE_MODE, 0) < 0
             : mknodat(dir->fd, name, type | mode, rdev) < 0)
         return -errno;
     return finish_new(req, dir, name, type, mode, rdev);
@@ -173,22 +110,22 @@ static int make_mapped_link(struct fuse_req *req, struct fs_node *dir,
                             const char *name, const char *target)
 {
     struct fuse_server *srv = req->srv;
-    if (!fd_budget_take(&srv->fds))
+    if (!fs_fd_budget_take(&srv->fds))
         return -EMFILE;
     int fd = openat(dir->fd, name,
                     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                    MAPPED_FILE_MODE);
+                    FUSE_MAPPED_FILE_MODE);
     if (fd < 0) {
         int ret = -errno;
-        fd_budget_give(&srv->fds);
+        fs_fd_budget_give(&srv->fds);
         return ret;
     }
     size_t len = strlen(target);
     ssize_t n = write(fd, target, len);
     int ret = n < 0 ? -errno : (size_t)n != len ? -ENOSPC : 0;
     if (ret < 0)
-        undo_new(dir->fd, name, fd, S_IFREG);
-    fd_budget_close(&srv->fds, fd);
+        fuse_new_node_undo(dir->fd, name, fd, S_IFREG);
+    fs_fd_budget_close(&srv->fds, fd);
     return ret;
 }
 
@@ -201,7 +138,7 @@ int fuse_do_symlink(struct fuse_req *req)
     if (ret < 0)
         return ret;
     pos = strlen(name) + 1;
-    ret = req_string(req, &pos, &target);
+    ret = fuse_req_string(req, &pos, &target);
     if (ret < 0)
         return ret;
     if (target[0] == '\0')
@@ -209,7 +146,7 @@ int fuse_do_symlink(struct fuse_req *req)
     if (strlen(target) >= PATH_MAX)
         return -ENAMETOOLONG;
     /* The text is stored as given: the guest, not the host, follows it. */
-    if (is_mapped(req->srv))
+    if (fuse_mapped_on(req->srv))
         ret = make_mapped_link(req, dir, name, target);
     else
         ret = symlinkat(target, dir->fd, name) < 0 ? -errno : 0;
@@ -220,10 +157,10 @@ int fuse_do_symlink(struct fuse_req *req)
 
 int fuse_do_link(struct fuse_req *req)
 {
-    const struct fuse_link_in *in = req_args(req);
+    const struct fuse_link_in *in = fuse_req_args(req);
     struct fs_node *dir, *old;
     const char *name;
-    char path[FD_PATH_MAX];
+    char path[FS_FD_PATH_MAX];
     int ret = new_name_in_dir(req, sizeof(*in), &dir, &name);
     if (ret < 0)
         return ret;
@@ -232,15 +169,15 @@ int fuse_do_link(struct fuse_req *req)
         return ret;
     if (old->type == S_IFDIR)
         return -EPERM;
-    if ((ret = node_in_share(req->srv, old)) < 0)
+    if ((ret = fuse_confine_check(req->srv, old)) < 0)
         return ret; /* no name in the share for an inode outside it */
     /* Through /proc: linkat(AT_EMPTY_PATH) would need CAP_DAC_READ_SEARCH. */
-    fd_path(old->fd, path, sizeof(path));
+    fs_fd_path(old->fd, path, sizeof(path));
     if (linkat(AT_FDCWD, path, dir->fd, name, AT_SYMLINK_FOLLOW) < 0)
         return -errno;
-    ret = lookup_entry(req->srv, dir->fd, name, &req->out.entry);
+    ret = fuse_node_lookup(req->srv, dir->fd, name, &req->out.entry);
     if (ret < 0)
-        undo_new(dir->fd, name, old->fd, old->type);
+        fuse_new_node_undo(dir->fd, name, old->fd, old->type);
     return ret < 0 ? ret : (int)sizeof(req->out.entry);
 }
 
@@ -249,9 +186,9 @@ static int remove_name(struct fuse_req *req, int flags)
     struct fs_node *dir;
     const char *name;
     size_t pos = 0;
-    int ret = req_dir(req, &dir);
+    int ret = fuse_req_dir(req, &dir);
     if (ret == 0)
-        ret = req_new_name(req, &pos, &name);
+        ret = fuse_req_new_name(req, &pos, &name);
     if (ret < 0)
         return ret;
     return unlinkat(dir->fd, name, flags) < 0 ? -errno : 0;
@@ -272,7 +209,7 @@ static int rename_names(struct fuse_req *req, size_t skip, uint64_t newdir_id,
 {
     struct fs_node *dir, *newdir;
     const char *old_name, *new_name;
-    int ret = req_dir(req, &dir);
+    int ret = fuse_req_dir(req, &dir);
     if (ret < 0)
         return ret;
     newdir = fs_inode_get(&req->srv->inodes, newdir_id, &ret);
@@ -280,11 +217,11 @@ static int rename_names(struct fuse_req *req, size_t skip, uint64_t newdir_id,
         return ret;
     if (newdir->type != S_IFDIR)
         return -ENOTDIR;
-    if ((ret = node_in_share(req->srv, newdir)) < 0)
+    if ((ret = fuse_confine_check(req->srv, newdir)) < 0)
         return ret;
-    ret = req_new_name(req, &skip, &old_name);
+    ret = fuse_req_new_name(req, &skip, &old_name);
     if (ret == 0)
-        ret = req_new_name(req, &skip, &new_name);
+        ret = fuse_req_new_name(req, &skip, &new_name);
     if (ret < 0)
         return ret;
     if (flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE))
@@ -296,12 +233,12 @@ static int rename_names(struct fuse_req *req, size_t skip, uint64_t newdir_id,
 
 int fuse_do_rename(struct fuse_req *req)
 {
-    const struct fuse_rename_in *in = req_args(req);
+    const struct fuse_rename_in *in = fuse_req_args(req);
     return rename_names(req, sizeof(*in), in->newdir, 0);
 }
 
 int fuse_do_rename2(struct fuse_req *req)
 {
-    const struct fuse_rename2_in *in = req_args(req);
+    const struct fuse_rename2_in *in = fuse_req_args(req);
     return rename_names(req, sizeof(*in), in->newdir, in->flags);
 }

@@ -3,8 +3,8 @@
  *
  * This file parses a request out of its scatter list (header and arguments
  * may be split anywhere), checks it against the opcode's table entry and
- * dispatches; the operations live in fuse-*-ops.c, the node and handle
- * tables in fs-inode.c and fs-handle.c.
+ * dispatches; the operations live in fuse-*-ops.c, the helpers they share
+ * in the files below them (fuse-internal.h lists the layers).
  *
  * Ownership of files the guest creates: when semu runs as root, new files,
  * directories, nodes and symlinks are given the uid and gid of the guest
@@ -27,8 +27,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fuse-internal.h"
+#include "fuse-confine.h"
 #include "fuse-iov.h"
+#include "fuse-ops.h"
 
 #define NAME_BYTES (NAME_MAX + 1)
 
@@ -114,60 +115,6 @@ static const struct fuse_op fuse_ops[] = {
 _Static_assert(sizeof(fuse_ops) / sizeof(fuse_ops[0]) <= FUSE_OPCODE_SLOTS,
                "fuse_server.requests must count every opcode");
 
-void fd_path(int fd, char *buf, size_t len)
-{
-    snprintf(buf, len, "/proc/self/fd/%d", fd);
-}
-
-static int check_name(const char *name)
-{
-    size_t len = strlen(name);
-    if (len == 0 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
-        strchr(name, '/'))
-        return -EINVAL;
-    return len > NAME_MAX ? -ENAMETOOLONG : 0;
-}
-
-int req_string(const struct fuse_req *req, size_t *pos, const char **str)
-{
-    if (*pos >= req->args_len)
-        return -EINVAL;
-    const char *start = (const char *)req->srv->args + *pos;
-    const char *nul = memchr(start, '\0', req->args_len - *pos);
-    if (!nul) /* cut off by the gather limit, or not terminated at all */
-        return req->arg_len > req->args_len ? -ENAMETOOLONG : -EINVAL;
-    *str = start;
-    *pos += (size_t)(nul - start) + 1;
-    return 0;
-}
-
-int req_new_name(const struct fuse_req *req, size_t *pos, const char **name)
-{
-    int ret = req_string(req, pos, name);
-    return ret < 0 ? ret : check_name(*name);
-}
-
-int req_node(struct fuse_req *req, struct fs_node **node)
-{
-    int ret;
-    *node = fs_inode_get(&req->srv->inodes, req->in.nodeid, &ret);
-    return ret;
-}
-
-int req_dir(struct fuse_req *req, struct fs_node **dir)
-{
-    int ret = req_node(req, dir);
-    if (ret < 0)
-        return ret;
-    return (*dir)->type == S_IFDIR ? 0 : -ENOTDIR;
-}
-
-size_t req_reply_room(const struct fuse_req *req)
-{
-    size_t room = req->reply_cap - sizeof(struct fuse_out_header);
-    return room < FUSE_REPLY_MAX ? room : FUSE_REPLY_MAX;
-}
-
 /* Check the request against its opcode and gather its arguments. */
 static int parse(struct fuse_req *req, size_t in_total,
                  const struct fuse_op **opp)
@@ -202,8 +149,8 @@ static int parse(struct fuse_req *req, size_t in_total,
 
     size_t want = op->in_max > op->in_size ? op->in_max : op->in_size;
     req->args_len = req->arg_len < want ? req->arg_len : want;
-    iov_read(req->req_iov, req->req_count, sizeof(req->in), srv->args,
-             req->args_len);
+    fuse_iov_read(req->req_iov, req->req_count, sizeof(req->in), srv->args,
+                  req->args_len);
     srv->args[req->args_len] = '\0';
     return 0;
 }
@@ -219,11 +166,11 @@ static size_t send_reply(struct fuse_req *req, int ret)
         out.error = ret;
     } else {
         if (!req->reply_in_place)
-            iov_write(req->reply_iov, req->reply_count, sizeof(out), &req->out,
-                      (size_t)ret);
+            fuse_iov_write(req->reply_iov, req->reply_count, sizeof(out),
+                           &req->out, (size_t)ret);
         out.len += (uint32_t)ret;
     }
-    iov_write(req->reply_iov, req->reply_count, 0, &out, sizeof(out));
+    fuse_iov_write(req->reply_iov, req->reply_count, 0, &out, sizeof(out));
     return out.len;
 }
 
@@ -237,126 +184,25 @@ size_t fuse_server_handle(struct fuse_server *srv, const struct iovec *req_iov,
         .req_count = req_count,
         .reply_iov = reply_iov,
         .reply_count = reply_count,
-        .reply_cap = iov_total(reply_iov, reply_count),
+        .reply_cap = fuse_iov_total(reply_iov, reply_count),
     };
     const struct fuse_op *op = NULL;
-    size_t in_total = iov_total(req_iov, req_count);
+    size_t in_total = fuse_iov_total(req_iov, req_count);
 
-    iov_read(req_iov, req_count, 0, &req.in, sizeof(req.in));
-    fs_inodes_next_request(&srv->inodes);
+    fuse_iov_read(req_iov, req_count, 0, &req.in, sizeof(req.in));
+    fs_inode_table_next_request(&srv->inodes);
     int ret = parse(&req, in_total, &op);
     if (ret == 0 && !op->no_reply &&
         req.reply_cap < sizeof(struct fuse_out_header))
         return 0; /* no way to tell the guest: do nothing */
     /* No change through a node the host moved out of the share. */
     if (ret == 0 && op->modifies)
-        ret = req_node_in_share(&req, req.in.nodeid);
+        ret = fuse_confine_check_id(srv, req.in.nodeid);
     if (ret == 0)
         ret = op->run(&req);
     if (op && op->no_reply)
         return 0;
     return send_reply(&req, ret);
-}
-
-/* Reply major/minor, negotiate features, and start serving. */
-int fuse_do_init(struct fuse_req *req)
-{
-    struct fuse_server *srv = req->srv;
-    struct fuse_init_in in = {0};
-    struct fuse_init_out *out = &req->out.init;
-
-    memcpy(&in, req_args(req), req->args_len);
-    memset(out, 0, sizeof(*out));
-    out->major = FUSE_KERNEL_VERSION;
-    out->minor = FUSE_KERNEL_MINOR_VERSION;
-    if (req->reply_cap < sizeof(struct fuse_out_header) + sizeof(*out))
-        return -EINVAL;
-    if (in.major < FUSE_KERNEL_VERSION)
-        return -EPROTO;
-    if (in.major > FUSE_KERNEL_VERSION) /* the guest will retry with ours */
-        return FUSE_COMPAT_INIT_OUT_SIZE;
-    if (in.minor < FUSE_MIN_MINOR)
-        return -EPROTO;
-
-    /* A second INIT (a rebooted guest) starts from a clean state. */
-    if (srv->initialized)
-        fuse_do_destroy(req);
-
-    uint64_t offered = in.flags;
-    if ((in.flags & FUSE_INIT_EXT) &&
-        req->args_len >= offsetof(struct fuse_init_in, flags2) + 4)
-        offered |= (uint64_t)in.flags2 << 32;
-
-    uint64_t wanted =
-        FUSE_ASYNC_READ |       /* preadv/pwritev are positional */
-        FUSE_ATOMIC_O_TRUNC |   /* O_TRUNC goes to the host open */
-        FUSE_EXPORT_SUPPORT |   /* LOOKUP answers "." and ".." */
-        FUSE_BIG_WRITES |       /* writes up to max_write */
-        FUSE_MAX_PAGES |        /* 1 MiB requests */
-        FUSE_DO_READDIRPLUS |   /* one request lists and looks up */
-        FUSE_READDIRPLUS_AUTO | /* ... when the guest expects to stat */
-        FUSE_PARALLEL_DIROPS |  /* each request is whole; no ordering */
-        /*
-         * We drop setuid/setgid when the guest says so (its writer lacks
-         * CAP_FSETID); the host kernel drops security.capability on our
-         * writes itself. The guest then skips a GETXATTR per write.
-         */
-        FUSE_HANDLE_KILLPRIV_V2 | FUSE_INIT_EXT;
-    /*
-     * Not asked for: WRITEBACK_CACHE (the host would see writes late),
-     * POSIX/FLOCK_LOCKS (locks stay in the guest, which is correct for a
-     * single guest), DONT_MASK (the guest applies its umask; we re-apply
-     * the umask it sends, a no-op), HANDLE_KILLPRIV (v1: superseded by
-     * v2), POSIX_ACL and the security-context extensions.
-     */
-    /* DAX: mappings may start at any host page of file and window. */
-    if (srv->window) {
-        wanted |= FUSE_MAP_ALIGNMENT;
-        out->map_alignment = __builtin_ctzll(HOST_WINDOW_PAGE);
-    }
-    if (srv->opts.cache != FS_CACHE_NEVER) {
-        /* A symlink's text never changes while its inode lives. */
-        wanted |= FUSE_CACHE_SYMLINKS;
-        /* The host may change files: drop cached pages when mtime moves. */
-        wanted |= FUSE_AUTO_INVAL_DATA;
-    }
-    uint64_t agreed = offered & wanted;
-
-    out->minor = in.minor < FUSE_KERNEL_MINOR_VERSION
-                     ? in.minor
-                     : FUSE_KERNEL_MINOR_VERSION;
-    out->max_readahead = in.max_readahead;
-    out->flags = (uint32_t)agreed;
-    out->flags2 = (uint32_t)(agreed >> 32);
-    out->max_background = 64;
-    out->congestion_threshold = 48;
-    out->max_write = FUSE_MAX_WRITE;
-    out->time_gran = 1;
-    out->max_pages = FUSE_MAX_PAGES_WANTED;
-
-    srv->minor = out->minor;
-    srv->initialized = true;
-    return out->minor < 23 ? FUSE_COMPAT_22_INIT_OUT_SIZE : sizeof(*out);
-}
-
-/* Close every handle and forget every node; INIT starts over. */
-int fuse_do_destroy(struct fuse_req *req)
-{
-    struct fuse_server *srv = req->srv;
-    fs_handles_free(&srv->handles);
-    fs_handles_init(&srv->handles, &srv->fds);
-    fs_inodes_reset(&srv->inodes);
-    if (srv->window)
-        host_window_unmap_all(srv->window);
-    srv->initialized = false;
-    return 0;
-}
-
-/* Requests are served one at a time to the end: nothing to interrupt. */
-int fuse_do_interrupt(struct fuse_req *req)
-{
-    (void)req;
-    return 0;
 }
 
 /* One per process, as RLIMIT_NOFILE is: every share draws from it. */
@@ -393,7 +239,7 @@ struct fuse_server *fuse_server_new(const struct fs_share_options *opts,
     }
     srv->opts = *opts;
     srv->opts.dir = srv->opts.tag = NULL; /* the caller's strings */
-    fd_budget_join(&srv->fds, &process_fds, opts->max_fds, 1); /* the root */
+    fs_fd_budget_join(&srv->fds, &process_fds, opts->max_fds, 1); /* the root */
     srv->chown_created = geteuid() == 0;
     switch (opts->cache) {
     case FS_CACHE_NEVER:
@@ -406,16 +252,16 @@ struct fuse_server *fuse_server_new(const struct fs_share_options *opts,
         srv->entry_timeout = srv->attr_timeout = 1;
         break;
     }
-    int ret = fs_inodes_init(&srv->inodes, &srv->fds, root_fd);
+    int ret = fs_inode_table_init(&srv->inodes, &srv->fds, root_fd);
     if (ret < 0) {
         snprintf(err, err_len, "shared directory %s: %s", opts->dir,
                  strerror(-ret));
         close(root_fd);
-        fd_budget_leave(&srv->fds);
+        fs_fd_budget_leave(&srv->fds);
         free(srv);
         return NULL;
     }
-    fs_handles_init(&srv->handles, &srv->fds);
+    fs_handle_table_init(&srv->handles, &srv->fds);
     return srv;
 }
 
@@ -428,9 +274,9 @@ void fuse_server_free(struct fuse_server *srv)
 {
     if (!srv)
         return;
-    fs_handles_free(&srv->handles);
-    fs_inodes_free(&srv->inodes);
-    fd_budget_leave(&srv->fds);
+    fs_handle_table_free(&srv->handles);
+    fs_inode_table_free(&srv->inodes);
+    fs_fd_budget_leave(&srv->fds);
     free(srv);
 }
 

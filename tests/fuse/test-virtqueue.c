@@ -33,7 +33,7 @@ static size_t via_queue(const struct iovec *req, unsigned nreq,
                         const struct iovec *reply, unsigned nreply)
 {
     struct fuse_in_header in = {0};
-    iov_read(req, nreq, 0, &in, sizeof(in));
+    fuse_iov_read(req, nreq, 0, &in, sizeof(in));
     unsigned queue = in.opcode == FUSE_FORGET || in.opcode == FUSE_BATCH_FORGET
                          ? HIPRIO
                          : REQUESTS;
