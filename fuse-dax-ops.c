@@ -1,7 +1,8 @@
 /*
  * DAX: SETUPMAPPING maps a file range into the share's host window (the
  * guest then reads and writes the host's page cache directly), and
- * REMOVEMAPPING takes ranges out again. Without a window both are ENOSYS.
+ * REMOVEMAPPING takes ranges out again. Without a window the dispatcher
+ * answers both with ENOSYS.
  *
  * The guest sends fh = -1 and names the file by its node; a real handle
  * is accepted too, if it is open on that node for the access asked.
@@ -42,8 +43,6 @@ int fuse_do_setupmapping(struct fuse_req *req)
     struct fuse_server *srv = req->srv;
     struct fuse_setupmapping_in in;
     memcpy(&in, fuse_req_args(req), sizeof(in));
-    if (!srv->window)
-        return -ENOSYS;
     if (in.flags & ~(uint64_t)MAP_FLAGS)
         return -EINVAL;
     bool writable = in.flags & FUSE_SETUPMAPPING_FLAG_WRITE;
@@ -73,8 +72,6 @@ int fuse_do_removemapping(struct fuse_req *req)
     struct fuse_server *srv = req->srv;
     struct fuse_removemapping_in in;
     memcpy(&in, fuse_req_args(req), sizeof(in));
-    if (!srv->window)
-        return -ENOSYS;
     const size_t one = sizeof(struct fuse_removemapping_one);
     if (in.count == 0 || in.count > FUSE_REMOVEMAPPING_MAX ||
         req->args_len < sizeof(in) + in.count * one)

@@ -52,6 +52,14 @@ static bool opens_for_writing(uint32_t flags)
     return (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
 }
 
+/* WRITE and COPY_FILE_RANGE: bytes written (both keep n in 32 bits). */
+static int reply_written(struct fuse_req *req, size_t n)
+{
+    memset(&req->out.write, 0, sizeof(req->out.write));
+    req->out.write.size = (uint32_t)n;
+    return sizeof(req->out.write);
+}
+
 static int reply_open(struct fuse_req *req, int fd, struct fuse_open_out *out)
 {
     uint64_t fh;
@@ -186,25 +194,26 @@ int fuse_do_create(struct fuse_req *req)
     return ret < 0 ? ret : (int)sizeof(req->out.create);
 }
 
-int fuse_do_read(struct fuse_req *req)
+/*
+ * Move size bytes between fd at file offset `offset` and the guest's
+ * buffers from byte `at` of iov on, in as many preadv/pwritev calls as it
+ * takes. The bytes moved (fewer at end of file or after an error), or
+ * -errno when none could be.
+ */
+static ssize_t move_data(int fd, bool to_file, const struct iovec *iov,
+                         unsigned count, size_t at, size_t size,
+                         uint64_t offset)
 {
-    const struct fuse_read_in *in = fuse_req_args(req);
-    struct fs_handle *h = fuse_req_file(req, in->fh);
     struct iovec slice[IOV_MAX];
-    size_t size = in->size, done = 0;
+    size_t done = 0;
 
-    if (!h)
-        return -EBADF;
-    if (in->offset > INT64_MAX)
-        return -EINVAL;
-    if (size > fuse_req_reply_room(req))
-        size = fuse_req_reply_room(req);
     while (done < size) {
         size_t got;
-        unsigned n = fuse_iov_slice(req->reply_iov, req->reply_count,
-                                    sizeof(struct fuse_out_header) + done,
-                                    size - done, slice, IOV_MAX, &got);
-        ssize_t r = preadv(h->fd, slice, (int)n, (off_t)(in->offset + done));
+        unsigned n = fuse_iov_slice(iov, count, at + done, size - done, slice,
+                                    IOV_MAX, &got);
+        off_t pos = (off_t)(offset + done);
+        ssize_t r = to_file ? pwritev(fd, slice, (int)n, pos)
+                            : preadv(fd, slice, (int)n, pos);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0 && done == 0)
@@ -213,6 +222,25 @@ int fuse_do_read(struct fuse_req *req)
             break; /* end of file, or an error after some data */
         done += (size_t)r;
     }
+    return (ssize_t)done;
+}
+
+int fuse_do_read(struct fuse_req *req)
+{
+    const struct fuse_read_in *in = fuse_req_args(req);
+    struct fs_handle *h = fuse_req_file(req, in->fh);
+    size_t size = in->size;
+
+    if (!h)
+        return -EBADF;
+    if (in->offset > INT64_MAX)
+        return -EINVAL;
+    if (size > fuse_req_reply_room(req))
+        size = fuse_req_reply_room(req);
+    ssize_t done = move_data(h->fd, false, req->reply_iov, req->reply_count,
+                             sizeof(struct fuse_out_header), size, in->offset);
+    if (done < 0)
+        return (int)done;
     req->reply_in_place = true;
     return (int)done;
 }
@@ -221,8 +249,6 @@ int fuse_do_write(struct fuse_req *req)
 {
     const struct fuse_write_in *in = fuse_req_args(req);
     struct fs_handle *h = fuse_req_file(req, in->fh);
-    struct iovec slice[IOV_MAX];
-    size_t at = sizeof(req->in) + sizeof(*in), done = 0;
 
     if (!h)
         return -EBADF;
@@ -236,22 +262,10 @@ int fuse_do_write(struct fuse_req *req)
         if (ret < 0)
             return ret;
     }
-    while (done < in->size) {
-        size_t got;
-        unsigned n = fuse_iov_slice(req->req_iov, req->req_count, at + done,
-                                    in->size - done, slice, IOV_MAX, &got);
-        ssize_t r = pwritev(h->fd, slice, (int)n, (off_t)(in->offset + done));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0 && done == 0)
-            return -errno;
-        if (r <= 0)
-            break;
-        done += (size_t)r;
-    }
-    memset(&req->out.write, 0, sizeof(req->out.write));
-    req->out.write.size = (uint32_t)done;
-    return sizeof(req->out.write);
+    ssize_t done =
+        move_data(h->fd, true, req->req_iov, req->req_count,
+                  sizeof(req->in) + sizeof(*in), in->size, in->offset);
+    return done < 0 ? (int)done : reply_written(req, (size_t)done);
 }
 
 /* Data goes to the host at every WRITE; close() implies no sync. */
@@ -319,9 +333,7 @@ int fuse_do_copy_file_range(struct fuse_req *req)
     ssize_t r = copy_file_range(from->fd, &off_in, to->fd, &off_out, len, 0);
     if (r < 0)
         return -errno;
-    memset(&req->out.write, 0, sizeof(req->out.write));
-    req->out.write.size = (uint32_t)r;
-    return sizeof(req->out.write);
+    return reply_written(req, (size_t)r);
 }
 
 int fuse_do_syncfs(struct fuse_req *req)

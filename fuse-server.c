@@ -40,6 +40,7 @@ struct fuse_op {
     uint32_t in_max;   /* bytes gathered with names/values (0: in_size) */
     uint32_t out_size; /* fixed reply: the reply space must hold it */
     bool modifies;     /* EROFS on a read-only share */
+    bool dax;          /* ENOSYS without a DAX window */
     bool no_reply;
 };
 
@@ -106,10 +107,12 @@ static const struct fuse_op fuse_ops[] = {
     OP(REMOVEXATTR, fuse_do_removexattr, 0, XATTR_NAME_MAX + 1,
        .modifies = true),
     OP(INTERRUPT, fuse_do_interrupt, IN(fuse_interrupt_in), .no_reply = true),
-    OP(SETUPMAPPING, fuse_do_setupmapping, IN(fuse_setupmapping_in)),
+    OP(SETUPMAPPING, fuse_do_setupmapping, IN(fuse_setupmapping_in),
+       .dax = true),
     OP(REMOVEMAPPING, fuse_do_removemapping, IN(fuse_removemapping_in),
        IN(fuse_removemapping_in) +
-           FUSE_REMOVEMAPPING_MAX * IN(fuse_removemapping_one)),
+           FUSE_REMOVEMAPPING_MAX * IN(fuse_removemapping_one),
+       .dax = true),
 };
 
 _Static_assert(sizeof(fuse_ops) / sizeof(fuse_ops[0]) <= FUSE_OPCODE_SLOTS,
@@ -146,6 +149,8 @@ static int parse(struct fuse_req *req, size_t in_total,
         return -EINVAL;
     if (op->modifies && srv->opts.read_only)
         return -EROFS;
+    if (op->dax && !srv->window)
+        return -ENOSYS;
 
     size_t want = op->in_max > op->in_size ? op->in_max : op->in_size;
     req->args_len = req->arg_len < want ? req->arg_len : want;
