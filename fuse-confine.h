@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include "fuse-internal.h"
+#include "fuse-state.h"
 
 /*
  * Whether a node is still under the share: 0, or -ENOENT when the host

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include "fuse-internal.h"
+#include "fuse-state.h"
 
 #define FUSE_MAPPED_XATTR     "user.containers.override_stat"
 #define FUSE_MAPPED_FILE_MODE 0600 /* host modes: the server's user's alone */

@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include "fuse-internal.h"
+#include "fuse-state.h"
 
 /*
  * Give a just-created inode the guest's ids (as root) and exact mode, or

@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include "fuse-internal.h"
+#include "fuse-state.h"
 
 /* st as the guest's attributes (rdev encoded as the guest decodes it). */
 void fuse_node_fill_attr(const struct stat *st, struct fuse_attr *attr);

@@ -9,7 +9,7 @@
  */
 #pragma once
 
-#include "fuse-internal.h"
+#include "fuse-state.h"
 
 typedef int (*fuse_op_fn)(struct fuse_req *req);
 

@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include "fuse-internal.h"
+#include "fuse-state.h"
 
 static inline const void *fuse_req_args(const struct fuse_req *req)
 {

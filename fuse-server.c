@@ -4,7 +4,7 @@
  * This file parses a request out of its scatter list (header and arguments
  * may be split anywhere), checks it against the opcode's table entry and
  * dispatches; the operations live in fuse-*-ops.c, the helpers they share
- * in the files below them (fuse-internal.h lists the layers).
+ * in the files below them (fuse-state.h lists the layers).
  *
  * Ownership of files the guest creates: when semu runs as root, new files,
  * directories, nodes and symlinks are given the uid and gid of the guest
@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fuse.h"
 #include "fuse-confine.h"
 #include "fuse-iov.h"
 #include "fuse-ops.h"

@@ -10,9 +10,9 @@
  *   fuse-mapped.c        security=mapped attributes
  *   fuse-confine.c       whether a node still lies inside the share
  *   fuse-req.c           a request's arguments, node and handles
- *   fs-inode.c, fs-handle.c, fs-fd-budget.c, fs-fd-path.h, fuse-iov.c
- *                        node and handle tables, fd pool, host paths,
- *                        scatter lists (no FUSE state)
+ *   fs-share.h, fs-inode.c, fs-handle.c, fs-fd-budget.c, fs-fd-path.h,
+ *   fuse-iov.c           share options, node and handle tables, fd pool,
+ *                        host paths, scatter lists (no FUSE state)
  *
  * Each file calls only files below it.
  */
@@ -27,7 +27,7 @@
 
 #include "fs-handle.h"
 #include "fs-inode.h"
-#include "fuse.h"
+#include "fs-share.h"
 #include "host-window.h"
 
 /* The most a request may carry besides a WRITE payload (SETXATTR). */
