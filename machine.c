@@ -275,6 +275,7 @@ struct machine *machine_new(const struct machine_config *config)
         goto fail;
     }
     m->ram.host = host;
+    madvise(host, config->ram_size, MADV_HUGEPAGE);
     m->bus = bus_new();
     if (!create_windows(m, config, err, sizeof(err)))
         goto fail;
