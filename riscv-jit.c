@@ -130,11 +130,12 @@ struct jit {
 };
 
 /* Out-of-line paths of a block, emitted after its straight-line code. */
-enum stub_kind { STUB_TAKEN, STUB_SLOW };
+enum stub_kind { STUB_TAKEN, STUB_SLOW, STUB_ACCESS };
 struct stub {
     enum stub_kind kind;
     uint8_t *from, *from2; /* jcc displacements to point here (or NULL) */
     const uint8_t *resume; /* where a completed slow access continues */
+    const uint8_t *thunk;  /* STUB_ACCESS: the shared load or store path */
     const struct op *op;
     unsigned slot, count; /* the op's slot; ops retired before it */
 };
@@ -497,11 +498,12 @@ static uint8_t *emit_tlb_lookup(struct emitter *e, unsigned size,
 }
 
 /*
- * Loads and stores share one out-of-line path per size (and sign): the
- * block calls it with the address in rsi (and a store's value in rdx)
- * and gets a load's value in rdx. The call is followed by x86_nop_data()
- * carrying what only the slow path needs, read through the return
- * address: the op's byte offset in the page, the ops the block retired
+ * A load or store that misses the block's inline TLB check calls one
+ * shared path per size (and sign) with the address in rsi (and a store's
+ * value in rdx) and gets a load's value in rdx; the path checks the TLB
+ * again, since it also serves as a complete access. The call is followed by
+ * x86_nop_data() carrying what only the slow path needs, read through the
+ * return address: the op's byte offset in the page, the ops the block retired
  * before it, its length and its destination register.
  */
 #define ACCESS_OFFSET(d)   ((d)&0xfff)
@@ -756,14 +758,32 @@ static unsigned size_log2(unsigned size)
     return size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
 }
 
+/*
+ * A load or store checks the TLB inline; a miss goes out of line to the
+ * shared thunk (which looks again, then takes the slow path) and comes
+ * back to `resume`.
+ */
+static void add_access_stub(struct block *b, uint8_t *miss,
+                            const uint8_t *thunk, const struct op *op,
+                            unsigned slot, unsigned count)
+{
+    add_stub(b, STUB_ACCESS, miss, op, slot, count);
+    b->stubs[b->nstubs - 1].thunk = thunk;
+    b->stubs[b->nstubs - 1].resume = b->e.p;
+}
+
 static void emit_load(struct block *b, const struct op *op, unsigned kind,
                       unsigned slot, unsigned count)
 {
     struct emitter *e = &b->e;
+    unsigned size = load_shapes[kind].size;
+    bool sign = load_shapes[kind].sign;
     emit_address(e, op);
-    x86_call_to(e, b->h->jit->load_thunk[size_log2(load_shapes[kind].size)]
-                                        [load_shapes[kind].sign]);
-    x86_nop_data(e, access_data(op, slot, count));
+    uint8_t *miss =
+        emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, r));
+    x86_load_sib(e, RDX, RAX, RSI, size, sign);
+    add_access_stub(b, miss, b->h->jit->load_thunk[size_log2(size)][sign], op,
+                    slot, count);
     store_x(e, op->rd, RDX);
 }
 
@@ -771,10 +791,14 @@ static void emit_store(struct block *b, const struct op *op, unsigned kind,
                        unsigned slot, unsigned count)
 {
     struct emitter *e = &b->e;
+    unsigned size = store_size(kind);
     emit_address(e, op);
     load_x(e, RDX, op->rs2);
-    x86_call_to(e, b->h->jit->store_thunk[size_log2(store_size(kind))]);
-    x86_nop_data(e, access_data(op, slot, count));
+    uint8_t *miss =
+        emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, w));
+    x86_store_sib(e, RAX, RSI, size, RDX);
+    add_access_stub(b, miss, b->h->jit->store_thunk[size_log2(size)], op, slot,
+                    count);
 }
 
 static void emit_slow_call(struct block *b, const struct op *op, unsigned slot,
@@ -787,6 +811,12 @@ static void emit_stub(struct block *b, const struct stub *s)
     x86_patch(s->from2, e->p);
     if (s->kind == STUB_SLOW) {
         emit_slow_call(b, s->op, s->slot, s->count);
+        x86_jmp_to(e, s->resume);
+        return;
+    }
+    if (s->kind == STUB_ACCESS) {
+        x86_call_to(e, s->thunk);
+        x86_nop_data(e, access_data(s->op, s->slot, s->count));
         x86_jmp_to(e, s->resume);
         return;
     }
