@@ -4,13 +4,6 @@
  */
 #include "riscv-internal.h"
 
-#define MIP_SSIP (1ull << IRQ_SSIP)
-#define MIP_MSIP (1ull << IRQ_MSIP)
-#define MIP_STIP (1ull << IRQ_STIP)
-#define MIP_MTIP (1ull << IRQ_MTIP)
-#define MIP_SEIP (1ull << IRQ_SEIP)
-#define MIP_MEIP (1ull << IRQ_MEIP)
-
 #define MISA_RV64IMAFDCSU                                                      \
     ((2ull << 62) | (1 << ('A' - 'A')) | (1 << ('C' - 'A')) |                  \
      (1 << ('D' - 'A')) | (1 << ('F' - 'A')) | (1 << ('I' - 'A')) |            \
@@ -20,13 +13,8 @@
     (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP |   \
      MSTATUS_MPP | MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR |     \
      MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR)
-#define SSTATUS_VISIBLE                                                        \
-    (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM |     \
-     MSTATUS_MXR | MSTATUS_UXL | MSTATUS_SD)
-
-#define MSTATUS_UXL_SXL_64 ((2ull << 32) | (2ull << 34))
-#define MEDELEG_WRITABLE   0xb3ffull /* all but ecall-from-M and reserved */
-#define MIDELEG_WRITABLE   (MIP_SSIP | MIP_STIP | MIP_SEIP)
+#define MEDELEG_WRITABLE 0xb3ffull /* all but ecall-from-M and reserved */
+#define MIDELEG_WRITABLE (MIP_SSIP | MIP_STIP | MIP_SEIP)
 #define MIE_WRITABLE                                                           \
     (MIP_SSIP | MIP_MSIP | MIP_STIP | MIP_MTIP | MIP_SEIP | MIP_MEIP)
 

@@ -40,6 +40,16 @@
 #define MSTATUS_UXL  (3ull << 32)
 #define MSTATUS_SXL  (3ull << 34)
 #define MSTATUS_SD   (1ull << 63)
+#define SSTATUS_VISIBLE                                                        \
+    (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM |     \
+     MSTATUS_MXR | MSTATUS_UXL | MSTATUS_SD)
+#define MSTATUS_UXL_SXL_64 ((2ull << 32) | (2ull << 34))
+#define MIP_SSIP           (1ull << IRQ_SSIP)
+#define MIP_MSIP           (1ull << IRQ_MSIP)
+#define MIP_STIP           (1ull << IRQ_STIP)
+#define MIP_MTIP           (1ull << IRQ_MTIP)
+#define MIP_SEIP           (1ull << IRQ_SEIP)
+#define MIP_MEIP           (1ull << IRQ_MEIP)
 
 #define MENVCFG_FIOM (1ull << 0)
 #define MENVCFG_STCE (1ull << 63)

@@ -990,6 +990,96 @@ static const enum x86_cond branch_conds[] = {
 };
 
 /*
+ * Linux masks and unmasks interrupts with csrrci/csrrsi/csrrs on sstatus
+ * (about a quarter of a FUSE round trip's calls to the handlers). Those
+ * that touch no bit but SIE run here; anything else, U mode, or a source
+ * register with other bits takes the interpreter's handler.
+ */
+static bool is_sstatus_sie_op(const struct op *op)
+{
+    unsigned f3 = op->rm;
+    if ((op->imm & 0xfff) != 0x100 || (f3 & 3) < 2)
+        return false; /* not sstatus, or a plain write */
+    return !(f3 & 4) || (op->rs1 & ~MSTATUS_SIE) == 0;
+}
+
+/* rax = sstatus as csrr reads it (clobbers rcx, rdx) */
+static void emit_read_sstatus(struct emitter *e)
+{
+    x86_load64(e, RAX, R_HART, HART_OFF(mstatus));
+    x86_mov_rr(e, RCX, RAX);
+    x86_alu_ri(e, false, ALU_AND, RCX, (int32_t)MSTATUS_FS);
+    x86_alu_ri(e, false, ALU_CMP, RCX, (int32_t)MSTATUS_FS);
+    x86_setcc_zx(e, CC_E, RCX);
+    x86_shift_ri(e, true, SH_SHL, RCX, 63); /* SD */
+    x86_alu_rr(e, true, ALU_OR, RAX, RCX);
+    x86_mov_imm(e, RDX, MSTATUS_UXL_SXL_64);
+    x86_alu_rr(e, true, ALU_OR, RAX, RDX);
+    x86_mov_imm(e, RDX, SSTATUS_VISIBLE);
+    x86_alu_rr(e, true, ALU_AND, RAX, RDX);
+}
+
+static void emit_sstatus_sie(struct block *b, const struct op *op,
+                             unsigned slot, unsigned count)
+{
+    struct emitter *e = &b->e;
+    bool imm = op->rm & 4, set = (op->rm & 3) == 2;
+    x86_cmp_mem8(e, R_HART, HART_OFF(priv), PRIV_U);
+    uint8_t *user = x86_jcc(e, CC_E);
+    uint8_t *other_bits = NULL;
+    if (imm) {
+        x86_mov_imm(e, RSI, op->rs1);
+    } else {
+        load_x(e, RSI, op->rs1);
+        x86_mov_imm(e, RAX, ~MSTATUS_SIE);
+        x86_test_rr(e, RSI, RAX);
+        other_bits = x86_jcc(e, CC_NE);
+    }
+    if (op->rd != 32) {
+        emit_read_sstatus(e);
+        store_x(e, op->rd, RAX);
+    }
+    x86_load64(e, RCX, R_HART, HART_OFF(mstatus));
+    x86_mov_rr(e, RDX, RCX);
+    if (set) {
+        x86_alu_rr(e, true, ALU_OR, RDX, RSI);
+    } else {
+        x86_mov_rr(e, RAX, RSI);
+        x86_group3_r(e, true, 2, RAX); /* not */
+        x86_alu_rr(e, true, ALU_AND, RDX, RAX);
+    }
+    x86_store64(e, R_HART, HART_OFF(mstatus), RDX);
+    add_stub(b, STUB_SLOW, user, op, slot, count);
+    b->stubs[b->nstubs - 1].from2 = other_bits;
+    if (!set) {
+        b->stubs[b->nstubs - 1].resume = e->p;
+        return;
+    }
+    /*
+     * SIE went from 0 to 1: if any interrupt is pending and enabled, leave
+     * after this op with irq_dirty, so the loop takes it as the
+     * interpreter would; else nothing can be taken and the block goes on.
+     */
+    x86_group3_r(e, true, 2, RCX); /* not */
+    x86_alu_rr(e, true, ALU_AND, RCX, RDX);
+    x86_alu_ri(e, false, ALU_AND, RCX, (int32_t)MSTATUS_SIE);
+    uint8_t *not_enabled = x86_jcc(e, CC_E);
+    x86_load64(e, RAX, R_HART, HART_OFF(mip));
+    x86_alu_rm(e, true, ALU_OR, RAX, R_HART, HART_OFF(mip_lines));
+    x86_cmp_mem8(e, R_HART, HART_OFF(stip_timer), 0);
+    x86_setcc_zx(e, CC_NE, RCX);
+    x86_shift_ri(e, true, SH_SHL, RCX, IRQ_STIP);
+    x86_alu_rr(e, true, ALU_OR, RAX, RCX);
+    x86_alu_rm(e, true, ALU_AND, RAX, R_HART, HART_OFF(mie));
+    uint8_t *none_pending = x86_jcc(e, CC_E);
+    x86_store8_imm(e, R_HART, HART_OFF(irq_dirty), 1);
+    exit_at(b, slot_off(slot + op->len), count + 1);
+    x86_patch(not_enabled, e->p);
+    x86_patch(none_pending, e->p);
+    b->stubs[b->nstubs - 1].resume = e->p;
+}
+
+/*
  * Emit one op; `count` ops of the block precede it. Returns false when
  * the block ends with it (every path has left or chained).
  */
@@ -1205,6 +1295,10 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     case K_FSW:
     case K_FSD:
         emit_fp_mem(b, op, kind, slot, count);
+        return true;
+    }
+    if (kind == K_CSR && is_sstatus_sie_op(op)) {
+        emit_sstatus_sie(b, op, slot, count);
         return true;
     }
     /* CSRs, atomics, FP, system, illegal. */

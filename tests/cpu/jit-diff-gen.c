@@ -467,6 +467,33 @@ static void item_csr_write(struct gen *g)
         emit32(g, enc_i((int32_t)csr, pick(g, 32), f3 + 4, rd, 0x73));
 }
 
+/*
+ * Interrupt masking as Linux does it (csrrci/csrrsi/csrrs on sstatus.SIE,
+ * sometimes with other bits), and a software interrupt made pending
+ * through sip, which unmasking SIE then delivers.
+ */
+static void item_sie(struct gen *g)
+{
+    unsigned rd = chance(g, 2) ? 0 : rand_rd(g), f3 = 2 + pick(g, 2);
+    switch (pick(g, 4)) {
+    case 0: /* csrrsi / csrrci with SIE, or SIE and SPIE */
+        emit32(g, enc_i(0x100, chance(g, 4) ? 0x22 : 2, f3 + 4, rd, 0x73));
+        break;
+    case 1: { /* csrrs / csrrc with a register holding SIE, maybe more */
+        unsigned t = rand_rd(g);
+        emit_li(g, t, chance(g, 4) ? 2 | MSTATUS_SUM : 2);
+        emit32(g, enc_i(0x100, t, f3, rd, 0x73));
+        break;
+    }
+    case 2: /* csrrs / csrrc with a random register */
+        emit32(g, enc_i(0x100, rand_reg(g), f3, rd, 0x73));
+        break;
+    default: /* csrsi sip, SSIP */
+        emit32(g, enc_i(0x144, 2, 6, rd, 0x73));
+        break;
+    }
+}
+
 static void item_trap(struct gen *g)
 {
     static const uint32_t traps[] = {
@@ -759,8 +786,10 @@ static void item(struct gen *g, unsigned depth)
         item_mmio(g);
     else if (r < 65)
         item_csr_read(g);
-    else if (r < 67)
+    else if (r < 66)
         item_csr_write(g);
+    else if (r < 67)
+        item_sie(g);
     else if (r < 70)
         item_trap(g);
     else if (r < 77)
@@ -816,6 +845,9 @@ static void emit_handler(struct gen *g, bool machine, uint64_t end)
     fx_emit(f, SD(T2, T1, 88));
     fx_emit(f, CSRR(T2, epc));
     fx_emit(f, SD(T2, T1, 80));
+    /* interrupts (only SSIP is ever enabled): clear it, resume at epc */
+    uint64_t to_interrupt = f->cursor;
+    fx_emit(f, enc_b(0, ZERO, T0, 4)); /* blt t0, zero */
     uint64_t to_final = 0;
     if (machine) {
         emit_li(g, T1, end);
@@ -858,6 +890,11 @@ static void emit_handler(struct gen *g, bool machine, uint64_t end)
         struct fixup fx = {to_fetch[i], FIX_B, 0};
         patch(g, &fx, fetch);
     }
+    uint64_t interrupt = f->cursor;
+    fx_emit(f, enc_i(machine ? 0x344 : 0x144, 2, 7, ZERO, 0x73)); /* csrci */
+    fx_emit(f, JAL(ZERO, (int32_t)(restore - f->cursor)));
+    struct fixup to_irq = {to_interrupt, FIX_B, 0};
+    patch(g, &to_irq, interrupt);
     if (machine) { /* the end: run the stream again, or stop */
         struct fixup fx = {to_final, FIX_B, 0};
         patch(g, &fx, f->cursor);
@@ -952,6 +989,10 @@ static void emit_prologue(struct gen *g, uint64_t medeleg, uint64_t mstatus)
     fx_emit(f, CSRW(0x140, T0));
     emit_li(g, T0, medeleg);
     fx_emit(f, CSRW(0x302, T0));
+    emit_li(g, T0, chance(g, 2) ? 2 : 0);
+    fx_emit(f, CSRW(0x303, T0)); /* mideleg: SSIP, or none */
+    emit_li(g, T0, chance(g, 4) ? 0 : 2);
+    fx_emit(f, CSRW(0x304, T0)); /* mie: SSIE, mostly */
     fx_emit(f, ADDI(T0, ZERO, 7));
     fx_emit(f, CSRW(0x306, T0)); /* mcounteren */
     fx_emit(f, CSRW(0x106, T0)); /* scounteren */
