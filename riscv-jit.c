@@ -990,6 +990,44 @@ static const enum x86_cond branch_conds[] = {
 };
 
 /*
+ * AMOs that Linux uses for counters and bit flags (add, swap, xor, or,
+ * and) run inline on an aligned write-TLB hit, as exec_amo()'s own fast
+ * path does; anything else (misaligned, a miss, MMIO) goes to exec_amo().
+ */
+static bool is_inline_amo(const struct op *op)
+{
+    unsigned funct5 = op->insn >> 27, f3 = (op->insn >> 12) & 7;
+    return (f3 == 2 || f3 == 3) &&
+           (funct5 == 0x00 || funct5 == 0x01 || funct5 == 0x04 ||
+            funct5 == 0x08 || funct5 == 0x0c);
+}
+
+static void emit_amo(struct block *b, const struct op *op, unsigned slot,
+                     unsigned count)
+{
+    struct emitter *e = &b->e;
+    unsigned funct5 = op->insn >> 27;
+    unsigned size = ((op->insn >> 12) & 7) == 2 ? 4 : 8;
+    load_x(e, RSI, op->rs1);
+    x86_mov_rr(e, RCX, RSI);
+    x86_alu_ri(e, false, ALU_AND, RCX, (int32_t)size - 1);
+    uint8_t *misaligned = x86_jcc(e, CC_NE);
+    uint8_t *miss =
+        emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, w));
+    load_x(e, RDX, op->rs2);
+    x86_load_sib(e, RCX, RAX, RSI, size, true); /* old, sign-extended */
+    static const enum x86_alu alu[] = {
+        [0x00] = ALU_ADD, [0x04] = ALU_XOR, [0x08] = ALU_OR, [0x0c] = ALU_AND};
+    if (funct5 != 0x01) /* swap stores rs2 as it is */
+        x86_alu_rr(e, true, alu[funct5], RDX, RCX);
+    x86_store_sib(e, RAX, RSI, size, RDX);
+    store_x(e, op->rd, RCX);
+    add_stub(b, STUB_SLOW, misaligned, op, slot, count);
+    b->stubs[b->nstubs - 1].from2 = miss;
+    b->stubs[b->nstubs - 1].resume = e->p;
+}
+
+/*
  * Linux masks and unmasks interrupts with csrrci/csrrsi/csrrs on sstatus
  * (about a quarter of a FUSE round trip's calls to the handlers). Those
  * that touch no bit but SIE run here; anything else, U mode, or a source
@@ -1295,6 +1333,10 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     case K_FSW:
     case K_FSD:
         emit_fp_mem(b, op, kind, slot, count);
+        return true;
+    }
+    if (kind == K_AMO && is_inline_amo(op)) {
+        emit_amo(b, op, slot, count);
         return true;
     }
     if (kind == K_CSR && is_sstatus_sie_op(op)) {

@@ -658,8 +658,13 @@ static void item_amo(struct gen *g)
                         0x2f));
         return;
     }
+    unsigned rd = chance(g, 3) ? 0 : rand_rd(g);
     emit32(g, enc_r((unsigned)f5s[pick(g, sizeof(f5s))] << 2 | aqrl,
-                    rand_reg(g), base, f3, rand_rd(g), 0x2f));
+                    rand_reg(g), base, f3, rd, 0x2f));
+    /* Keep the old value in memory (all 64 bits of the register), where
+     * the end state sees it even if rd is overwritten later. */
+    if (rd && chance(g, 2))
+        emit32(g, enc_s(0, rd, base, 3, 0x23)); /* sd rd, 0(base) */
 }
 
 static void item_fp_value(struct gen *g)
