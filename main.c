@@ -50,8 +50,9 @@ static const char usage_text[] =
     "Console: Ctrl-A x quits (exit status 0), Ctrl-A Ctrl-A sends Ctrl-A.\n"
     "Exit status: 0 on guest power-off, the code the guest gives the\n"
     "test finisher otherwise; 1 if every hart stops. A guest reset reboots.\n"
-    "SEMU_STATS=1 prints the guest instruction count and rate, and each\n"
-    "share's node, handle and host fd counts and requests, at exit.\n"
+    "SEMU_STATS=1 prints the guest instruction count and rate, what each\n"
+    "hart's translator made, and each share's node, handle and host fd\n"
+    "counts and requests, at exit.\n"
     "SEMU_PROFILE=FILE samples guest pcs and writes \"PC COUNT\" lines to\n"
     "FILE at exit; scripts/guest-profile.sh names the kernel functions.\n";
 

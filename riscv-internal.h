@@ -304,6 +304,23 @@ int exec_fp_mem(struct hart *h, const struct op *op);
  */
 enum { EXEC_NEXT, EXEC_REDIRECT, EXEC_TRAP };
 
+/*
+ * The decoded page at pc when the instruction TLB maps pc and the page is
+ * decoded and current (the fast path of every fetch), else NULL. Marks
+ * the page used.
+ */
+static inline struct dcache_page *code_page_cached(struct hart *h, uint64_t pc)
+{
+    const struct tlb_entry *e = &h->itlb->x[(pc >> PAGE_SHIFT) % TLB_ENTRIES];
+    if (e->tag != ((pc & PAGE_MASK) | h->tlb_gen))
+        return NULL;
+    struct dcache_page *d = e->code;
+    if (!d || d->ppage != e->ppage || d->gen != h->dcache_gen)
+        return NULL;
+    d->used = ++h->dcache_clock;
+    return d;
+}
+
 static inline int tlb_set_index(enum priv_mode priv, uint64_t mstatus)
 {
     if (priv == PRIV_M)

@@ -302,22 +302,18 @@ static void jit_flush(struct hart *h)
 static const void *helper_lookup(struct hart *h)
 {
     uint64_t pc = h->pc;
-    const struct tlb_entry *e = &h->itlb->x[(pc >> PAGE_SHIFT) % TLB_ENTRIES];
-    if (e->tag != ((pc & PAGE_MASK) | h->tlb_gen))
-        return NULL;
-    struct dcache_page *d = e->code;
-    if (!d || d->ppage != e->ppage || d->gen != h->dcache_gen || !d->jit)
+    struct dcache_page *d = code_page_cached(h, pc);
+    if (!d || !d->jit)
         return NULL;
     const void *code = d->jit->code[(pc & ~PAGE_MASK) >> 1];
     if (!code)
         return NULL;
-    d->used = ++h->dcache_clock;
     h->jit_next_vbase = pc & PAGE_MASK;
     h->jit_next_page = d->jit;
     h->jump_cache[JUMP_CACHE_INDEX(pc)] =
         (struct jump_entry){.pc = pc,
                             .gen = h->jump_gen,
-                            .ppage = e->ppage,
+                            .ppage = d->ppage,
                             .code = code,
                             .page = d->jit};
     return code;

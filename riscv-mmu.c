@@ -483,14 +483,10 @@ void dcache_flush(struct hart *h)
 struct dcache_page *fetch_code(struct hart *h)
 {
     uint64_t pc = h->pc;
+    struct dcache_page *cached = code_page_cached(h, pc);
+    if (cached)
+        return cached;
     struct tlb_entry *e = &h->itlb->x[(pc >> PAGE_SHIFT) % TLB_ENTRIES];
-    if (e->tag == ((pc & PAGE_MASK) | h->tlb_gen)) {
-        struct dcache_page *d = e->code;
-        if (d && d->ppage == e->ppage && d->gen == h->dcache_gen) {
-            d->used = ++h->dcache_clock;
-            return d;
-        }
-    }
     uint64_t ppage;
     uint8_t *host;
     if (e->tag == ((pc & PAGE_MASK) | h->tlb_gen)) {

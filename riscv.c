@@ -229,14 +229,9 @@ static uint64_t rem64(int64_t a, int64_t b)
 /* fetch_page() when the page is in the instruction TLB and decoded. */
 static inline struct op *fetch_page_cached(struct hart *h, uint8_t **host)
 {
-    uint64_t pc = h->pc;
-    const struct tlb_entry *e = &h->itlb->x[(pc >> PAGE_SHIFT) % TLB_ENTRIES];
-    if (e->tag != ((pc & PAGE_MASK) | h->tlb_gen))
+    struct dcache_page *d = code_page_cached(h, h->pc);
+    if (!d)
         return NULL;
-    struct dcache_page *d = e->code;
-    if (!d || d->ppage != e->ppage || d->gen != h->dcache_gen)
-        return NULL;
-    d->used = ++h->dcache_clock;
     *host = d->host;
     return d->ops;
 }
