@@ -77,10 +77,10 @@ static void set_pages(struct host_window *w, uint64_t offset, uint64_t len,
     memset(w->page + offset / HOST_WINDOW_PAGE, state, len / HOST_WINDOW_PAGE);
 }
 
-static void changed(struct host_window *w)
+static void changed(struct host_window *w, uint64_t offset, uint64_t len)
 {
     if (w->hook.changed)
-        w->hook.changed(w->hook.opaque);
+        w->hook.changed(w->hook.opaque, w->base + offset, len);
 }
 
 /* Back to reserved address space; fails only when the host is out of
@@ -110,7 +110,7 @@ int host_window_map(struct host_window *w, uint64_t offset, uint64_t len,
                   HOST_WINDOW_READ | (writable ? HOST_WINDOW_WRITE : 0));
     }
     if (was_mapped)
-        changed(w);
+        changed(w, offset, len);
     return ret;
 }
 
@@ -121,7 +121,7 @@ int host_window_unmap(struct host_window *w, uint64_t offset, uint64_t len)
     if (!any_mapped(w, offset, len))
         return 0;
     reserve(w, offset, len);
-    changed(w);
+    changed(w, offset, len);
     return 0;
 }
 

@@ -9,8 +9,9 @@
  * reach a window (guest_ram_ptr() knows only RAM), so no virtqueue buffer
  * can lie in one.
  *
- * Every change to pages that were mapped calls `changed`, which must make
- * every hart forget translations and decoded code before it runs again.
+ * Every change to pages that were mapped calls `changed` with their range,
+ * which must make every hart forget its translations and decoded code of
+ * those pages before it runs again.
  *
  * A host truncation of a mapped file makes the host raise SIGBUS on an
  * access past the new end. host_window_catch_sigbus() installs a handler
@@ -28,9 +29,10 @@
 #define HOST_WINDOW_READ  1 /* page[] bits */
 #define HOST_WINDOW_WRITE 2
 
-/* Whoever wired the window up is told after mapped pages changed. */
+/* Whoever wired the window up is told after mapped pages changed: the
+ * guest physical range whose host memory was replaced. */
 struct window_hook {
-    void (*changed)(void *opaque);
+    void (*changed)(void *opaque, uint64_t base, uint64_t len);
     void *opaque;
 };
 

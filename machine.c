@@ -53,16 +53,14 @@ void machine_stop_hart(struct machine *m, unsigned h)
         m->power[h] = HART_STOPPED;
 }
 
-/* A DAX window's mappings changed: no hart may keep what it cached. */
-static void machine_memory_changed(void *opaque)
+/* Host memory behind [base, base + len) changed (a DAX remap): no hart
+ * may keep what it cached of it. */
+static void machine_memory_changed(void *opaque, uint64_t base, uint64_t len)
 {
     struct machine *m = opaque;
-    for (unsigned h = 0; h < m->nharts; h++) {
-        if (m->harts[h]) {
-            hart_flush_tlb(m->harts[h]);
-            hart_flush_icache(m->harts[h]);
-        }
-    }
+    for (unsigned h = 0; h < m->nharts; h++)
+        if (m->harts[h])
+            hart_forget_physical(m->harts[h], base, len);
 }
 
 /* Reserve each share's DAX window; the harts must know them from birth. */
@@ -389,7 +387,9 @@ int machine_run(struct machine *m)
                 pc_profile_sample(m->profile, hart_pc(m->harts[h]));
             /* A host truncation put zero pages in a DAX window. */
             if (m->ram.nwindows && host_window_take_truncations())
-                machine_memory_changed(m);
+                for (unsigned i = 0; i < m->ram.nwindows; i++)
+                    machine_memory_changed(m, m->ram.windows[i]->base,
+                                           m->ram.windows[i]->size);
         }
 
         if (m->request.action == POWER_OFF)

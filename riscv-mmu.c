@@ -238,15 +238,12 @@ static struct dcache_page *dcache_set(struct hart *h, uint64_t ppage)
     return h->dcache[(ppage >> PAGE_SHIFT) % DCACHE_SETS];
 }
 
-static void invalidate_code(struct hart *h, uint64_t ppage)
+/* Drop the decoded ops (and blocks) of a page; false if it had none. */
+static bool drop_code(struct hart *h, uint64_t ppage, int64_t index)
 {
-    int64_t index = code_page_index(h, ppage);
     if (index < 0 || !h->code_page[index])
-        return;
+        return false;
     h->code_page[index] = 0;
-    h->smc_heat[index] = h->smc_heat[index] > 255 - SMC_HEAT_PER_WRITE
-                             ? 255
-                             : h->smc_heat[index] + SMC_HEAT_PER_WRITE;
     struct dcache_page *set = dcache_set(h, ppage);
     for (int w = 0; w < DCACHE_WAYS; w++)
         if (set[w].ppage == ppage) {
@@ -254,6 +251,40 @@ static void invalidate_code(struct hart *h, uint64_t ppage)
             if (set[w].jit && set[w].jit->published)
                 h->jump_gen++;
         }
+    h->refetch = true;
+    return true;
+}
+
+/* A store to a page with decoded code: drop it, and heat the page. */
+static void invalidate_code(struct hart *h, uint64_t ppage)
+{
+    int64_t index = code_page_index(h, ppage);
+    if (!drop_code(h, ppage, index))
+        return;
+    h->smc_heat[index] = h->smc_heat[index] > 255 - SMC_HEAT_PER_WRITE
+                             ? 255
+                             : h->smc_heat[index] + SMC_HEAT_PER_WRITE;
+}
+
+/*
+ * The host memory behind guest physical [base, base + len) was replaced
+ * (a DAX window remap): drop the TLB entries that lead there, whatever
+ * virtual address they map, and the decoded code of those pages; what
+ * the hart cached of other pages stays.
+ */
+void hart_forget_physical(struct hart *h, uint64_t base, uint64_t len)
+{
+    for (int s = 0; s < TLB_SETS; s++) {
+        struct tlb_entry *tables[] = {h->tlb[s].r, h->tlb[s].w, h->tlb[s].x};
+        for (int t = 0; t < 3; t++)
+            for (unsigned i = 0; i < TLB_ENTRIES; i++)
+                if (tables[t][i].ppage - base < len)
+                    tables[t][i].tag = 0; /* generations start at 1 */
+    }
+    for (uint64_t offset = 0; offset < len; offset += PAGE_SIZE) {
+        uint64_t ppage = (base & PAGE_MASK) + offset;
+        drop_code(h, ppage, code_page_index(h, ppage));
+    }
     h->refetch = true;
 }
 

@@ -90,6 +90,9 @@ void hart_irq_set_level(void *hart, unsigned irq, bool level);
 void hart_flush_tlb(struct hart *hart);
 /* Drop decoded instructions (SBI remote fence.i). */
 void hart_flush_icache(struct hart *hart);
+/* The memory behind guest physical [base, base + len) was replaced (a DAX
+ * remap): drop only what the hart cached of those pages. */
+void hart_forget_physical(struct hart *hart, uint64_t base, uint64_t len);
 /* Make the current hart_run return after this instruction (SBI hart_stop). */
 void hart_yield(struct hart *hart);
 

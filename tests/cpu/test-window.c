@@ -2,8 +2,8 @@
  * Host windows (DAX) as the CPU sees them: a mapped page loads, stores
  * and runs like RAM, through the TLB; an unmapped page or a store to a
  * read-only one is an access fault; after the mapping behind a page
- * changes (and the harts are flushed, as the machine does), neither a
- * TLB entry nor decoded code of the old page survives.
+ * changes (and the harts are told, as the machine does), neither a TLB
+ * entry nor decoded code of the old page survives.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -23,13 +23,11 @@
 static struct fixture fx;
 static bool translate; /* harts made by setup() run translated code */
 
-static void flush_harts(void *opaque)
+static void flush_harts(void *opaque, uint64_t base, uint64_t len)
 {
     struct fixture *f = opaque;
-    for (int i = 0; i < 2; i++) {
-        hart_flush_tlb(f->harts[i]);
-        hart_flush_icache(f->harts[i]);
-    }
+    for (int i = 0; i < 2; i++)
+        hart_forget_physical(f->harts[i], base, len);
 }
 
 /* A host file of four pages: data, spare, code returning 42, spare. */
@@ -117,6 +115,31 @@ static void test_mapped_and_remapped(void)
     close(b);
 }
 
+/* A page the hart has stored to, mapped read-only: the next store faults
+ * (no write TLB entry survives), and the file behind it is left alone. */
+static void test_remapped_read_only(void)
+{
+    struct host_window w;
+    setup(&w);
+    int a = make_file(0x1111, 42), b = make_file(0x2222, 7);
+    host_window_map(&w, 0, 3 * PG, a, 0, true);
+    hart_set_reg(fx.harts[0], A4, 0xbeef);
+    emit_loop();
+    fx_run(&fx, 0, 1000);
+    EXPECT("stores go through", fx_reg(&fx, T3), 0);
+    EXPECT("remap read-only", host_window_map(&w, PG, PG, b, PG, false), 0);
+    fx_run(&fx, 0, 1000);
+    EXPECT("store access fault", fx_reg(&fx, T3), 7);
+    EXPECT("mtval of the store", fx_reg(&fx, T4), WBASE + PG);
+    uint64_t v = 1;
+    EXPECT("read-only file read", pread(b, &v, 8, PG), 8);
+    EXPECT("read-only file untouched", v, 0);
+    fx_free(&fx);
+    host_window_free(&w);
+    close(a);
+    close(b);
+}
+
 static void test_faults(void)
 {
     static const struct {
@@ -162,6 +185,7 @@ void test_window(void)
         /* The interpreter, then the translator (eager) where there is one. */
         translate = jit && hart_jit_supported();
         test_mapped_and_remapped();
+        test_remapped_read_only();
         test_faults();
     }
 }

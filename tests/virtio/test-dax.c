@@ -30,13 +30,16 @@
 static struct vqd d;
 static struct host_window window;
 static unsigned window_changes;
+static uint64_t changed_base, changed_len; /* the last change's range */
 static char dir[64];
 static uint64_t unique;
 
-static void count_change(void *opaque)
+static void count_change(void *opaque, uint64_t base, uint64_t len)
 {
     (void)opaque;
     window_changes++;
+    changed_base = base;
+    changed_len = len;
 }
 
 /* One FUSE request on the request queue; the error, or 1 if not served. */
@@ -178,6 +181,7 @@ static void test_mappings(void)
     /* Over an existing mapping: replaced, and the harts told. */
     EXPECT(setup(&d, b, NO_FH, 0, PAGE, 0, false) == 0);
     EXPECT(memcmp(at(0, false), "bravo", 5) == 0 && window_changes == 1);
+    EXPECT(changed_base == WINDOW_BASE && changed_len == PAGE);
     EXPECT(at(PAGE, false) != NULL); /* the rest of a's range stays */
 
     /* Bad requests: errors, and the window as it was. */
@@ -219,7 +223,8 @@ static void test_mappings(void)
     r[1] = (struct fuse_removemapping_one){8 * PAGE, 2 * PAGE};
     EXPECT(removemap(a, r, 2, 2) == 0);
     EXPECT(!at(0, false) && at(PAGE, false) && !at(8 * PAGE, false) &&
-           !at(9 * PAGE, false) && window_changes > changes);
+           !at(9 * PAGE, false) && window_changes == changes + 2);
+    EXPECT(changed_base == WINDOW_BASE + 8 * PAGE && changed_len == 2 * PAGE);
     /* Unmapped already: fine, and no flush needed. */
     changes = window_changes;
     EXPECT(removemap(a, r, 1, 1) == 0 && window_changes == changes);
