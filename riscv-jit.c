@@ -470,11 +470,12 @@ static void jump_to_offset(struct block *b, int64_t target, unsigned retired)
 }
 
 /*
- * The TLB check of a load or store of `size` bytes at rsi. Leaves the
- * host address's addend in rax on a hit; returns the jcc to the miss path.
+ * The TLB check of a load or store of `size` bytes at rsi, in the table at
+ * table_off of the current set: on a hit, the entry is at rax + table_off;
+ * returns the jcc to the miss path.
  */
-static uint8_t *emit_tlb_lookup(struct emitter *e, unsigned size,
-                                int32_t table_off)
+static uint8_t *emit_tlb_entry(struct emitter *e, unsigned size,
+                               int32_t table_off)
 {
     x86_mov_rr(e, RAX, RSI);
     x86_shift_ri(e, true, SH_SHR, RAX, PAGE_SHIFT);
@@ -487,7 +488,14 @@ static uint8_t *emit_tlb_lookup(struct emitter *e, unsigned size,
     x86_alu_rm(e, true, ALU_OR, RCX, R_HART, HART_OFF(tlb_gen));
     x86_alu_rm(e, true, ALU_CMP, RCX, RAX,
                table_off + (int32_t)offsetof(struct tlb_entry, tag));
-    uint8_t *miss = x86_jcc(e, CC_NE);
+    return x86_jcc(e, CC_NE);
+}
+
+/* emit_tlb_entry(), then rax = the host address's addend. */
+static uint8_t *emit_tlb_lookup(struct emitter *e, unsigned size,
+                                int32_t table_off)
+{
+    uint8_t *miss = emit_tlb_entry(e, size, table_off);
     x86_load64(e, RAX, RAX,
                table_off + (int32_t)offsetof(struct tlb_entry, addend));
     return miss;
@@ -998,6 +1006,12 @@ static bool is_inline_amo(const struct op *op)
             funct5 == 0x08 || funct5 == 0x0c);
 }
 
+static bool is_lr_sc(const struct op *op)
+{
+    unsigned funct5 = op->insn >> 27, f3 = (op->insn >> 12) & 7;
+    return (f3 == 2 || f3 == 3) && (funct5 == 0x02 || funct5 == 0x03);
+}
+
 static void emit_amo(struct block *b, const struct op *op, unsigned slot,
                      unsigned count)
 {
@@ -1018,6 +1032,59 @@ static void emit_amo(struct block *b, const struct op *op, unsigned slot,
         x86_alu_rr(e, true, alu[funct5], RDX, RCX);
     x86_store_sib(e, RAX, RSI, size, RDX);
     store_x(e, op->rd, RCX);
+    add_stub(b, STUB_SLOW, misaligned, op, slot, count);
+    b->stubs[b->nstubs - 1].from2 = miss;
+    b->stubs[b->nstubs - 1].resume = e->p;
+}
+
+/*
+ * LR and SC on an aligned write-TLB hit, as exec_amo() does them: LR
+ * takes the reservation (physical address and value); SC stores only if
+ * it is held for that address and memory still holds that value, and
+ * always drops it.
+ */
+static void emit_lr_sc(struct block *b, const struct op *op, unsigned slot,
+                       unsigned count)
+{
+    struct emitter *e = &b->e;
+    bool sc = (op->insn >> 27) == 0x03;
+    unsigned size = ((op->insn >> 12) & 7) == 2 ? 4 : 8;
+    int32_t w = (int32_t)offsetof(struct tlb_set, w);
+    load_x(e, RSI, op->rs1);
+    x86_mov_rr(e, RCX, RSI);
+    x86_alu_ri(e, false, ALU_AND, RCX, (int32_t)size - 1);
+    uint8_t *misaligned = x86_jcc(e, CC_NE);
+    uint8_t *miss = emit_tlb_entry(e, size, w);
+    x86_load64(e, RCX, RAX, w + (int32_t)offsetof(struct tlb_entry, ppage));
+    x86_load64(e, RAX, RAX, w + (int32_t)offsetof(struct tlb_entry, addend));
+    x86_mov_rr(e, RDX, RSI);
+    x86_alu_ri(e, false, ALU_AND, RDX, (int32_t)(PAGE_SIZE - 1));
+    x86_alu_rr(e, true, ALU_OR, RCX, RDX);      /* the physical address */
+    x86_load_sib(e, RDX, RAX, RSI, size, true); /* the value, as LR sees it */
+    if (!sc) {
+        x86_store8_imm(e, R_HART, HART_OFF(lr_valid), 1);
+        x86_store64(e, R_HART, HART_OFF(lr_addr), RCX);
+        x86_store64(e, R_HART, HART_OFF(lr_value), RDX);
+        store_x(e, op->rd, RDX);
+    } else {
+        load_x(e, R8, op->rs2);
+        x86_cmp_mem8(e, R_HART, HART_OFF(lr_valid), 0);
+        uint8_t *not_held = x86_jcc(e, CC_E);
+        x86_alu_rm(e, true, ALU_CMP, RCX, R_HART, HART_OFF(lr_addr));
+        uint8_t *other_address = x86_jcc(e, CC_NE);
+        x86_alu_rm(e, true, ALU_CMP, RDX, R_HART, HART_OFF(lr_value));
+        uint8_t *changed = x86_jcc(e, CC_NE);
+        x86_store_sib(e, RAX, RSI, size, R8);
+        x86_alu_rr(e, false, ALU_XOR, RDX, RDX); /* rd = 0: stored */
+        uint8_t *stored = x86_jmp(e);
+        x86_patch(not_held, e->p);
+        x86_patch(other_address, e->p);
+        x86_patch(changed, e->p);
+        x86_mov_imm(e, RDX, 1);
+        x86_patch(stored, e->p);
+        x86_store8_imm(e, R_HART, HART_OFF(lr_valid), 0);
+        store_x(e, op->rd, RDX);
+    }
     add_stub(b, STUB_SLOW, misaligned, op, slot, count);
     b->stubs[b->nstubs - 1].from2 = miss;
     b->stubs[b->nstubs - 1].resume = e->p;
@@ -1333,6 +1400,10 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     }
     if (kind == K_AMO && is_inline_amo(op)) {
         emit_amo(b, op, slot, count);
+        return true;
+    }
+    if (kind == K_AMO && is_lr_sc(op)) {
+        emit_lr_sc(b, op, slot, count);
         return true;
     }
     if (kind == K_CSR && is_sstatus_sie_op(op)) {

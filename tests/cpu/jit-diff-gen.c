@@ -647,15 +647,22 @@ static void item_amo(struct gen *g)
     emit_li(g, base, addr);
     unsigned aqrl = pick(g, 4);
     if (chance(g, 3)) { /* lr, maybe something between, sc */
-        emit32(g, enc_r(0x02 << 2 | aqrl, 0, base, f3, rand_rd(g), 0x2f));
+        unsigned seen = rand_rd(g);
+        emit32(g, enc_r(0x02 << 2 | aqrl, 0, base, f3, seen, 0x2f));
         if (chance(g, 2))
             item_alu_r(g);
         if (chance(g, 3))
             item_mem(g);
-        if (chance(g, 4))
+        if (chance(g, 4)) { /* another address, maybe with the same value */
             emit_li(g, base, data_addr(g, size) & ~(uint64_t)(size - 1));
+            if (chance(g, 2))
+                emit32(g, enc_s(0, seen, base, f3, 0x23));
+        }
         emit32(g, enc_r(0x03 << 2 | aqrl, rand_reg(g), base, f3, rand_rd(g),
                         0x2f));
+        if (chance(g, 3)) /* the reservation is gone: this one fails */
+            emit32(g, enc_r(0x03 << 2 | aqrl, rand_reg(g), base, f3, rand_rd(g),
+                            0x2f));
         return;
     }
     unsigned rd = chance(g, 3) ? 0 : rand_rd(g);

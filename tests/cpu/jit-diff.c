@@ -131,6 +131,11 @@ static unsigned differences(const struct side *a, const struct side *b,
     F("satp", x->satp, y->satp);
     F("mip", x->mip, y->mip);
     F("fflags", x->fflags, y->fflags);
+    F("reservation held", x->lr_valid, y->lr_valid);
+    F("reservation address", x->lr_valid ? x->lr_addr : 0,
+      y->lr_valid ? y->lr_addr : 0);
+    F("reservation value", x->lr_valid ? x->lr_value : 0,
+      y->lr_valid ? y->lr_value : 0);
     F("frm", x->frm, y->frm);
     F("instret", hart_instret(x), hart_instret(y));
     F("ended", a->ended, b->ended);
