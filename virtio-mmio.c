@@ -130,11 +130,42 @@ static struct mmio_queue *selected_queue(struct virtio_mmio *m)
     return &m->queues[m->queue_sel];
 }
 
+/*
+ * The ring address registers of a queue: a LOW and a HIGH half 4 bytes
+ * apart. The field offset names, NULL for any other register.
+ */
+static uint64_t *queue_address(struct mmio_queue *q, uint64_t offset)
+{
+    _Static_assert(
+        VIRTIO_MMIO_QUEUE_DESC_HIGH == VIRTIO_MMIO_QUEUE_DESC_LOW + 4 &&
+            VIRTIO_MMIO_QUEUE_AVAIL_HIGH == VIRTIO_MMIO_QUEUE_AVAIL_LOW + 4 &&
+            VIRTIO_MMIO_QUEUE_USED_HIGH == VIRTIO_MMIO_QUEUE_USED_LOW + 4,
+        "each HIGH half follows its LOW half");
+    switch (offset & ~4ull) {
+    case VIRTIO_MMIO_QUEUE_DESC_LOW:
+        return &q->layout.desc;
+    case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
+        return &q->layout.avail;
+    case VIRTIO_MMIO_QUEUE_USED_LOW:
+        return &q->layout.used;
+    }
+    return NULL;
+}
+
+static bool high_half(uint64_t offset)
+{
+    return offset & 4;
+}
+
+/* The selected queue's registers; 0 for any other offset. */
 static uint32_t read_queue_reg(struct virtio_mmio *m, uint64_t offset)
 {
     struct mmio_queue *q = selected_queue(m);
     if (!q)
         return 0; /* QueueNumMax 0: no such queue */
+    uint64_t *address = queue_address(q, offset);
+    if (address)
+        return high_half(offset) ? *address >> 32 : (uint32_t)*address;
     switch (offset) {
     case VIRTIO_MMIO_QUEUE_NUM_MAX:
         return m->dev->ops->queue_max;
@@ -142,18 +173,6 @@ static uint32_t read_queue_reg(struct virtio_mmio *m, uint64_t offset)
         return q->layout.size;
     case VIRTIO_MMIO_QUEUE_READY:
         return q->ready;
-    case VIRTIO_MMIO_QUEUE_DESC_LOW:
-        return q->layout.desc;
-    case VIRTIO_MMIO_QUEUE_DESC_HIGH:
-        return q->layout.desc >> 32;
-    case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
-        return q->layout.avail;
-    case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
-        return q->layout.avail >> 32;
-    case VIRTIO_MMIO_QUEUE_USED_LOW:
-        return q->layout.used;
-    case VIRTIO_MMIO_QUEUE_USED_HIGH:
-        return q->layout.used >> 32;
     }
     return 0;
 }
@@ -203,18 +222,8 @@ static uint32_t read_reg(struct virtio_mmio *m, uint64_t offset)
     case VIRTIO_MMIO_SHM_BASE_LOW:
     case VIRTIO_MMIO_SHM_BASE_HIGH:
         return read_shm_reg(m, offset);
-    case VIRTIO_MMIO_QUEUE_NUM_MAX:
-    case VIRTIO_MMIO_QUEUE_NUM:
-    case VIRTIO_MMIO_QUEUE_READY:
-    case VIRTIO_MMIO_QUEUE_DESC_LOW:
-    case VIRTIO_MMIO_QUEUE_DESC_HIGH:
-    case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
-    case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
-    case VIRTIO_MMIO_QUEUE_USED_LOW:
-    case VIRTIO_MMIO_QUEUE_USED_HIGH:
-        return read_queue_reg(m, offset);
     }
-    return 0; /* write-only or reserved */
+    return read_queue_reg(m, offset); /* 0 if write-only or reserved */
 }
 
 static void set_half(uint64_t *v, bool high, uint32_t half)
@@ -243,6 +252,7 @@ static void queue_ready(struct virtio_mmio *m, struct mmio_queue *q,
     q->ready = true;
 }
 
+/* The selected queue's registers; any other offset is ignored. */
 static void write_queue_reg(struct virtio_mmio *m, uint64_t offset,
                             uint32_t value)
 {
@@ -255,24 +265,11 @@ static void write_queue_reg(struct virtio_mmio *m, uint64_t offset,
     }
     if (q->ready)
         return; /* the spec forbids changing a live queue; ignore */
-    switch (offset) {
-    case VIRTIO_MMIO_QUEUE_NUM:
+    uint64_t *address = queue_address(q, offset);
+    if (address)
+        set_half(address, high_half(offset), value);
+    else if (offset == VIRTIO_MMIO_QUEUE_NUM)
         q->layout.size = value > UINT16_MAX ? 0 : value;
-        break;
-    case VIRTIO_MMIO_QUEUE_DESC_LOW:
-    case VIRTIO_MMIO_QUEUE_DESC_HIGH:
-        set_half(&q->layout.desc, offset == VIRTIO_MMIO_QUEUE_DESC_HIGH, value);
-        break;
-    case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
-    case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
-        set_half(&q->layout.avail, offset == VIRTIO_MMIO_QUEUE_AVAIL_HIGH,
-                 value);
-        break;
-    case VIRTIO_MMIO_QUEUE_USED_LOW:
-    case VIRTIO_MMIO_QUEUE_USED_HIGH:
-        set_half(&q->layout.used, offset == VIRTIO_MMIO_QUEUE_USED_HIGH, value);
-        break;
-    }
 }
 
 /* Accept FEATURES_OK only for a subset of our offer that includes 1.0. */
@@ -347,18 +344,10 @@ static void write_reg(struct virtio_mmio *m, uint64_t offset, uint32_t value)
     case VIRTIO_MMIO_STATUS:
         write_status(m, value);
         break;
-    case VIRTIO_MMIO_QUEUE_NUM:
-    case VIRTIO_MMIO_QUEUE_READY:
-    case VIRTIO_MMIO_QUEUE_DESC_LOW:
-    case VIRTIO_MMIO_QUEUE_DESC_HIGH:
-    case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
-    case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
-    case VIRTIO_MMIO_QUEUE_USED_LOW:
-    case VIRTIO_MMIO_QUEUE_USED_HIGH:
+    default:
+        /* Read-only and reserved registers ignore writes. */
         write_queue_reg(m, offset, value);
-        break;
     }
-    /* Read-only and reserved registers ignore writes. */
 }
 
 /* Registers are 32-bit wide and aligned; anything else faults. */
