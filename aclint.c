@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "aclint.h"
-#include "machine.h"
+#include "memlayout.h"
 
 #define MSIP_BASE     0x0000u
 #define MTIMECMP_BASE 0x4000u

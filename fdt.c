@@ -13,6 +13,8 @@
 #include "devicetree.h"
 #include "loader.h"
 #include "machine.h"
+#include "memlayout.h"
+#include "riscv.h"
 
 extern const char minimal_dtb[];
 
@@ -21,7 +23,9 @@ extern const char minimal_dtb[];
 
 #define CPU_ISA      "rv64imafdc_zicsr_zifencei"
 #define CPU_MMU_TYPE "riscv,sv39"
-#define UART_PATH    "/soc/serial@10000000"
+/* minimal.dts's interrupt controllers, found by what they are. */
+#define PLIC_COMPATIBLE  "riscv,plic0"
+#define CLINT_COMPATIBLE "riscv,clint0"
 
 /* Bail out of the enclosing function on a libfdt error. */
 #define FDT_TRY(expr)                                                          \
@@ -82,12 +86,15 @@ static int add_cpu(void *fdt, int cpus, unsigned h, uint32_t intc)
     return 0;
 }
 
-/* interrupts-extended: <intc[h] irq_a intc[h] irq_b> for every hart. */
-static int set_hart_interrupts(void *fdt, const char *path,
+/*
+ * interrupts-extended of the controller compatible with `compatible`:
+ * <intc[h] irq_a intc[h] irq_b> for every hart.
+ */
+static int set_hart_interrupts(void *fdt, const char *compatible,
                                const uint32_t *intc, unsigned nharts,
                                uint32_t irq_a, uint32_t irq_b)
 {
-    int node = fdt_path_offset(fdt, path);
+    int node = fdt_node_offset_by_compatible(fdt, -1, compatible);
     FDT_TRY(node);
     fdt32_t cells[4 * MAX_HARTS];
     for (unsigned h = 0; h < nharts; h++) {
@@ -104,7 +111,7 @@ static int add_virtio(void *fdt, unsigned slot)
 {
     int soc = fdt_path_offset(fdt, "/soc");
     FDT_TRY(soc);
-    int plic = fdt_path_offset(fdt, "/soc/interrupt-controller@c000000");
+    int plic = fdt_node_offset_by_compatible(fdt, -1, PLIC_COMPATIBLE);
     FDT_TRY(plic);
     /* Read it now: adding a node moves every offset after it. */
     uint32_t plic_phandle = fdt_get_phandle(fdt, plic);
@@ -126,7 +133,9 @@ static int add_virtio(void *fdt, unsigned slot)
 /* Everything our own tree needs that depends on the machine. */
 static int fixup_machine(void *fdt, const struct machine *m)
 {
-    int memory = fdt_path_offset(fdt, "/memory@80000000");
+    /* minimal.dts has one memory node: RAM. */
+    int memory =
+        fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
     FDT_TRY(memory);
     FDT_TRY(set_reg(fdt, memory, m->ram.base, m->ram.size));
 
@@ -140,10 +149,11 @@ static int fixup_machine(void *fdt, const struct machine *m)
         intc[h] = max_phandle + 1 + h;
         FDT_TRY(add_cpu(fdt, cpus, h, intc[h]));
     }
-    FDT_TRY(set_hart_interrupts(fdt, "/soc/interrupt-controller@c000000", intc,
-                                m->nharts, 11, 9));
-    FDT_TRY(
-        set_hart_interrupts(fdt, "/soc/clint@2000000", intc, m->nharts, 3, 7));
+    /* The PLIC's contexts: M then S of each hart; the CLINT's lines. */
+    FDT_TRY(set_hart_interrupts(fdt, PLIC_COMPATIBLE, intc, m->nharts, IRQ_MEIP,
+                                IRQ_SEIP));
+    FDT_TRY(set_hart_interrupts(fdt, CLINT_COMPATIBLE, intc, m->nharts,
+                                IRQ_MSIP, IRQ_MTIP));
     for (unsigned slot = VIRTIO_MMIO_SLOTS; slot-- > 0;)
         if (m->virtio_used[slot])
             FDT_TRY(add_virtio(fdt, slot));
@@ -168,8 +178,6 @@ static int fixup_chosen(void *fdt, const struct machine_config *config,
                  config->append ? config->append : "") >= (int)sizeof(bootargs))
         return -FDT_ERR_NOSPACE;
     FDT_TRY(fdt_setprop_string(fdt, chosen, "bootargs", bootargs));
-    if (ours)
-        FDT_TRY(fdt_setprop_string(fdt, chosen, "stdout-path", UART_PATH));
     /*
      * Seed the guest's RNG, as QEMU does. Without entropy Linux's crng
      * never became ready, and until it is, every interrupt and random

@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 
 #include "loader.h"
-#include "machine.h"
+#include "memlayout.h"
 
 /* Boot files larger than this cannot fit any RAM we offer. */
 #define MAX_FILE_SIZE (16ull << 30)

@@ -11,7 +11,7 @@
  */
 #include <stdlib.h>
 
-#include "machine.h"
+#include "memlayout.h"
 #include "plic.h"
 
 #define PLIC_MAX_CONTEXTS (2 * MAX_HARTS)

@@ -4,14 +4,18 @@ PLATFORM_SRCS := main.c machine.c bus.c uart.c terminal.c plic.c aclint.c \
                  finisher.c rtc.c sbi.c fdt.c loader.c shares.c profile.c
 SEMU_SRCS += $(PLATFORM_SRCS)
 
-# minimal.dts is compiled by dtc and linked in as minimal_dtb[].
+# minimal.dts goes through the C preprocessor (for memlayout.h's numbers,
+# as Linux builds its .dts files), is compiled by dtc and linked in as
+# minimal_dtb[]. -E simple_bus_reg: a node name that disagrees with its
+# reg is an error.
 MINIMAL_DTB := $(BUILD)/minimal.dtb
 MINIMAL_DTB_OBJ := $(BUILD)/obj/minimal-dtb.o
 SEMU_EXTRA_OBJS += $(MINIMAL_DTB_OBJ)
 
-$(MINIMAL_DTB): minimal.dts $(DEPS_STAMP)
+$(MINIMAL_DTB): minimal.dts memlayout.h $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	dtc -q -I dts -O dtb -o $@ $<
+	$(CC) -E -nostdinc -undef -x assembler-with-cpp -I. -o $@.dts $<
+	dtc -q -E simple_bus_reg -I dts -O dtb -o $@ $@.dts
 
 $(MINIMAL_DTB_OBJ): $(MINIMAL_DTB) mk/platform.mk
 	@mkdir -p $(dir $@)

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "asm.h"
-#include "machine.h"
+#include "memlayout.h"
 #include "riscv.h"
 
 #define FX_RAM_SIZE (4u << 20)
