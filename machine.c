@@ -47,12 +47,6 @@ static void machine_sbi_ecall(void *opaque, struct hart *hart)
     sbi_handle_ecall(m->sbi, hart);
 }
 
-void machine_stop_hart(struct machine *m, unsigned h)
-{
-    if (h < m->nharts)
-        m->power[h] = HART_STOPPED;
-}
-
 /* Host memory behind [base, base + len) changed (a DAX remap): no hart
  * may keep what it cached of it. */
 static void machine_memory_changed(void *opaque, uint64_t base, uint64_t len)
@@ -143,12 +137,22 @@ static bool create_harts(struct machine *m, bool builtin_sbi, bool jit)
         if (!m->harts[h])
             return false;
     }
-    if (builtin_sbi) {
-        m->sbi = sbi_new(m);
-        if (!m->sbi)
-            return false;
-    }
     return true;
+}
+
+/* The built-in SBI, over the harts, their power, the clock and console. */
+static bool create_sbi(struct machine *m)
+{
+    m->sbi = sbi_new(&(struct sbi_machine){
+        .nharts = m->nharts,
+        .harts = m->harts,
+        .power = m->power,
+        .ram = &m->ram,
+        .clock = m->aclint,
+        .console = m->uart,
+        .request = &m->request,
+    });
+    return m->sbi != NULL;
 }
 
 /* Reads every boot file named by config and checks the kernel. */
@@ -278,7 +282,7 @@ struct machine *machine_new(const struct machine_config *config)
     if (!create_windows(m, config, err, sizeof(err)))
         goto fail;
     if (!m->bus || !create_harts(m, !config->bios, config->jit) ||
-        !create_devices(m))
+        !create_devices(m) || (!config->bios && !create_sbi(m)))
         goto fail;
     if (!read_boot_files(m, config, err, sizeof(err)) ||
         !machine_attach_shares(m, config, err, sizeof(err)) ||

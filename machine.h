@@ -14,6 +14,7 @@
 #include "memlayout.h"
 #include "ram.h"
 #include "riscv.h"
+#include "sbi.h"
 struct plic;
 struct aclint;
 struct uart;
@@ -33,8 +34,6 @@ struct machine_config {
     struct fs_share_options shares[VIRTIO_MMIO_SLOTS];
     unsigned nshares;
 };
-
-enum hart_power { HART_STOPPED = 0, HART_STARTED };
 
 struct machine {
     struct guest_ram ram;
@@ -68,9 +67,6 @@ struct machine *machine_new(const struct machine_config *config);
 void machine_free(struct machine *m);
 /* Run until the guest powers off or the user quits; the exit status. */
 int machine_run(struct machine *m);
-
-/* Hart h runs no more until an SBI HSM hart_start (the caller yields it). */
-void machine_stop_hart(struct machine *m, unsigned h);
 
 /*
  * Creates one virtio-fs device per -s share on consecutive virtio-mmio

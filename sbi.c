@@ -7,7 +7,8 @@
 #include <stdlib.h>
 
 #include "aclint.h"
-#include "machine.h"
+#include "finisher.h"
+#include "memlayout.h"
 #include "riscv.h"
 #include "sbi.h"
 #include "uart.h"
@@ -60,14 +61,14 @@ struct sbiret {
 
 struct sbi_call {
     struct sbi *sbi;
-    struct machine *m;
+    const struct sbi_machine *m;
     struct hart *hart;
     uint64_t fid;
     uint64_t a[6];
 };
 
 struct sbi {
-    struct machine *m;
+    struct sbi_machine m;
     uint64_t timer[MAX_HARTS]; /* set_timer deadline, UINT64_MAX = none */
 };
 
@@ -91,7 +92,7 @@ static void set_timer(struct sbi_call *call, uint64_t deadline)
     call->sbi->timer[h] = deadline;
     /* A deadline in the future withdraws a timer interrupt already due. */
     hart_set_irq(call->hart, IRQ_STIP, false);
-    sbi_update_timers(call->sbi, aclint_mtime(call->m->aclint));
+    sbi_update_timers(call->sbi, aclint_mtime(call->m->clock));
 }
 
 static struct sbiret sbi_time(struct sbi_call *call)
@@ -104,10 +105,10 @@ static struct sbiret sbi_time(struct sbi_call *call)
 
 void sbi_update_timers(struct sbi *sbi, uint64_t now)
 {
-    for (unsigned h = 0; h < sbi->m->nharts; h++) {
+    for (unsigned h = 0; h < sbi->m.nharts; h++) {
         if (sbi->timer[h] <= now) {
             sbi->timer[h] = UINT64_MAX;
-            hart_set_irq(sbi->m->harts[h], IRQ_STIP, true);
+            hart_set_irq(sbi->m.harts[h], IRQ_STIP, true);
         }
     }
 }
@@ -115,7 +116,7 @@ void sbi_update_timers(struct sbi *sbi, uint64_t now)
 uint64_t sbi_next_deadline(const struct sbi *sbi)
 {
     uint64_t next = UINT64_MAX;
-    for (unsigned h = 0; h < sbi->m->nharts; h++)
+    for (unsigned h = 0; h < sbi->m.nharts; h++)
         if (sbi->timer[h] < next)
             next = sbi->timer[h];
     return next;
@@ -130,7 +131,7 @@ uint64_t sbi_next_deadline(const struct sbi *sbi)
 static struct sbiret for_each_hart(struct sbi_call *call, uint64_t mask,
                                    uint64_t base, void (*fn)(struct hart *hart))
 {
-    struct machine *m = call->m;
+    const struct sbi_machine *m = call->m;
     if (base == UINT64_MAX) {
         for (unsigned h = 0; h < m->nharts; h++)
             fn(m->harts[h]);
@@ -177,13 +178,13 @@ static struct sbiret sbi_rfence(struct sbi_call *call)
 
 static struct sbiret hsm_start(struct sbi_call *call)
 {
-    struct machine *m = call->m;
+    const struct sbi_machine *m = call->m;
     uint64_t h = call->a[0], start = call->a[1], opaque = call->a[2];
     if (h >= m->nharts)
         return fail(SBI_ERR_INVALID_PARAM);
     if (m->power[h] == HART_STARTED)
         return fail(SBI_ERR_ALREADY_AVAILABLE);
-    if (!guest_ram_ptr(&m->ram, start, 4))
+    if (!guest_ram_ptr(m->ram, start, 4))
         return fail(SBI_ERR_INVALID_ADDRESS);
     struct hart *target = m->harts[h];
     hart_reset(target, start, PRIV_S); /* also satp = 0: MMU off */
@@ -196,12 +197,12 @@ static struct sbiret hsm_start(struct sbi_call *call)
 
 static struct sbiret sbi_hsm(struct sbi_call *call)
 {
-    struct machine *m = call->m;
+    const struct sbi_machine *m = call->m;
     switch (call->fid) {
     case 0:
         return hsm_start(call);
     case 1: /* hart_stop: the caller runs no further, until a hart_start */
-        machine_stop_hart(m, hart_id(call->hart));
+        m->power[hart_id(call->hart)] = HART_STOPPED;
         hart_yield(call->hart);
         return ok(0);
     case 2: /* hart_get_status */
@@ -238,12 +239,12 @@ static struct sbiret sbi_srst(struct sbi_call *call)
     switch (type) {
     case SRST_SHUTDOWN:
         /* A shutdown because of a system failure exits non-zero. */
-        call->m->request = (struct power_request){
+        *call->m->request = (struct power_request){
             POWER_OFF, reason == SRST_REASON_FAILURE ? 1 : 0};
         break;
     case SRST_COLD_REBOOT:
     case SRST_WARM_REBOOT:
-        call->m->request = (struct power_request){POWER_RESET, 0};
+        *call->m->request = (struct power_request){POWER_RESET, 0};
         break;
     default:
         return fail(SBI_ERR_INVALID_PARAM);
@@ -260,16 +261,16 @@ static struct sbiret sbi_srst(struct sbi_call *call)
  * moves down. Firmware consoles (OpenSBI's among them) send CR before
  * LF, so the kernel's early output does not staircase.
  */
-static void console_putc(struct machine *m, uint8_t c)
+static void console_putc(const struct sbi_machine *m, uint8_t c)
 {
     if (c == '\n')
-        uart_putc(m->uart, '\r');
-    uart_putc(m->uart, c);
+        uart_putc(m->console, '\r');
+    uart_putc(m->console, c);
 }
 
 static struct sbiret sbi_dbcn(struct sbi_call *call)
 {
-    struct machine *m = call->m;
+    const struct sbi_machine *m = call->m;
     uint64_t len = call->a[0], lo = call->a[1], hi = call->a[2];
     if (call->fid == 2) { /* write_byte */
         console_putc(m, (uint8_t)call->a[0]);
@@ -278,7 +279,7 @@ static struct sbiret sbi_dbcn(struct sbi_call *call)
     if (call->fid > 2)
         return fail(SBI_ERR_NOT_SUPPORTED);
     /* On RV64 the upper half of the physical address must be zero. */
-    uint8_t *buf = hi ? NULL : guest_ram_ptr(&m->ram, lo, len);
+    uint8_t *buf = hi ? NULL : guest_ram_ptr(m->ram, lo, len);
     if (!buf)
         return fail(SBI_ERR_INVALID_PARAM);
     if (call->fid == 0) {
@@ -288,7 +289,7 @@ static struct sbiret sbi_dbcn(struct sbi_call *call)
     }
     uint64_t got = 0;
     int c;
-    while (got < len && (c = uart_getc(m->uart)) >= 0)
+    while (got < len && (c = uart_getc(m->console)) >= 0)
         buf[got++] = (uint8_t)c;
     return ok((long)got);
 }
@@ -354,7 +355,7 @@ static bool sbi_probe(uint64_t eid)
 /* Legacy (v0.1) calls return only a0, and no error/value pair. */
 static bool sbi_legacy(struct sbi_call *call, uint64_t eid, uint64_t *a0)
 {
-    struct machine *m = call->m;
+    const struct sbi_machine *m = call->m;
     switch (eid) {
     case EXT_LEGACY_SET_TIMER:
         set_timer(call, call->a[0]);
@@ -365,12 +366,12 @@ static bool sbi_legacy(struct sbi_call *call, uint64_t eid, uint64_t *a0)
         *a0 = 0;
         return true;
     case EXT_LEGACY_GETCHAR: {
-        int c = uart_getc(m->uart);
+        int c = uart_getc(m->console);
         *a0 = c < 0 ? (uint64_t)-1 : (uint64_t)c;
         return true;
     }
     case EXT_LEGACY_SHUTDOWN:
-        m->request = (struct power_request){POWER_OFF, 0};
+        *m->request = (struct power_request){POWER_OFF, 0};
         hart_yield(call->hart);
         *a0 = 0;
         return true;
@@ -383,7 +384,7 @@ void sbi_handle_ecall(struct sbi *sbi, struct hart *hart)
 {
     struct sbi_call call = {
         .sbi = sbi,
-        .m = sbi->m,
+        .m = &sbi->m,
         .hart = hart,
         .fid = hart_reg(hart, REG_A6),
     };
@@ -408,12 +409,12 @@ void sbi_reset(struct sbi *sbi)
         sbi->timer[h] = UINT64_MAX;
 }
 
-struct sbi *sbi_new(struct machine *m)
+struct sbi *sbi_new(const struct sbi_machine *m)
 {
     struct sbi *sbi = calloc(1, sizeof(*sbi));
     if (!sbi)
         return NULL;
-    sbi->m = m;
+    sbi->m = *m;
     sbi_reset(sbi);
     return sbi;
 }

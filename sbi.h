@@ -6,10 +6,28 @@
 
 #include <stdint.h>
 
-struct machine;
+struct aclint;
+struct guest_ram;
 struct hart;
+struct power_request;
+struct uart;
 
-struct sbi *sbi_new(struct machine *m);
+/* Whether a hart runs; the machine keeps it, HSM calls change it. */
+enum hart_power { HART_STOPPED = 0, HART_STARTED };
+
+/* All of the machine the SBI serves from (machine.c hands it over). */
+struct sbi_machine {
+    unsigned nharts;
+    struct hart *const *harts;     /* nharts of them */
+    enum hart_power *power;        /* each hart's, for HSM */
+    struct guest_ram *ram;         /* where the guest's buffers must lie */
+    struct aclint *clock;          /* mtime, for the timer calls */
+    struct uart *console;          /* the debug console */
+    struct power_request *request; /* shutdown and reset */
+};
+
+/* The SBI keeps its own copy of m. */
+struct sbi *sbi_new(const struct sbi_machine *m);
 void sbi_free(struct sbi *sbi);
 void sbi_reset(struct sbi *sbi);
 
