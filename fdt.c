@@ -12,9 +12,9 @@
 
 #include "devicetree.h"
 #include "loader.h"
-#include "machine.h"
 #include "memlayout.h"
 #include "riscv.h"
+#include "virtio.h"
 
 extern const char minimal_dtb[];
 
@@ -107,7 +107,7 @@ static int set_hart_interrupts(void *fdt, const char *compatible,
                        nharts * 4 * sizeof(fdt32_t));
 }
 
-static int add_virtio(void *fdt, unsigned slot)
+static int add_virtio(void *fdt, const struct virtio_slot *slot)
 {
     int soc = fdt_path_offset(fdt, "/soc");
     FDT_TRY(soc);
@@ -117,27 +117,26 @@ static int add_virtio(void *fdt, unsigned slot)
     uint32_t plic_phandle = fdt_get_phandle(fdt, plic);
     if (plic_phandle == 0)
         return -FDT_ERR_NOTFOUND;
-    uint64_t base = VIRTIO_MMIO_BASE + slot * VIRTIO_MMIO_SLOT_SIZE;
     char name[40];
-    snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)base);
+    snprintf(name, sizeof(name), "virtio_mmio@%llx",
+             (unsigned long long)slot->base);
     int node = fdt_add_subnode(fdt, soc, name);
     FDT_TRY(node);
     FDT_TRY(fdt_setprop_string(fdt, node, "compatible", "virtio,mmio"));
-    FDT_TRY(set_reg(fdt, node, base, VIRTIO_MMIO_SLOT_SIZE));
+    FDT_TRY(set_reg(fdt, node, slot->base, slot->size));
     FDT_TRY(fdt_setprop_u32(fdt, node, "interrupt-parent", plic_phandle));
-    FDT_TRY(
-        fdt_setprop_u32(fdt, node, "interrupts", VIRTIO_MMIO_IRQ_FIRST + slot));
+    FDT_TRY(fdt_setprop_u32(fdt, node, "interrupts", slot->irq));
     return 0;
 }
 
 /* Everything our own tree needs that depends on the machine. */
-static int fixup_machine(void *fdt, const struct machine *m)
+static int fixup_machine(void *fdt, const struct dt_machine *m)
 {
     /* minimal.dts has one memory node: RAM. */
     int memory =
         fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
     FDT_TRY(memory);
-    FDT_TRY(set_reg(fdt, memory, m->ram.base, m->ram.size));
+    FDT_TRY(set_reg(fdt, memory, m->ram_base, m->ram_size));
 
     int cpus = fdt_path_offset(fdt, "/cpus");
     FDT_TRY(cpus);
@@ -154,13 +153,14 @@ static int fixup_machine(void *fdt, const struct machine *m)
                                 IRQ_SEIP));
     FDT_TRY(set_hart_interrupts(fdt, CLINT_COMPATIBLE, intc, m->nharts,
                                 IRQ_MSIP, IRQ_MTIP));
-    for (unsigned slot = VIRTIO_MMIO_SLOTS; slot-- > 0;)
-        if (m->virtio_used[slot])
-            FDT_TRY(add_virtio(fdt, slot));
+    /* Prepended too: in reverse, so that the lowest address comes first. */
+    for (unsigned i = VIRTIO_MMIO_SLOTS; i-- > 0;)
+        if (m->virtio[i].mmio)
+            FDT_TRY(add_virtio(fdt, &m->virtio[i]));
     return 0;
 }
 
-static int fixup_chosen(void *fdt, const struct machine_config *config,
+static int fixup_chosen(void *fdt, const struct dt_machine *m,
                         struct dt_initrd initrd, bool ours)
 {
     int chosen = fdt_path_offset(fdt, "/chosen");
@@ -174,8 +174,8 @@ static int fixup_chosen(void *fdt, const struct machine_config *config,
     const char *args = ours ? NULL : fdt_getprop(fdt, chosen, "bootargs", NULL);
     char bootargs[4096];
     if (snprintf(bootargs, sizeof(bootargs), "%s%s%s",
-                 args ? args : DEFAULT_BOOTARGS, config->append ? " " : "",
-                 config->append ? config->append : "") >= (int)sizeof(bootargs))
+                 args ? args : DEFAULT_BOOTARGS, m->append ? " " : "",
+                 m->append ? m->append : "") >= (int)sizeof(bootargs))
         return -FDT_ERR_NOSPACE;
     FDT_TRY(fdt_setprop_string(fdt, chosen, "bootargs", bootargs));
     /*
@@ -229,21 +229,19 @@ uint64_t devicetree_ram_end(const void *fdt, uint64_t base, uint64_t limit)
     return limit;
 }
 
-void *devicetree_build(const struct machine *m,
-                       const struct machine_config *config,
-                       struct dt_initrd initrd, size_t *size, char *err,
-                       size_t err_len)
+void *devicetree_build(const struct dt_machine *m, struct dt_initrd initrd,
+                       size_t *size, char *err, size_t err_len)
 {
     const void *base = minimal_dtb;
     struct file_blob user = {0};
-    if (config->dtb) {
-        if (!file_blob_read(&user, config->dtb, err, err_len))
+    if (m->user_dtb) {
+        if (!file_blob_read(&user, m->user_dtb, err, err_len))
             return NULL;
         if (user.size < sizeof(struct fdt_header) ||
             fdt_check_header(user.data) != 0 ||
             fdt_totalsize(user.data) > user.size) {
             snprintf(err, err_len, "%s: not a valid device tree blob",
-                     config->dtb);
+                     m->user_dtb);
             file_blob_free(&user);
             return NULL;
         }
@@ -253,16 +251,16 @@ void *devicetree_build(const struct machine *m,
     size_t buf_size = fdt_totalsize(base) + FDT_EXTRA_SPACE;
     void *fdt = malloc(buf_size);
     int rc = fdt ? fdt_open_into(base, fdt, buf_size) : -FDT_ERR_NOSPACE;
-    if (rc == 0 && !config->dtb)
+    if (rc == 0 && !m->user_dtb)
         rc = fixup_machine(fdt, m);
     if (rc == 0)
-        rc = fixup_chosen(fdt, config, initrd, !config->dtb);
+        rc = fixup_chosen(fdt, m, initrd, !m->user_dtb);
     if (rc == 0)
         rc = fdt_pack(fdt);
     file_blob_free(&user);
     if (rc != 0) {
         snprintf(err, err_len, "%s: device tree fixup failed: %s",
-                 config->dtb ? config->dtb : "built-in device tree",
+                 m->user_dtb ? m->user_dtb : "built-in device tree",
                  fdt_strerror(rc));
         free(fdt);
         return NULL;

@@ -22,18 +22,48 @@
 
 #include "aclint.h"
 #include "devicetree.h"
+#include "finisher.h"
+#include "host-window.h"
+#include "loader.h"
 #include "machine.h"
+#include "memlayout.h"
 #include "plic.h"
 #include "profile.h"
+#include "ram.h"
+#include "riscv.h"
 #include "rtc.h"
 #include "sbi.h"
 #include "uart.h"
+#include "virtio-fs.h"
+#include "virtio.h"
 
 #define HART_SLICE 4096
 /* How often (in mtime ticks) to look for console input: every 1 ms. */
 #define INPUT_POLL_TICKS (TIMEBASE_HZ / 1000)
 /* Longest idle sleep; a guest with no timer still gets looked at. */
 #define MAX_IDLE_TICKS (TIMEBASE_HZ / 10)
+
+struct machine {
+    struct guest_ram ram;
+    struct bus *bus;
+    struct hart_env env;
+    unsigned nharts;
+    struct hart *harts[MAX_HARTS];
+    enum hart_power power[MAX_HARTS]; /* HSM state under the built-in SBI */
+    struct plic *plic;
+    struct aclint *aclint;
+    struct uart *uart;
+    struct rtc *rtc;
+    struct sbi *sbi; /* NULL when firmware runs (--bios) */
+    struct power_request request;
+    struct virtio_slot virtio[VIRTIO_MMIO_SLOTS];
+    /* What to load again on reset. */
+    struct file_blob bios, kernel, initrd;
+    void *dtb;
+    struct boot_layout layout;
+    uint64_t instructions;      /* retired, over every hart */
+    struct pc_profile *profile; /* SEMU_PROFILE: sampled per slice, or NULL */
+};
 
 static uint64_t machine_read_mtime(void *opaque)
 {
@@ -57,25 +87,74 @@ static void machine_memory_changed(void *opaque, uint64_t base, uint64_t len)
             hart_forget_physical(m->harts[h], base, len);
 }
 
-/* Reserve each share's DAX window; the harts must know them from birth. */
-static bool create_windows(struct machine *m,
-                           const struct machine_config *config, char *err,
-                           size_t err_len)
+/*
+ * Lay out the virtio-mmio slots: slot i's registers, interrupt and (for
+ * share i, when it asks for one) DAX window, which the harts must know
+ * from birth.
+ */
+static bool create_slots(struct machine *m, const struct machine_config *config,
+                         char *err, size_t err_len)
 {
-    for (unsigned i = 0; i < config->nshares && i < VIRTIO_MMIO_SLOTS; i++) {
-        uint64_t size = config->shares[i].dax_size;
+    for (unsigned i = 0; i < VIRTIO_MMIO_SLOTS; i++) {
+        struct virtio_slot *slot = &m->virtio[i];
+        slot->base = VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_SLOT_SIZE;
+        slot->size = VIRTIO_MMIO_SLOT_SIZE;
+        slot->irq = VIRTIO_MMIO_IRQ_FIRST + i;
+        uint64_t size = i < config->nshares ? config->shares[i].dax_size : 0;
         if (!size)
             continue;
-        int ret = host_window_init(&m->dax[i],
+        int ret = host_window_init(&slot->shm,
                                    DAX_WINDOW_BASE + i * DAX_WINDOW_SLOT, size);
         if (ret < 0) {
             snprintf(err, err_len, "%s: cannot reserve a %llu MiB DAX window",
                      config->shares[i].dir, (unsigned long long)(size >> 20));
             return false;
         }
-        m->dax[i].hook = (struct window_hook){machine_memory_changed, m};
-        m->ram.windows[m->ram.nwindows++] = &m->dax[i];
+        slot->shm.hook = (struct window_hook){machine_memory_changed, m};
+        m->ram.windows[m->ram.nwindows++] = &slot->shm;
         host_window_catch_sigbus();
+    }
+    return true;
+}
+
+/*
+ * The one way a virtio device joins the machine: a transport for it on
+ * slot's window and interrupt. Takes ownership of dev, also on failure.
+ */
+static bool attach_virtio(struct machine *m, struct virtio_slot *slot,
+                          struct virtio_device *dev)
+{
+    slot->mmio = virtio_mmio_new(&m->ram, plic_source(m->plic, slot->irq), dev);
+    if (!slot->mmio)
+        return false;
+    slot->dev = dev;
+    return bus_register(m->bus, slot->base, slot->size, slot->mmio,
+                        virtio_mmio_read, virtio_mmio_write,
+                        WIDTH_1 | WIDTH_2 | WIDTH_4) == 0;
+}
+
+/* -s: share i is a virtio-fs device on slot i, with the slot's window. */
+static bool attach_shares(struct machine *m,
+                          const struct machine_config *config, char *err,
+                          size_t err_len)
+{
+    if (config->nshares > VIRTIO_MMIO_SLOTS) {
+        snprintf(err, err_len, "at most %d shares", VIRTIO_MMIO_SLOTS);
+        return false;
+    }
+    for (unsigned i = 0; i < config->nshares; i++) {
+        struct virtio_slot *slot = &m->virtio[i];
+        struct virtio_device *dev =
+            virtio_fs_new(&config->shares[i], err, err_len);
+        if (!dev)
+            return false;
+        if (slot->shm.host)
+            virtio_fs_set_window(dev, &slot->shm);
+        if (!attach_virtio(m, slot, dev)) {
+            snprintf(err, err_len, "%s: cannot create virtio-mmio device",
+                     config->shares[i].dir);
+            return false;
+        }
     }
     return true;
 }
@@ -196,10 +275,18 @@ static bool read_boot_files(struct machine *m,
 static bool build_dtb(struct machine *m, const struct machine_config *config,
                       char *err, size_t err_len)
 {
+    const struct dt_machine board = {
+        .ram_base = m->ram.base,
+        .ram_size = m->ram.size,
+        .nharts = m->nharts,
+        .virtio = m->virtio,
+        .user_dtb = config->dtb,
+        .append = config->append,
+    };
     struct boot_layout *l = &m->layout;
     struct dt_initrd initrd = {0, l->initrd_size};
     size_t size;
-    void *dtb = devicetree_build(m, config, initrd, &size, err, err_len);
+    void *dtb = devicetree_build(&board, initrd, &size, err, err_len);
     if (!dtb)
         return false;
     uint64_t ram_end =
@@ -213,7 +300,7 @@ static bool build_dtb(struct machine *m, const struct machine_config *config,
         return false;
     initrd =
         (struct dt_initrd){l->initrd_addr, l->initrd_addr + l->initrd_size};
-    m->dtb = devicetree_build(m, config, initrd, &size, err, err_len);
+    m->dtb = devicetree_build(&board, initrd, &size, err, err_len);
     return m->dtb != NULL;
 }
 
@@ -279,13 +366,13 @@ struct machine *machine_new(const struct machine_config *config)
     m->ram.host = host;
     madvise(host, config->ram_size, MADV_HUGEPAGE);
     m->bus = bus_new();
-    if (!create_windows(m, config, err, sizeof(err)))
+    if (!create_slots(m, config, err, sizeof(err)))
         goto fail;
     if (!m->bus || !create_harts(m, !config->bios, config->jit) ||
         !create_devices(m) || (!config->bios && !create_sbi(m)))
         goto fail;
     if (!read_boot_files(m, config, err, sizeof(err)) ||
-        !machine_attach_shares(m, config, err, sizeof(err)) ||
+        !attach_shares(m, config, err, sizeof(err)) ||
         !build_dtb(m, config, err, sizeof(err)))
         goto fail;
     machine_boot(m);
@@ -300,7 +387,8 @@ void machine_free(struct machine *m)
 {
     if (!m)
         return;
-    machine_detach_shares(m);
+    for (unsigned i = 0; i < VIRTIO_MMIO_SLOTS; i++)
+        virtio_mmio_free(m->virtio[i].mmio);
     for (unsigned h = 0; h < m->nharts; h++)
         if (m->harts[h])
             hart_free(m->harts[h]);
@@ -313,8 +401,8 @@ void machine_free(struct machine *m)
     if (m->ram.host)
         munmap(m->ram.host, m->ram.size);
     for (unsigned i = 0; i < VIRTIO_MMIO_SLOTS; i++)
-        if (m->dax[i].host)
-            host_window_free(&m->dax[i]);
+        if (m->virtio[i].shm.host)
+            host_window_free(&m->virtio[i].shm);
     file_blob_free(&m->bios);
     file_blob_free(&m->kernel);
     file_blob_free(&m->initrd);
@@ -430,7 +518,20 @@ int machine_run(struct machine *m)
     return m->request.status;
 }
 
-void machine_print_cpu_stats(const struct machine *m)
+bool machine_start_profile(struct machine *m)
+{
+    if (!m->profile)
+        m->profile = pc_profile_new();
+    return m->profile != NULL;
+}
+
+bool machine_write_profile(const struct machine *m, const char *path)
+{
+    return pc_profile_write(m->profile, path);
+}
+
+/* One line per translating hart: blocks, code size, flushes. */
+static void print_cpu_stats(const struct machine *m)
 {
     for (unsigned h = 0; h < m->nharts; h++) {
         struct hart_jit_stats st;
@@ -443,4 +544,15 @@ void machine_print_cpu_stats(const struct machine *m)
                 (unsigned long long)(st.bytes >> 10),
                 (unsigned long long)st.seals, (unsigned long long)st.flushes);
     }
+}
+
+void machine_print_stats(const struct machine *m, double seconds)
+{
+    fprintf(stderr, "semu: %llu instructions in %.3f s (%.1f MIPS)\n",
+            (unsigned long long)m->instructions, seconds,
+            seconds > 0 ? m->instructions / seconds / 1e6 : 0.0);
+    print_cpu_stats(m);
+    for (unsigned i = 0; i < VIRTIO_MMIO_SLOTS; i++)
+        if (m->virtio[i].dev)
+            virtio_device_print_stats(m->virtio[i].dev, stderr);
 }

@@ -14,8 +14,10 @@
 #include <unistd.h>
 
 #include "devicetree.h"
+#include "fuse.h"
 #include "machine.h"
-#include "profile.h"
+#include "memlayout.h"
+#include "riscv.h"
 #include "terminal.h"
 
 #define MAX_RAM_MIB 16384
@@ -191,14 +193,17 @@ static void parse_share(char *arg, struct fs_share_options *share)
     }
 }
 
+/* config->shares points here. */
+static struct fs_share_options shares[VIRTIO_MMIO_SLOTS];
+
 static void add_share(struct machine_config *config, char *arg)
 {
     if (config->nshares == VIRTIO_MMIO_SLOTS)
         die("-s %s: too many shares (at most 8)", arg);
-    struct fs_share_options *share = &config->shares[config->nshares];
+    struct fs_share_options *share = &shares[config->nshares];
     parse_share(arg, share);
     for (unsigned i = 0; i < config->nshares; i++)
-        if (strcmp(config->shares[i].tag, share->tag) == 0)
+        if (strcmp(shares[i].tag, share->tag) == 0)
             die("-s: tag '%s' used twice", share->tag);
     config->nshares++;
 }
@@ -289,6 +294,7 @@ static void parse_args(int argc, char **argv, struct machine_config *config)
         .ram_size = (uint64_t)RAM_DEFAULT_MIB << 20,
         .nharts = 1,
         .jit = hart_jit_supported(),
+        .shares = shares,
     };
     opterr = 0; /* we print our own one-line errors */
     int c;
@@ -369,7 +375,8 @@ int main(int argc, char **argv)
     if (!m)
         return 1;
     const char *profile_path = getenv("SEMU_PROFILE");
-    if (profile_path && *profile_path && !(m->profile = pc_profile_new())) {
+    bool profile = profile_path && *profile_path;
+    if (profile && !machine_start_profile(m)) {
         fprintf(stderr, "semu: SEMU_PROFILE: out of memory\n");
         machine_free(m);
         return 1;
@@ -377,19 +384,13 @@ int main(int argc, char **argv)
     terminal_raw();
     int status = machine_run(m);
     terminal_restore();
-    if (m->profile && !pc_profile_write(m->profile, profile_path))
+    if (profile && !machine_write_profile(m, profile_path))
         fprintf(stderr, "semu: cannot write profile %s: %s\n", profile_path,
                 strerror(errno));
 
     const char *stats = getenv("SEMU_STATS");
-    if (stats && strcmp(stats, "1") == 0) {
-        double secs = seconds_since(&start);
-        fprintf(stderr, "semu: %llu instructions in %.3f s (%.1f MIPS)\n",
-                (unsigned long long)m->instructions, secs,
-                secs > 0 ? m->instructions / secs / 1e6 : 0.0);
-        machine_print_cpu_stats(m);
-        machine_print_share_stats(m);
-    }
+    if (stats && strcmp(stats, "1") == 0)
+        machine_print_stats(m, seconds_since(&start));
     machine_free(m);
     return status;
 }

@@ -123,6 +123,12 @@ void virtio_device_free(struct virtio_device *dev)
         dev->ops->free(dev);
 }
 
+void virtio_device_print_stats(struct virtio_device *dev, FILE *out)
+{
+    if (dev->ops->print_stats)
+        dev->ops->print_stats(dev, out);
+}
+
 static struct mmio_queue *selected_queue(struct virtio_mmio *m)
 {
     if (m->queue_sel >= m->dev->ops->num_queues)

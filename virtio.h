@@ -1,22 +1,20 @@
 /*
  * virtio: the MMIO transport (version 2) shared by every virtio device,
- * and the devices built on it.
+ * and the slots of the address map a transport sits in.
  *
- * Wiring, as the machine does it for each slot:
- *   struct virtio_device *dev = virtio_fs_new(&share, err, sizeof err);
- *   struct virtio_mmio *mmio = virtio_mmio_new(ram, irq, dev);
- *   bus_register(bus, base, VIRTIO_MMIO_SLOT_SIZE, mmio,
- *                virtio_mmio_read, virtio_mmio_write, WIDTH_1 | WIDTH_2 |
- * WIDTH_4);
+ * A device fills in its virtio_device_ops (virtio-fs.h is one); the
+ * machine puts it on a free struct virtio_slot, which gives the transport
+ * its window on the bus and its interrupt (machine.c, attach_virtio).
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "device.h"
-#include "fuse.h"
+#include "host-window.h"
 #include "ram.h"
 
 struct virtio_device;
@@ -52,6 +50,8 @@ struct virtio_device_ops {
     /* The driver reset the device (every queue is already stopped). */
     void (*reset)(struct virtio_device *dev);
     void (*free)(struct virtio_device *dev);
+    /* SEMU_STATS: a line or more about the device on out. Optional. */
+    void (*print_stats)(struct virtio_device *dev, FILE *out);
 };
 
 struct virtio_device {
@@ -60,6 +60,8 @@ struct virtio_device {
 
 /* Frees the device through ops->free. NULL is fine. */
 void virtio_device_free(struct virtio_device *dev);
+/* Its ops->print_stats, when it has one. */
+void virtio_device_print_stats(struct virtio_device *dev, FILE *out);
 
 /* Takes ownership of dev, also when it fails (NULL: out of memory). */
 struct virtio_mmio *virtio_mmio_new(struct guest_ram *ram, struct irq_line irq,
@@ -71,17 +73,15 @@ bool virtio_mmio_read(void *mmio, uint64_t offset, unsigned bytes,
 bool virtio_mmio_write(void *mmio, uint64_t offset, unsigned bytes,
                        uint64_t value);
 
-/* virtio-fs (device id 26). NULL with a one-line reason on a bad share. */
-struct virtio_device *virtio_fs_new(const struct fs_share_options *share,
-                                    char *err, size_t err_len);
 /*
- * Give the device a DAX window (host-window.h, owned by the caller and
- * outliving the device): shared-memory region 0, mapped by SETUPMAPPING.
+ * One virtio-mmio slot of the address map. The machine lays the slots out
+ * (window, interrupt, and the DAX window of the device that will sit
+ * there); fdt.c describes the occupied ones to the guest.
  */
-struct host_window;
-void virtio_fs_set_window(struct virtio_device *dev,
-                          struct host_window *window);
-/* The share's tag and its server's table sizes (for SEMU_STATS). */
-const char *virtio_fs_tag(struct virtio_device *dev);
-void virtio_fs_stats(struct virtio_device *dev,
-                     struct fuse_server_stats *stats);
+struct virtio_slot {
+    uint64_t base, size;      /* the transport's registers */
+    unsigned irq;             /* its PLIC source */
+    struct host_window shm;   /* the device's shared memory (host NULL: none) */
+    struct virtio_mmio *mmio; /* NULL: the slot is empty */
+    struct virtio_device *dev; /* what mmio carries (owned by it) */
+};

@@ -1,7 +1,7 @@
 # platform: the machine around the CPU (bus, devices, built-in SBI, device
 # tree, boot loader) and the command line.
 PLATFORM_SRCS := main.c machine.c bus.c uart.c terminal.c plic.c aclint.c \
-                 finisher.c rtc.c sbi.c fdt.c loader.c shares.c profile.c
+                 finisher.c rtc.c sbi.c fdt.c loader.c profile.c
 SEMU_SRCS += $(PLATFORM_SRCS)
 
 # minimal.dts goes through the C preprocessor (for memlayout.h's numbers,

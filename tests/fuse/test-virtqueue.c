@@ -17,6 +17,7 @@
 #include "fuse-iov.h"
 #include "harness.h"
 #include "tests/virtio/vq-driver.h"
+#include "virtio-fs.h"
 
 #define HIPRIO     0
 #define REQUESTS   1

@@ -24,7 +24,7 @@
 
 #include "fuzz-ops.h"
 #include "tests/virtio/vq-driver.h"
-#include "virtio.h"
+#include "virtio-fs.h"
 
 #define MAX_PIECES 16
 

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "virtio-fs.h"
 #include "vq-driver.h"
 
 #define RAM_SIZE   (16u << 20)

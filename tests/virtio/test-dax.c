@@ -18,6 +18,7 @@
 
 #include "expect.h"
 #include "host-window.h"
+#include "virtio-fs.h"
 #include "vq-driver.h"
 
 #define RAM_SIZE    (4u << 20)

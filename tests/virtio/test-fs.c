@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "expect.h"
+#include "virtio-fs.h"
 #include "vq-driver.h"
 
 #define RAM_SIZE   (8u << 20)
