@@ -24,7 +24,16 @@ LAYERS = [
     ("base", ["memlayout.h", "device.h", "bus.c", "ram.h", "host-window.*",
               "profile.*", "terminal.*"]),
     ("fs-tables", ["fs-*", "fuse-iov.*"]),
-    ("fuse-server", ["fuse.h", "fuse-*"]),
+    # The FUSE server, in the order fuse-internal.h gives: its types (and
+    # fuse.h's), then each file above the ones it calls.
+    ("fuse-types", ["fuse.h", "fuse-internal.h"]),
+    ("fuse-req", ["fuse-req.*"]),
+    ("fuse-confine", ["fuse-confine.*"]),
+    ("fuse-mapped", ["fuse-mapped.*"]),
+    ("fuse-node", ["fuse-node.*"]),
+    ("fuse-new-node", ["fuse-new-node.*"]),
+    ("fuse-ops", ["fuse-ops.h", "fuse-*-ops.c"]),
+    ("fuse-server", ["fuse-*"]),
     ("cpu", ["riscv*", "jit-x86.h"]),
     ("devices", ["uart.*", "plic.*", "aclint.*", "finisher.*", "rtc.*",
                  "virtqueue.*", "virtio.h", "virtio-mmio.c"]),
@@ -34,10 +43,10 @@ LAYERS = [
     ("main", ["main.c"]),
 ]
 CPU_CORE = ["riscv*", "jit-x86.h"]
-# Headers named after no .c file: the module that implements them.
-# A private header (fuse-internal.h) belongs to the module it serves.
-HEADER_OF = {"device.h": "bus", "devicetree.h": "fdt", "fuse.h": "fuse-server",
-             "fuse-internal.h": "fuse-server", "virtio.h": "virtio-mmio"}
+# Headers named after no .c file: the module that implements them. The
+# rest (fuse.h, fuse-internal.h, fuse-ops.h: types, or functions of many
+# files) are modules of their own.
+HEADER_OF = {"device.h": "bus", "devicetree.h": "fdt", "virtio.h": "virtio-mmio"}
 DEVICE_LAYER = "devices"
 FUSE_API = "fuse.h"
 MAX_UPWARD = 6
