@@ -40,6 +40,13 @@ check-format: $(DEPS_STAMP)
 	@clang-format --dry-run --Werror $(FORMAT_FILES)
 	@echo "check-format: $(words $(FORMAT_FILES)) files clean"
 
+# The sources keep their layers (README, "Design"): no include circle, no
+# device that sees the FUSE API, few includes that point upward.
+CHECK_TARGETS += check-layers
+.PHONY: check-layers
+check-layers: $(DEPS_STAMP)
+	@python3 scripts/layers.py --check
+
 include $(sort $(wildcard mk/*.mk))
 include $(sort $(wildcard tests/*/check.mk))
 

@@ -7,7 +7,7 @@
 set -euo pipefail
 
 build_pkgs=(gcc make libc6-dev libfdt-dev uthash-dev device-tree-compiler
-    linux-libc-dev clang-format)
+    linux-libc-dev clang-format python3)
 image_pkgs=(gcc-riscv64-linux-gnu libc6-dev-riscv64-cross linux-source-6.12
     bc flex bison cpio xz-utils dpkg-dev libelf-dev libssl-dev kmod rsync
     device-tree-compiler libc6-riscv64-cross libgcc-s1-riscv64-cross

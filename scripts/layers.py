@@ -39,7 +39,7 @@ LAYERS = [
                  "virtqueue.*", "virtio.h", "virtio-mmio.c"]),
     ("virtio-fs", ["virtio-fs.*"]),
     ("board", ["sbi.*", "devicetree.h", "fdt.c", "loader.*"]),
-    ("machine", ["machine.*", "shares.c"]),
+    ("machine", ["machine.*"]),
     ("main", ["main.c"]),
 ]
 CPU_CORE = ["riscv*", "jit-x86.h"]
