@@ -20,7 +20,7 @@ struct machine_config {
     const char *bios;   /* M-mode firmware at RAM_BASE, or NULL: built-in SBI */
     const char *append; /* kernel command line, or NULL for the default */
     bool jit;           /* translate guest code (--jit on) */
-    /* -s: one virtio-fs device each, at most VIRTIO_MMIO_SLOTS (fuse.h). */
+    /* -s: one virtio-fs device each, at most VIRTIO_MMIO_SLOTS (fs-share.h). */
     const struct fs_share_options *shares;
     unsigned nshares;
 };

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "devicetree.h"
-#include "fuse.h"
+#include "fs-share.h"
 #include "machine.h"
 #include "memlayout.h"
 #include "riscv.h"

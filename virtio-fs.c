@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuse.h"
 #include "host-window.h"
 #include "virtio-fs.h"
 #include "virtqueue.h"

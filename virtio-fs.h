@@ -1,12 +1,13 @@
 /*
  * virtio-fs (device id 26): a virtio device that carries FUSE requests to
- * the FUSE server (fuse.h) serving one shared directory.
+ * the FUSE server (fuse.h) serving one shared directory. Its callers need
+ * only the share's options (fs-share.h), not the server's API.
  */
 #pragma once
 
 #include <stddef.h>
 
-#include "fuse.h"
+#include "fs-share.h"
 #include "virtio.h"
 
 /* NULL with a one-line reason on a bad share. */
