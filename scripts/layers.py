@@ -24,16 +24,17 @@ LAYERS = [
     ("base", ["memlayout.h", "device.h", "bus.c", "ram.h", "host-window.*",
               "profile.*", "terminal.*"]),
     ("fs-tables", ["fs-*", "fuse-iov.*"]),
-    # The FUSE server, in the order fuse-internal.h gives: its types (and
-    # fuse.h's), then each file above the ones it calls.
-    ("fuse-types", ["fuse.h", "fuse-internal.h"]),
+    # The FUSE server, in the order fuse-state.h gives: its shared types,
+    # then each file above the ones it calls, and on top its API (fuse.h)
+    # and dispatcher.
+    ("fuse-state", ["fuse-state.h"]),
     ("fuse-req", ["fuse-req.*"]),
     ("fuse-confine", ["fuse-confine.*"]),
     ("fuse-mapped", ["fuse-mapped.*"]),
     ("fuse-node", ["fuse-node.*"]),
     ("fuse-new-node", ["fuse-new-node.*"]),
     ("fuse-ops", ["fuse-ops.h", "fuse-*-ops.c"]),
-    ("fuse-server", ["fuse-*"]),
+    ("fuse-server", ["fuse.h", "fuse-*"]),
     ("cpu", ["riscv*", "jit-x86.h"]),
     ("devices", ["uart.*", "plic.*", "aclint.*", "finisher.*", "rtc.*",
                  "virtqueue.*", "virtio.h", "virtio-mmio.c"]),
@@ -44,9 +45,10 @@ LAYERS = [
 ]
 CPU_CORE = ["riscv*", "jit-x86.h"]
 # Headers named after no .c file: the module that implements them. The
-# rest (fuse.h, fuse-internal.h, fuse-ops.h: types, or functions of many
+# rest (fuse-state.h, fuse-ops.h, fs-share.h: types, or functions of many
 # files) are modules of their own.
-HEADER_OF = {"device.h": "bus", "devicetree.h": "fdt", "virtio.h": "virtio-mmio"}
+HEADER_OF = {"device.h": "bus", "devicetree.h": "fdt", "fuse.h": "fuse-server",
+             "virtio.h": "virtio-mmio"}
 DEVICE_LAYER = "devices"
 FUSE_API = "fuse.h"
 MAX_UPWARD = 6
