@@ -46,11 +46,15 @@
  */
 #pragma once
 
+#define MEMLAYOUT_PASTE_(a, b) a##b
+#define MEMLAYOUT_PASTE(a, b)  MEMLAYOUT_PASTE_(a, b)
 #ifdef __ASSEMBLER__
 #define MEMLAYOUT_U64(n) n
 #else
-#define MEMLAYOUT_U64(n) n##ull
+#define MEMLAYOUT_U64(n) MEMLAYOUT_PASTE(n, ull)
 #endif
+/* 0x<digits> from bare hex digits, which a node name can use too. */
+#define MEMLAYOUT_HEX(digits) MEMLAYOUT_U64(MEMLAYOUT_PASTE(0x, digits))
 
 #define FINISHER_BASE MEMLAYOUT_U64(0x00100000)
 #define FINISHER_SIZE MEMLAYOUT_U64(0x1000)
@@ -74,7 +78,8 @@
 #define VIRTIO_MMIO_SLOTS     8
 #define VIRTIO_MMIO_IRQ_FIRST 1
 
-#define RAM_BASE        MEMLAYOUT_U64(0x80000000)
+#define RAM_BASE_HEX    80000000 /* the memory node's unit address */
+#define RAM_BASE        MEMLAYOUT_HEX(RAM_BASE_HEX)
 #define RAM_DEFAULT_MIB 512
 #define KERNEL_OFFSET   MEMLAYOUT_U64(0x200000)
 
