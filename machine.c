@@ -527,6 +527,10 @@ bool machine_start_profile(struct machine *m)
 
 bool machine_write_profile(const struct machine *m, const char *path)
 {
+    if (!m->profile) {
+        errno = EINVAL; /* no machine_start_profile() before */
+        return false;
+    }
     return pc_profile_write(m->profile, path);
 }
 
