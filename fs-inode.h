@@ -22,7 +22,7 @@
 #include "fs-fd-budget.h"
 
 /* A node's owner, group, mode (type included) and device number. */
-struct mapped_attr {
+struct fs_mapped_attr {
     uid_t uid;
     gid_t gid;
     mode_t mode; /* S_IFMT and permission bits */
@@ -47,7 +47,7 @@ struct fs_node {
     /* security=mapped: the attribute as read at host ctime map_ctime. */
     bool map_known, map_none;
     struct timespec map_ctime;
-    struct mapped_attr map;
+    struct fs_mapped_attr map;
     UT_hash_handle by_id, by_key;
 };
 

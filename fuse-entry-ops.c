@@ -161,7 +161,7 @@ static int setattr_mapped(struct fuse_server *srv, struct fs_node *node,
                           const struct fuse_setattr_in *in)
 {
     struct stat st;
-    struct mapped_attr m;
+    struct fs_mapped_attr m;
     if (fstat(node->fd, &st) < 0)
         return -errno;
     int ret = fuse_mapped_get(node, node->fd, &st, &m);
@@ -282,7 +282,7 @@ int fuse_do_access(struct fuse_req *req)
 static ssize_t read_mapped_link(struct fuse_server *srv, struct fs_node *node)
 {
     struct stat st;
-    struct mapped_attr m;
+    struct fs_mapped_attr m;
     if (fstat(node->fd, &st) < 0)
         return -1;
     if (fuse_mapped_get(node, node->fd, &st, &m) < 0 || !S_ISLNK(m.mode)) {

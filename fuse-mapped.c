@@ -64,7 +64,7 @@ static bool parse_type(const char *s, mode_t *type, dev_t *rdev)
 }
 
 static int parse(const char *value, const struct stat *host,
-                 struct mapped_attr *m)
+                 struct fs_mapped_attr *m)
 {
     unsigned uid, gid, mode;
     int used = 0;
@@ -82,7 +82,7 @@ static int parse(const char *value, const struct stat *host,
     return 0;
 }
 
-static int read_attr(int fd, const struct stat *host, struct mapped_attr *m)
+static int read_attr(int fd, const struct stat *host, struct fs_mapped_attr *m)
 {
     char path[FS_FD_PATH_MAX], value[MAPPED_VALUE_MAX + 1];
 
@@ -109,7 +109,7 @@ static bool same_time(const struct timespec *a, const struct timespec *b)
 }
 
 int fuse_mapped_get(struct fs_node *node, int fd, const struct stat *host,
-                    struct mapped_attr *m)
+                    struct fs_mapped_attr *m)
 {
     if (node && node->map_known &&
         same_time(&node->map_ctime, &host->st_ctim)) {
@@ -117,8 +117,8 @@ int fuse_mapped_get(struct fs_node *node, int fd, const struct stat *host,
             *m = node->map;
             return 0;
         }
-        *m = (struct mapped_attr){host->st_uid, host->st_gid, host->st_mode,
-                                  host->st_rdev};
+        *m = (struct fs_mapped_attr){host->st_uid, host->st_gid, host->st_mode,
+                                     host->st_rdev};
         return -ENODATA;
     }
     int ret = read_attr(fd, host, m);
@@ -132,7 +132,7 @@ int fuse_mapped_get(struct fs_node *node, int fd, const struct stat *host,
 }
 
 int fuse_mapped_set(struct fuse_server *srv, int fd,
-                    const struct mapped_attr *m)
+                    const struct fs_mapped_attr *m)
 {
     char path[FS_FD_PATH_MAX], value[MAPPED_VALUE_MAX], type[48] = "";
     mode_t t = m->mode & S_IFMT;
@@ -161,7 +161,7 @@ int fuse_mapped_set(struct fuse_server *srv, int fd,
 void fuse_mapped_stat(const struct fuse_server *srv, struct fs_node *node,
                       struct stat *st)
 {
-    struct mapped_attr m;
+    struct fs_mapped_attr m;
     /* Host symlinks take no user.* attributes: they show as they are. */
     if (srv->opts.security != FS_SECURITY_MAPPED || S_ISLNK(st->st_mode) ||
         fuse_mapped_get(node, node->fd, st, &m) < 0)

@@ -23,10 +23,10 @@ bool fuse_mapped_name(const char *name);
  * is the one it was read at: any change to the attribute moves ctime.
  */
 int fuse_mapped_get(struct fs_node *node, int fd, const struct stat *host,
-                    struct mapped_attr *m);
+                    struct fs_mapped_attr *m);
 /* Write the mapping; the node's copy, if any, is dropped. */
 int fuse_mapped_set(struct fuse_server *srv, int fd,
-                    const struct mapped_attr *m);
+                    const struct fs_mapped_attr *m);
 /* On a mapped share, st (node's fstat) as the guest sees it. */
 void fuse_mapped_stat(const struct fuse_server *srv, struct fs_node *node,
                       struct stat *st);

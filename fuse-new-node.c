@@ -21,12 +21,12 @@ static int adopt_mapped(struct fuse_req *req, struct fs_node *dir,
                         const struct stat *parent, int fd, mode_t type,
                         mode_t mode, dev_t rdev)
 {
-    struct mapped_attr up, m = {
-                               .uid = req->in.uid,
-                               .gid = req->in.gid,
-                               .mode = type | mode,
-                               .rdev = rdev,
-                           };
+    struct fs_mapped_attr up, m = {
+                                  .uid = req->in.uid,
+                                  .gid = req->in.gid,
+                                  .mode = type | mode,
+                                  .rdev = rdev,
+                              };
     fuse_mapped_get(dir, dir->fd, parent, &up);
     if (up.mode & S_ISGID) {
         m.gid = up.gid;

@@ -129,7 +129,7 @@ int fuse_node_open(struct fuse_server *srv, struct fs_node *node, int flags)
 int fuse_node_kill_suidgid(struct fuse_server *srv, int fd)
 {
     struct stat st;
-    struct mapped_attr m;
+    struct fs_mapped_attr m;
     char path[FS_FD_PATH_MAX];
 
     if (fstat(fd, &st) < 0)

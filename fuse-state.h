@@ -14,7 +14,10 @@
  *   fuse-iov.c           share options, node and handle tables, fd pool,
  *                        host paths, scatter lists (no FUSE state)
  *
- * Each file calls only files below it.
+ * Each file calls only files below it. A function's name starts with
+ * its file's (fuse_node_lookup in fuse-node.c, fs_fd_budget_take in
+ * fs-fd-budget.c); the operations are fuse_do_<opcode>. Types are fs_*
+ * below the server, fuse_* in it.
  */
 #pragma once
 
