@@ -27,33 +27,22 @@ enum { FLAG_NX = 1, FLAG_UF = 2, FLAG_OF = 4, FLAG_DZ = 8, FLAG_NV = 16 };
 /* Keep the compiler from moving FP work across fenv calls. */
 #define FENCE(v) __asm__ volatile("" : "+m"(v))
 
-static uint32_t f32_bits(float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, 4);
-    return u;
-}
-
-static float f32_from(uint32_t u)
-{
-    float f;
-    memcpy(&f, &u, 4);
-    return f;
-}
-
-static uint64_t f64_bits(double d)
-{
-    uint64_t u;
-    memcpy(&u, &d, 8);
-    return u;
-}
-
-static double f64_from(uint64_t u)
-{
-    double d;
-    memcpy(&d, &u, 8);
-    return d;
-}
+/* prefix_bits() and prefix_from(): a float type to its bits and back. */
+#define BIT_CASTS(prefix, F, U)                                                \
+    static U prefix##_bits(F f)                                                \
+    {                                                                          \
+        U u;                                                                   \
+        memcpy(&u, &f, sizeof u);                                              \
+        return u;                                                              \
+    }                                                                          \
+    static F prefix##_from(U u)                                                \
+    {                                                                          \
+        F f;                                                                   \
+        memcpy(&f, &u, sizeof f);                                              \
+        return f;                                                              \
+    }
+BIT_CASTS(f32, float, uint32_t)
+BIT_CASTS(f64, double, uint64_t)
 
 static bool f32_is_snan(uint32_t u)
 {
@@ -174,41 +163,29 @@ static float rmm_fix32(float r, double exact)
 
 enum fp_op { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_SQRT };
 
+/* a op b, or sqrt(a), in the operands' type (float or double). */
+#define FP_APPLY(kind, a, b, sqrt_fn)                                          \
+    ((kind) == OP_ADD   ? (a) + (b)                                            \
+     : (kind) == OP_SUB ? (a) - (b)                                            \
+     : (kind) == OP_MUL ? (a) * (b)                                            \
+     : (kind) == OP_DIV ? (a) / (b)                                            \
+                        : sqrt_fn(a))
+
 static float arith32(enum fp_op kind, float a, float b, int rm, unsigned *fl)
 {
     host_rounding(rm);
     FENCE(a);
     FENCE(b);
-    float r;
-    switch (kind) {
-    case OP_ADD:
-        r = a + b;
-        break;
-    case OP_SUB:
-        r = a - b;
-        break;
-    case OP_MUL:
-        r = a * b;
-        break;
-    case OP_DIV:
-        r = a / b;
-        break;
-    default:
-        r = sqrtf(a);
-        break;
-    }
+    float r = FP_APPLY(kind, a, b, sqrtf);
     FENCE(r);
     *fl = host_flags();
     if (rm == RM_RMM && (*fl & FLAG_NX) && kind != OP_SQRT) {
         /* The double result is exact unless the double op was inexact,
          * and then the single result cannot be a tie. */
-        double da = a, db = b, d;
+        double da = a, db = b;
         feclearexcept(FE_ALL_EXCEPT);
         FENCE(da);
-        d = kind == OP_ADD   ? da + db
-            : kind == OP_SUB ? da - db
-            : kind == OP_MUL ? da * db
-                             : da / db;
+        double d = FP_APPLY(kind, da, db, sqrt);
         FENCE(d);
         if (!fetestexcept(FE_INEXACT))
             r = rmm_fix32(r, d);
@@ -221,24 +198,7 @@ static double arith64(enum fp_op kind, double a, double b, int rm, unsigned *fl)
     host_rounding(rm);
     FENCE(a);
     FENCE(b);
-    double r;
-    switch (kind) {
-    case OP_ADD:
-        r = a + b;
-        break;
-    case OP_SUB:
-        r = a - b;
-        break;
-    case OP_MUL:
-        r = a * b;
-        break;
-    case OP_DIV:
-        r = a / b;
-        break;
-    default:
-        r = sqrt(a);
-        break;
-    }
+    double r = FP_APPLY(kind, a, b, sqrt);
     FENCE(r);
     *fl = host_flags();
     if (rm == RM_RMM && (*fl & FLAG_NX) && kind != OP_SQRT && !isinf(r)) {
