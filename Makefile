@@ -47,11 +47,30 @@ CHECK_TARGETS += check-layers
 check-layers: $(DEPS_STAMP)
 	@python3 scripts/layers.py --check
 
+# $(call link_pair,PLAIN,ASAN,SOURCES,LIBS): link PLAIN from the plain
+# objects of SOURCES (.c files, or objects taken as they are) and ASAN from
+# their $(SANITIZE) objects. Every program is built both ways.
+define link_pair
+$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(3))
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) -o $$@ $$^ $(4)
+
+$(2): $(patsubst %.c,$(BUILD)/asan/%.o,$(3))
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $$(SANITIZE) -o $$@ $$^ $(4)
+endef
+
+# $(call test_program,GROUP,NAME,SOURCES): a C test, build/tests/GROUP/NAME
+# and build/tests/GROUP-asan/NAME, with the check library (tests/check.h).
+TEST_SRCS := tests/check.c
+define test_program
+$(eval $(call link_pair,$(BUILD)/tests/$(1)/$(2),$(BUILD)/tests/$(1)-asan/$(2),\
+                        $(3) tests/check.c,-lm))
+$(eval TEST_SRCS += $(3))
+endef
+
 include $(sort $(wildcard mk/*.mk))
 include $(sort $(wildcard tests/*/check.mk))
-
-SEMU_OBJS := $(SEMU_SRCS:%.c=$(BUILD)/obj/%.o)
-SEMU_ASAN_OBJS := $(SEMU_SRCS:%.c=$(BUILD)/asan/%.o)
 
 $(DEPS_STAMP): scripts/deps.sh
 	@mkdir -p $(BUILD)
@@ -59,6 +78,14 @@ $(DEPS_STAMP): scripts/deps.sh
 	@touch $@
 
 deps: $(DEPS_STAMP)
+
+# What the tests need besides (cross compilers, QEMU, clang), for targets
+# that run before check-deps or alone.
+TEST_DEPS_STAMP := $(BUILD)/.deps-test
+$(TEST_DEPS_STAMP): scripts/deps.sh
+	@mkdir -p $(BUILD)
+	scripts/deps.sh test
+	@touch $@
 
 .PHONY: check-deps
 check-deps: $(DEPS_STAMP)
@@ -72,12 +99,9 @@ $(BUILD)/asan/%.o: %.c $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(SANITIZE) -c -o $@ $<
 
-semu: $(SEMU_OBJS) $(SEMU_EXTRA_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
-
-# The same emulator under AddressSanitizer and UBSan, for the tests.
-$(BUILD)/semu-asan: $(SEMU_ASAN_OBJS) $(SEMU_EXTRA_OBJS)
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDLIBS)
+# The emulator, and the same under AddressSanitizer and UBSan for the tests.
+$(eval $(call link_pair,semu,$(BUILD)/semu-asan,\
+                        $(SEMU_SRCS) $(SEMU_EXTRA_OBJS),$(LDLIBS)))
 
 images:
 	scripts/build-image.sh
@@ -98,4 +122,5 @@ format:
 clean:
 	rm -rf $(BUILD) semu
 
--include $(SEMU_OBJS:.o=.d) $(SEMU_ASAN_OBJS:.o=.d)
+C_SRCS := $(sort $(SEMU_SRCS) $(TEST_SRCS))
+-include $(C_SRCS:%.c=$(BUILD)/obj/%.d) $(C_SRCS:%.c=$(BUILD)/asan/%.d)

@@ -6,47 +6,27 @@
 #                     ASan+UBSan (make fuzz runs it)
 #   make bench-cpu    guest instructions per second on an integer loop
 
-CPU_TEST_SRCS := tests/cpu/cpu-tests.c tests/cpu/fixture.c \
-                 tests/cpu/test-priv.c tests/cpu/test-mmu.c \
-                 tests/cpu/test-fpu.c tests/cpu/test-random.c \
-                 tests/cpu/test-window.c
-CPU_TEST_DEPS := $(CPU_SRCS) bus.c host-window.c
-CPU_TEST_OBJS := $(CPU_TEST_SRCS:%.c=$(BUILD)/obj/%.o) \
-                 $(CPU_TEST_DEPS:%.c=$(BUILD)/obj/%.o)
-CPU_TEST_ASAN_OBJS := $(CPU_TEST_SRCS:%.c=$(BUILD)/asan/%.o) \
-                      $(CPU_TEST_DEPS:%.c=$(BUILD)/asan/%.o)
+CPU_TEST_LIB := tests/cpu/fixture.c $(CPU_SRCS) bus.c host-window.c
+CPU_TESTS := $(BUILD)/tests/cpu/cpu-tests $(BUILD)/tests/cpu-asan/cpu-tests
+JIT_DIFF := $(BUILD)/tests/cpu/jit-diff
+JIT_DIFF_ASAN := $(BUILD)/tests/cpu-asan/jit-diff
 
-$(BUILD)/cpu-tests: $(CPU_TEST_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ -lm
-
-$(BUILD)/cpu-tests-asan: $(CPU_TEST_ASAN_OBJS)
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ -lm
-
-JIT_DIFF_SRCS := tests/cpu/jit-diff.c tests/cpu/jit-diff-gen.c \
-                 tests/cpu/fixture.c
-JIT_DIFF_OBJS := $(JIT_DIFF_SRCS:%.c=$(BUILD)/obj/%.o) \
-                 $(CPU_TEST_DEPS:%.c=$(BUILD)/obj/%.o)
-JIT_DIFF_ASAN_OBJS := $(JIT_DIFF_SRCS:%.c=$(BUILD)/asan/%.o) \
-                      $(CPU_TEST_DEPS:%.c=$(BUILD)/asan/%.o)
-
-$(BUILD)/jit-diff: $(JIT_DIFF_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ -lm
-
-$(BUILD)/jit-diff-asan: $(JIT_DIFF_ASAN_OBJS)
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ -lm
+$(call test_program,cpu,cpu-tests,tests/cpu/cpu-tests.c \
+       tests/cpu/test-priv.c tests/cpu/test-mmu.c tests/cpu/test-fpu.c \
+       tests/cpu/test-random.c tests/cpu/test-window.c $(CPU_TEST_LIB))
+$(call test_program,cpu,jit-diff,tests/cpu/jit-diff.c \
+       tests/cpu/jit-diff-gen.c $(CPU_TEST_LIB))
 
 .PHONY: check-cpu bench-cpu fuzz-jit
-check-cpu: $(BUILD)/cpu-tests $(BUILD)/cpu-tests-asan $(BUILD)/jit-diff \
-           $(BUILD)/jit-diff-asan
-	$(BUILD)/cpu-tests
-	$(BUILD)/cpu-tests-asan
-	$(BUILD)/jit-diff -n 400
-	$(BUILD)/jit-diff-asan -s 1000001 -n 60
+check-cpu: $(CPU_TESTS) $(JIT_DIFF) $(JIT_DIFF_ASAN)
+	@set -e; for t in $(CPU_TESTS); do echo "== $$t"; $$t; done
+	$(JIT_DIFF) -n 400
+	$(JIT_DIFF_ASAN) -s 1000001 -n 60
 
 # Half the time plain (about 100 times the seeds), half under the sanitizers.
-fuzz-jit: $(BUILD)/jit-diff $(BUILD)/jit-diff-asan
-	$(BUILD)/jit-diff -t $$(( $(FUZZ_TIME) / 2 ))
-	$(BUILD)/jit-diff-asan -t $$(( ($(FUZZ_TIME) + 1) / 2 ))
+fuzz-jit: $(JIT_DIFF) $(JIT_DIFF_ASAN)
+	$(JIT_DIFF) -t $$(( $(FUZZ_TIME) / 2 ))
+	$(JIT_DIFF_ASAN) -t $$(( ($(FUZZ_TIME) + 1) / 2 ))
 
 CHECK_TARGETS += check-cpu
 

@@ -7,19 +7,6 @@
 
 #include "fixture.h"
 
-unsigned tests_passed, tests_failed;
-
-void expect_eq(const char *what, uint64_t got, uint64_t want, int line)
-{
-    if (got == want) {
-        tests_passed++;
-        return;
-    }
-    tests_failed++;
-    printf("FAIL line %d: %s: got 0x%llx, want 0x%llx\n", line, what,
-           (unsigned long long)got, (unsigned long long)want);
-}
-
 static uint64_t fake_mtime(void *opaque)
 {
     return ((struct fixture *)opaque)->mtime;

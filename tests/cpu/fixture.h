@@ -62,8 +62,3 @@ void fx_enter_s(struct fixture *f, uint64_t s_pc);
 void fx_enter_s_no_pmp(struct fixture *f, uint64_t s_pc);
 uint64_t fx_run(struct fixture *f, unsigned hart, uint64_t budget);
 uint64_t fx_reg(struct fixture *f, unsigned x);
-
-/* Test bookkeeping shared by the test files. */
-extern unsigned tests_passed, tests_failed;
-void expect_eq(const char *what, uint64_t got, uint64_t want, int line);
-#define EXPECT(what, got, want) expect_eq(what, got, want, __LINE__)

@@ -4,6 +4,7 @@
  * zeros and NaNs, NaN boxing, canonical NaNs, flags, illegal rm.
  */
 #include "fixture.h"
+#include "tests/check.h"
 #include "tests.h"
 
 #define NV 0x10
@@ -79,9 +80,9 @@ static void check(const char *what, uint32_t insn, uint64_t a, uint64_t b,
                   int line)
 {
     struct fp_result r = run_fp(insn, a, b, c, x_dest, true);
-    expect_eq(what, r.value, want, line);
-    expect_eq(what, r.flags, flags, line);
-    expect_eq(what, r.cause, 0, line);
+    check_eq(what, r.value, want, __FILE__, line);
+    check_eq(what, r.flags, flags, __FILE__, line);
+    check_eq(what, r.cause, 0, __FILE__, line);
 }
 #define CHECK_F(what, insn, a, b, want, flags)                                 \
     check(what, insn, a, b, 0, false, want, flags, __LINE__)
@@ -152,9 +153,9 @@ static void test_min_max_nan(void)
 static void test_illegal(void)
 {
     struct fp_result r = run_fp(FADD_D(5), F64_ONE, F64_ONE, 0, false, true);
-    EXPECT("reserved rm 5: illegal instruction", r.cause, 2);
+    CHECK_EQ("reserved rm 5: illegal instruction", r.cause, 2);
     r = run_fp(FADD_D(0), F64_ONE, F64_ONE, 0, false, false);
-    EXPECT("mstatus.FS off: illegal instruction", r.cause, 2);
+    CHECK_EQ("mstatus.FS off: illegal instruction", r.cause, 2);
 }
 
 void test_fpu(void)

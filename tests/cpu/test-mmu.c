@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "tests/check.h"
 #include "tests.h"
 
 #define PTE_R (1u << 1)
@@ -44,15 +45,15 @@ static void test_ad_bits_and_split_load(void)
     fx_emit(&f, SD(A4, A5, 0));
     fx_emit(&f, SPIN);
     fx_run(&f, 0, 200);
-    EXPECT("no trap", fx_reg(&f, T3), 0);
-    EXPECT("load across a page boundary", fx_reg(&f, A2),
-           0x8877665544332211ull);
-    EXPECT("store through the mapping", *(uint64_t *)fx_ram(&f, DATA1 + 0x10),
-           0xabcdef);
-    EXPECT("A set on the read page", *fx_pte(&f, DATA0) & PTE_A, PTE_A);
-    EXPECT("D clear on the read page", *fx_pte(&f, DATA0) & PTE_D, 0);
-    EXPECT("A and D set on the written page",
-           *fx_pte(&f, DATA1) & (PTE_A | PTE_D), PTE_A | PTE_D);
+    CHECK_EQ("no trap", fx_reg(&f, T3), 0);
+    CHECK_EQ("load across a page boundary", fx_reg(&f, A2),
+             0x8877665544332211ull);
+    CHECK_EQ("store through the mapping", *(uint64_t *)fx_ram(&f, DATA1 + 0x10),
+             0xabcdef);
+    CHECK_EQ("A set on the read page", *fx_pte(&f, DATA0) & PTE_A, PTE_A);
+    CHECK_EQ("D clear on the read page", *fx_pte(&f, DATA0) & PTE_D, 0);
+    CHECK_EQ("A and D set on the written page",
+             *fx_pte(&f, DATA1) & (PTE_A | PTE_D), PTE_A | PTE_D);
     fx_free(&f);
 }
 
@@ -79,9 +80,9 @@ static void test_page_faults(void)
         fx_emit(&f, cases[i].store ? SD(A4, A3, 0) : LD(A2, A3, 0));
         fx_emit(&f, SPIN);
         fx_run(&f, 0, 200);
-        EXPECT("page fault cause", fx_reg(&f, T3), cases[i].cause);
-        EXPECT("stval is the faulting address", fx_reg(&f, T4), DATA0 + 0x24);
-        EXPECT("epc is the access", fx_reg(&f, T5), at);
+        CHECK_EQ("page fault cause", fx_reg(&f, T3), cases[i].cause);
+        CHECK_EQ("stval is the faulting address", fx_reg(&f, T4), DATA0 + 0x24);
+        CHECK_EQ("epc is the access", fx_reg(&f, T5), at);
         fx_free(&f);
     }
 }
@@ -101,8 +102,8 @@ static void test_misaligned_superpage(void)
     fx_emit(&f, LD(A2, A3, 0));
     fx_emit(&f, SPIN);
     fx_run(&f, 0, 200);
-    EXPECT("misaligned superpage: load page fault", fx_reg(&f, T3), 13);
-    EXPECT("misaligned superpage: stval", fx_reg(&f, T4), va + 0x123);
+    CHECK_EQ("misaligned superpage: load page fault", fx_reg(&f, T3), 13);
+    CHECK_EQ("misaligned superpage: stval", fx_reg(&f, T4), va + 0x123);
     fx_free(&f);
 }
 
@@ -114,7 +115,7 @@ static void test_non_canonical_address(void)
     fx_emit(&f, LD(A2, A3, 0));
     fx_emit(&f, SPIN);
     fx_run(&f, 0, 200);
-    EXPECT("non-canonical address: load page fault", fx_reg(&f, T3), 13);
+    CHECK_EQ("non-canonical address: load page fault", fx_reg(&f, T3), 13);
     fx_free(&f);
 }
 
@@ -134,12 +135,12 @@ static void test_straddling_instruction(bool second_page_mapped)
     fx_emit(&f, SPIN);
     fx_run(&f, 0, 200);
     if (second_page_mapped) {
-        EXPECT("straddling instruction ran", fx_reg(&f, A0), 5);
-        EXPECT("then the next one", hart_pc(f.harts[0]), at + 4);
+        CHECK_EQ("straddling instruction ran", fx_reg(&f, A0), 5);
+        CHECK_EQ("then the next one", hart_pc(f.harts[0]), at + 4);
     } else {
-        EXPECT("straddling fetch: page fault", fx_reg(&f, T3), 12);
-        EXPECT("stval: the unmapped half", fx_reg(&f, T4), page + 0x1000);
-        EXPECT("epc: the instruction", fx_reg(&f, T5), at);
+        CHECK_EQ("straddling fetch: page fault", fx_reg(&f, T3), 12);
+        CHECK_EQ("stval: the unmapped half", fx_reg(&f, T4), page + 0x1000);
+        CHECK_EQ("epc: the instruction", fx_reg(&f, T5), at);
     }
     fx_free(&f);
 }
@@ -193,9 +194,9 @@ static void test_sfence_one_address(bool superpage)
     fx_emit(&f, LD(A2, A3, 0));
     fx_emit(&f, SPIN);
     fx_run(&f, 0, 200);
-    EXPECT("sfence.vma va: no trap", fx_reg(&f, T3), 0);
-    EXPECT("sfence.vma va: old mapping", fx_reg(&f, A1), 111);
-    EXPECT("sfence.vma va: new mapping", fx_reg(&f, A2), 222);
+    CHECK_EQ("sfence.vma va: no trap", fx_reg(&f, T3), 0);
+    CHECK_EQ("sfence.vma va: old mapping", fx_reg(&f, A1), 111);
+    CHECK_EQ("sfence.vma va: new mapping", fx_reg(&f, A2), 222);
     fx_free(&f);
 }
 
@@ -210,8 +211,8 @@ static void test_pmp_closed_by_default(void)
     fx_org(&f, S_CODE);
     fx_emit(&f, SPIN);
     fx_run(&f, 0, 200);
-    EXPECT("no PMP entry: S-mode fetch access fault", fx_reg(&f, T3), 1);
-    EXPECT("no PMP entry: stval", fx_reg(&f, T4), S_CODE);
+    CHECK_EQ("no PMP entry: S-mode fetch access fault", fx_reg(&f, T3), 1);
+    CHECK_EQ("no PMP entry: stval", fx_reg(&f, T4), S_CODE);
     fx_free(&f);
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "tests/check.h"
 #include "tests.h"
 
 #define CAUSE_IRQ (1ull << 63)
@@ -29,10 +30,10 @@ static void test_sbi_ecall(void)
     uint64_t spin = f.cursor;
     fx_emit(&f, SPIN);
     fx_run(&f, 0, 100);
-    EXPECT("sbi handler called once", f.sbi_calls, 1);
-    EXPECT("a0 from the handler, seen after ecall", fx_reg(&f, A2), 43);
-    EXPECT("a1 from the handler", fx_reg(&f, A1), 0x11);
-    EXPECT("execution continued after ecall", hart_pc(f.harts[0]), spin);
+    CHECK_EQ("sbi handler called once", f.sbi_calls, 1);
+    CHECK_EQ("a0 from the handler, seen after ecall", fx_reg(&f, A2), 43);
+    CHECK_EQ("a1 from the handler", fx_reg(&f, A1), 0x11);
+    CHECK_EQ("execution continued after ecall", hart_pc(f.harts[0]), spin);
     fx_free(&f);
 }
 
@@ -44,8 +45,8 @@ static void test_ecall_traps_without_sbi(void)
     uint64_t at = f.cursor;
     fx_emit(&f, ECALL);
     fx_run(&f, 0, 100);
-    EXPECT("ecall from M: cause 11", fx_reg(&f, T3), 11);
-    EXPECT("mepc is the ecall", fx_reg(&f, T5), at);
+    CHECK_EQ("ecall from M: cause 11", fx_reg(&f, T3), 11);
+    CHECK_EQ("mepc is the ecall", fx_reg(&f, T5), at);
     fx_free(&f);
 }
 
@@ -74,10 +75,10 @@ static void test_reserved_compressed(void)
         fx_emit16(&f, 0x0001); /* c.nop */
         fx_emit(&f, SPIN);
         fx_run(&f, 0, 100);
-        EXPECT("reserved RVC: illegal instruction", fx_reg(&f, T3), 2);
-        EXPECT("reserved RVC: mtval is the encoding", fx_reg(&f, T4),
-               reserved[i]);
-        EXPECT("reserved RVC: mepc", fx_reg(&f, T5), at);
+        CHECK_EQ("reserved RVC: illegal instruction", fx_reg(&f, T3), 2);
+        CHECK_EQ("reserved RVC: mtval is the encoding", fx_reg(&f, T4),
+                 reserved[i]);
+        CHECK_EQ("reserved RVC: mepc", fx_reg(&f, T5), at);
         fx_free(&f);
     }
 }
@@ -113,8 +114,8 @@ static void test_interrupt_priority(void)
         for (unsigned k = 0; k < 3; k++)
             hart_set_irq(f.harts[0], cases[i].irqs[k], true);
         fx_run(&f, 0, 200);
-        EXPECT("highest-priority interrupt taken", fx_reg(&f, T3),
-               cases[i].cause);
+        CHECK_EQ("highest-priority interrupt taken", fx_reg(&f, T3),
+                 cases[i].cause);
         fx_free(&f);
     }
 }
@@ -129,16 +130,16 @@ static void test_wfi(void)
     fx_emit(&f, ADDI(A0, ZERO, 5));
     fx_emit(&f, SPIN);
     uint64_t ran = fx_run(&f, 0, 1000);
-    EXPECT("wfi returns from hart_run early", ran < 1000, 1);
-    EXPECT("waiting after wfi", hart_waiting(f.harts[0]), 1);
-    EXPECT("a waiting hart runs nothing", fx_run(&f, 0, 1000), 0);
+    CHECK_EQ("wfi returns from hart_run early", ran < 1000, 1);
+    CHECK_EQ("waiting after wfi", hart_waiting(f.harts[0]), 1);
+    CHECK_EQ("a waiting hart runs nothing", fx_run(&f, 0, 1000), 0);
     hart_set_irq(f.harts[0], IRQ_MSIP, true); /* pending, not enabled */
-    EXPECT("a disabled interrupt does not wake", hart_waiting(f.harts[0]), 1);
+    CHECK_EQ("a disabled interrupt does not wake", hart_waiting(f.harts[0]), 1);
     hart_set_irq(f.harts[0], IRQ_MTIP, true);
-    EXPECT("an enabled interrupt wakes", hart_waiting(f.harts[0]), 0);
+    CHECK_EQ("an enabled interrupt wakes", hart_waiting(f.harts[0]), 0);
     fx_run(&f, 0, 100);
-    EXPECT("execution resumes after wfi", fx_reg(&f, A0), 5);
-    EXPECT("no trap with MIE off", fx_reg(&f, T3), 0);
+    CHECK_EQ("execution resumes after wfi", fx_reg(&f, A0), 5);
+    CHECK_EQ("no trap with MIE off", fx_reg(&f, T3), 0);
     fx_free(&f);
 }
 
@@ -152,11 +153,11 @@ static void test_sstc(void)
     fx_emit(&f, CSRR(A2, 0x144)); /* sip */
     fx_emit(&f, JAL(ZERO, -4));
     fx_run(&f, 0, 100);
-    EXPECT("next timer is stimecmp", hart_next_timer(f.harts[0]), 1000);
-    EXPECT("STIP clear before the deadline", fx_reg(&f, A2) & 0x20, 0);
+    CHECK_EQ("next timer is stimecmp", hart_next_timer(f.harts[0]), 1000);
+    CHECK_EQ("STIP clear before the deadline", fx_reg(&f, A2) & 0x20, 0);
     f.mtime = 1000;
     fx_run(&f, 0, 100);
-    EXPECT("STIP set at the deadline", fx_reg(&f, A2) & 0x20, 0x20);
+    CHECK_EQ("STIP set at the deadline", fx_reg(&f, A2) & 0x20, 0x20);
     fx_free(&f);
 }
 
@@ -167,10 +168,10 @@ static void test_budget_and_instret(void)
     fx_emit(&f, ADDI(A0, A0, 1));
     fx_emit(&f, JAL(ZERO, -4));
     uint64_t ran = fx_run(&f, 0, 10000);
-    EXPECT("budget honoured", ran, 10000);
-    EXPECT("instret counts retired instructions", hart_instret(f.harts[0]),
-           10000);
-    EXPECT("loop ran budget/2 times", fx_reg(&f, A0), 5000);
+    CHECK_EQ("budget honoured", ran, 10000);
+    CHECK_EQ("instret counts retired instructions", hart_instret(f.harts[0]),
+             10000);
+    CHECK_EQ("loop ran budget/2 times", fx_reg(&f, A0), 5000);
     fx_free(&f);
 }
 
@@ -196,15 +197,15 @@ static void test_counter_writes(void)
     fx_emit(&f, CSRR(A5, CSR_MINSTRET)); /* instruction 10 */
     fx_emit(&f, SPIN);
     uint64_t ran = fx_run(&f, 0, 11);
-    EXPECT("minstret read right after writing 0", fx_reg(&f, A1), 0);
-    EXPECT("minstret one instruction later", fx_reg(&f, A2), 1);
-    EXPECT("minstret read right after writing 5", fx_reg(&f, A3), 5);
-    EXPECT("mcycle runs on across a minstret write",
-           fx_reg(&f, S1) - fx_reg(&f, S0), 3);
-    EXPECT("mcycle read right after writing 5", fx_reg(&f, A4), 5);
-    EXPECT("minstret runs on across an mcycle write", fx_reg(&f, A5), 9);
-    EXPECT("hart_instret agrees with the guest", hart_instret(f.harts[0]),
-           9 + (ran - 10));
+    CHECK_EQ("minstret read right after writing 0", fx_reg(&f, A1), 0);
+    CHECK_EQ("minstret one instruction later", fx_reg(&f, A2), 1);
+    CHECK_EQ("minstret read right after writing 5", fx_reg(&f, A3), 5);
+    CHECK_EQ("mcycle runs on across a minstret write",
+             fx_reg(&f, S1) - fx_reg(&f, S0), 3);
+    CHECK_EQ("mcycle read right after writing 5", fx_reg(&f, A4), 5);
+    CHECK_EQ("minstret runs on across an mcycle write", fx_reg(&f, A5), 9);
+    CHECK_EQ("hart_instret agrees with the guest", hart_instret(f.harts[0]),
+             9 + (ran - 10));
     fx_free(&f);
 }
 
@@ -249,13 +250,13 @@ static void test_mmio_and_access_fault(void)
     fx_emit(&f, LW(A3, T1, 0)); /* nothing mapped there */
     fx_emit(&f, SPIN);
     fx_run(&f, 0, 100);
-    EXPECT("device saw one write", dev.writes, 1);
-    EXPECT("device write offset", dev.last_offset, 4);
-    EXPECT("device write value", dev.last_value, 0x5a);
-    EXPECT("device read value", fx_reg(&f, A2), 0x1208);
-    EXPECT("unmapped load: access fault", fx_reg(&f, T3), 5);
-    EXPECT("unmapped load: mtval", fx_reg(&f, T4), 0x20000000);
-    EXPECT("unmapped load: mepc", fx_reg(&f, T5), at);
+    CHECK_EQ("device saw one write", dev.writes, 1);
+    CHECK_EQ("device write offset", dev.last_offset, 4);
+    CHECK_EQ("device write value", dev.last_value, 0x5a);
+    CHECK_EQ("device read value", fx_reg(&f, A2), 0x1208);
+    CHECK_EQ("unmapped load: access fault", fx_reg(&f, T3), 5);
+    CHECK_EQ("unmapped load: mtval", fx_reg(&f, T4), 0x20000000);
+    CHECK_EQ("unmapped load: mepc", fx_reg(&f, T5), at);
     fx_free(&f);
 }
 
@@ -289,15 +290,15 @@ static uint64_t lr_sc_with(bool other_hart_stores)
     fx_run(&f, 0, 100);
     uint64_t sc_result = fx_reg(&f, A1);
     uint64_t memory = *(uint64_t *)fx_ram(&f, data);
-    EXPECT("memory after sc", memory, other_hart_stores ? 0x99 : 0x77);
+    CHECK_EQ("memory after sc", memory, other_hart_stores ? 0x99 : 0x77);
     fx_free(&f);
     return sc_result;
 }
 
 static void test_lr_sc(void)
 {
-    EXPECT("sc succeeds undisturbed", lr_sc_with(false), 0);
-    EXPECT("sc fails after another hart's store", lr_sc_with(true), 1);
+    CHECK_EQ("sc succeeds undisturbed", lr_sc_with(false), 0);
+    CHECK_EQ("sc fails after another hart's store", lr_sc_with(true), 1);
 }
 
 /*
@@ -332,8 +333,9 @@ static void test_self_modifying_code(void)
     for (uint64_t slice = 1; slice <= 20; slice++)
         if (self_modifying_code(slice) != 1 + 7)
             all_slices_agree = false;
-    EXPECT("old then new instruction ran", self_modifying_code(100), 1 + 7);
-    EXPECT("same result in slices of 1..20 instructions", all_slices_agree, 1);
+    CHECK_EQ("old then new instruction ran", self_modifying_code(100), 1 + 7);
+    CHECK_EQ("same result in slices of 1..20 instructions", all_slices_agree,
+             1);
 }
 
 void test_priv(void)

@@ -5,6 +5,7 @@
  * and hart_run must always come back within its budget.
  */
 #include "fixture.h"
+#include "tests/check.h"
 #include "tests.h"
 
 #define RANDOM_CODE  (RAM_BASE + 0x2000)
@@ -91,7 +92,7 @@ static void run_random(uint64_t seed, bool supervisor)
             within_budget = false;
         f.mtime += 1000;
     }
-    EXPECT("random code: every run within budget", within_budget, 1);
+    CHECK_EQ("random code: every run within budget", within_budget, 1);
     fx_free(&f);
 }
 

@@ -14,6 +14,7 @@
 
 #include "fixture.h"
 #include "host-window.h"
+#include "tests/check.h"
 #include "tests.h"
 
 #define WBASE 0x800000000ull
@@ -59,7 +60,7 @@ static void load_window_address(unsigned rd, uint64_t offset)
 static void setup(struct host_window *w)
 {
     struct host_window *list[] = {w, NULL};
-    EXPECT("window reserved", host_window_init(w, WBASE, WSIZE), 0);
+    CHECK_EQ("window reserved", host_window_init(w, WBASE, WSIZE), 0);
     fx_init_windows(&fx, NULL, translate, translate, list);
     w->hook = (struct window_hook){flush_harts, &fx};
     fx_install_handler(&fx);
@@ -89,26 +90,27 @@ static void test_mapped_and_remapped(void)
     hart_set_reg(fx.harts[0], A4, 0xfeed);
     emit_loop();
     fx_run(&fx, 0, 1000);
-    EXPECT("no trap", fx_reg(&fx, T3), 0);
-    EXPECT("load from a window page", fx_reg(&fx, A2), 0x1111);
-    EXPECT("code run from a window page", fx_reg(&fx, A0), 42);
+    CHECK_EQ("no trap", fx_reg(&fx, T3), 0);
+    CHECK_EQ("load from a window page", fx_reg(&fx, A2), 0x1111);
+    CHECK_EQ("code run from a window page", fx_reg(&fx, A0), 42);
     uint64_t v = 0;
-    EXPECT("store reaches the host file", pread(a, &v, 8, PG), 8);
-    EXPECT("stored value", v, 0xfeed);
+    CHECK_EQ("store reaches the host file", pread(a, &v, 8, PG), 8);
+    CHECK_EQ("stored value", v, 0xfeed);
 
     /* Same guest pages, another file behind them. */
-    EXPECT("remap data", host_window_map(&w, 0, PG, b, 0, false), 0);
-    EXPECT("remap code", host_window_map(&w, 2 * PG, PG, b, 2 * PG, false), 0);
+    CHECK_EQ("remap data", host_window_map(&w, 0, PG, b, 0, false), 0);
+    CHECK_EQ("remap code", host_window_map(&w, 2 * PG, PG, b, 2 * PG, false),
+             0);
     fx_run(&fx, 0, 1000);
-    EXPECT("no trap after remap", fx_reg(&fx, T3), 0);
-    EXPECT("no stale TLB entry", fx_reg(&fx, A2), 0x2222);
-    EXPECT("no stale decoded code", fx_reg(&fx, A0), 7);
+    CHECK_EQ("no trap after remap", fx_reg(&fx, T3), 0);
+    CHECK_EQ("no stale TLB entry", fx_reg(&fx, A2), 0x2222);
+    CHECK_EQ("no stale decoded code", fx_reg(&fx, A0), 7);
 
     /* Unmapped: the next load is an access fault at that address. */
     host_window_unmap(&w, 0, PG);
     fx_run(&fx, 0, 1000);
-    EXPECT("load access fault", fx_reg(&fx, T3), 5);
-    EXPECT("mtval", fx_reg(&fx, T4), WBASE);
+    CHECK_EQ("load access fault", fx_reg(&fx, T3), 5);
+    CHECK_EQ("mtval", fx_reg(&fx, T4), WBASE);
     fx_free(&fx);
     host_window_free(&w);
     close(a);
@@ -126,14 +128,14 @@ static void test_remapped_read_only(void)
     hart_set_reg(fx.harts[0], A4, 0xbeef);
     emit_loop();
     fx_run(&fx, 0, 1000);
-    EXPECT("stores go through", fx_reg(&fx, T3), 0);
-    EXPECT("remap read-only", host_window_map(&w, PG, PG, b, PG, false), 0);
+    CHECK_EQ("stores go through", fx_reg(&fx, T3), 0);
+    CHECK_EQ("remap read-only", host_window_map(&w, PG, PG, b, PG, false), 0);
     fx_run(&fx, 0, 1000);
-    EXPECT("store access fault", fx_reg(&fx, T3), 7);
-    EXPECT("mtval of the store", fx_reg(&fx, T4), WBASE + PG);
+    CHECK_EQ("store access fault", fx_reg(&fx, T3), 7);
+    CHECK_EQ("mtval of the store", fx_reg(&fx, T4), WBASE + PG);
     uint64_t v = 1;
-    EXPECT("read-only file read", pread(b, &v, 8, PG), 8);
-    EXPECT("read-only file untouched", v, 0);
+    CHECK_EQ("read-only file read", pread(b, &v, 8, PG), 8);
+    CHECK_EQ("read-only file untouched", v, 0);
     fx_free(&fx);
     host_window_free(&w);
     close(a);
@@ -162,7 +164,7 @@ static void test_faults(void)
         fx_emit(&fx, cases[i].store ? SD(A4, A3, 0) : LD(A2, A3, 0));
         fx_emit(&fx, SPIN);
         fx_run(&fx, 0, 200);
-        EXPECT(cases[i].what, fx_reg(&fx, T3), cases[i].cause);
+        CHECK_EQ(cases[i].what, fx_reg(&fx, T3), cases[i].cause);
         fx_free(&fx);
         host_window_free(&w);
         close(fd);
@@ -174,7 +176,7 @@ static void test_faults(void)
     load_window_address(T1, 3 * PG);
     fx_emit(&fx, JALR(RA, T1, 0));
     fx_run(&fx, 0, 200);
-    EXPECT("fetch access fault", fx_reg(&fx, T3), 1);
+    CHECK_EQ("fetch access fault", fx_reg(&fx, T3), 1);
     fx_free(&fx);
     host_window_free(&w);
 }

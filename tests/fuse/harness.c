@@ -11,8 +11,6 @@
 
 #include "harness.h"
 
-unsigned ft_passed, ft_failed;
-
 #define REQ_AREA   (FT_ARGS_MAX + 4096)
 #define GUARD      256
 #define RAM_SIZE   (REQ_AREA + FT_REPLY_MAX + GUARD)
@@ -21,39 +19,6 @@ unsigned ft_passed, ft_failed;
 
 /* Odd cuts: the header splits at byte 7, names split mid-string. */
 static const unsigned default_cuts[] = {7, 1, 30, 13, 4096, 100, 3, 0};
-
-bool ft_check(bool ok, const char *what, const char *file, int line)
-{
-    if (ok)
-        ft_passed++;
-    else {
-        ft_failed++;
-        fprintf(stderr, "FAIL %s:%d: %s\n", file, line, what);
-    }
-    return ok;
-}
-
-bool ft_check_err(int got, int want, const char *what, const char *file,
-                  int line)
-{
-    if (got == want)
-        return ft_check(true, what, file, line);
-    fprintf(stderr, "FAIL %s:%d: %s is %d (%s), want %d (%s)\n", file, line,
-            what, got, strerror(-got), want, strerror(-want));
-    ft_failed++;
-    return false;
-}
-
-int ft_summary(void)
-{
-    printf("%u passed, %u failed\n", ft_passed, ft_failed);
-    return ft_failed ? 1 : 0;
-}
-
-void ft_skip(const char *what)
-{
-    printf("SKIP %s\n", what);
-}
 
 /* Cut [base, base + len) of RAM into iovecs by t->cuts. */
 static unsigned cut(const struct ft *t, uint8_t *base, size_t len,

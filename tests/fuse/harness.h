@@ -15,21 +15,7 @@
 #include <sys/uio.h>
 
 #include "fuse.h"
-
-extern unsigned ft_passed, ft_failed;
-
-#define CHECK(cond) ft_check((cond), #cond, __FILE__, __LINE__)
-/* An error code check that prints what came back when it fails. */
-#define CHECK_ERR(got, want)                                                   \
-    ft_check_err((got), (want), #got, __FILE__, __LINE__)
-
-bool ft_check(bool ok, const char *what, const char *file, int line);
-bool ft_check_err(int got, int want, const char *what, const char *file,
-                  int line);
-/* Print the final "N passed, N failed" line; the exit status. */
-int ft_summary(void);
-/* A visible skip (counted neither way). */
-void ft_skip(const char *what);
+#include "tests/check.h"
 
 #define FT_ARGS_MAX  ((2u << 20) + 4096)
 #define FT_REPLY_MAX ((2u << 20) + 4096)

@@ -172,5 +172,5 @@ int main(void)
     }
     test_two_shares();
     test_no_half_made();
-    return ft_summary();
+    return check_summary();
 }

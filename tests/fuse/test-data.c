@@ -154,5 +154,5 @@ int main(void)
 {
     test_big_io();
     test_sparse();
-    return ft_summary();
+    return check_summary();
 }

@@ -143,7 +143,7 @@ static void test_many(struct ft *t, bool plus)
     CHECK(!malformed);
     CHECK(dots == 2 && dupes == 0 && missing == 0 && bad == 0);
     if (missing || dupes)
-        fprintf(stderr, "  %u missing, %u listed twice\n", missing, dupes);
+        printf("  %u missing, %u listed twice\n", missing, dupes);
     CHECK(requests > MANY / 200);
     CHECK_ERR(ft_releasedir(t, big.nodeid, fh), 0);
     struct fuse_server_stats end = ft_stats(t);
@@ -388,7 +388,7 @@ static void test_all_held(struct ft *t)
 
     ft_restart(t, &few);
     if (!ft_stats(t).node_fds_closable) {
-        ft_skip("holding more nodes than fds (needs CAP_DAC_READ_SEARCH)");
+        check_skip("holding more nodes than fds (needs CAP_DAC_READ_SEARCH)");
         return;
     }
     struct fuse_server_stats start = ft_stats(t);
@@ -442,5 +442,5 @@ int main(void)
     test_find_then_forget(&t);
     test_all_held(&t);
     ft_teardown(&t);
-    return ft_summary();
+    return check_summary();
 }

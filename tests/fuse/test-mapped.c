@@ -365,5 +365,5 @@ int main(void)
     test_chown_chmod();
     test_hidden();
     test_listing();
-    return ft_summary();
+    return check_summary();
 }

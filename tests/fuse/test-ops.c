@@ -488,7 +488,7 @@ static void test_namespace(void)
         t.uid = getuid();
         t.gid = getgid();
     } else {
-        ft_skip("setgid directory inheritance (needs root)");
+        check_skip("setgid directory inheritance (needs root)");
     }
 
     /* MKNOD: fifos, sockets, files, and devices when the host allows. */
@@ -659,7 +659,7 @@ static void test_xattr(void)
     ft_host_write(&t, "x", "");
     ft_path(&t, "x", path, sizeof(path));
     if (setxattr(path, "user.probe", "1", 1, 0) < 0 && errno == ENOTSUP) {
-        ft_skip("xattrs: the temp dir's file system has no user.* xattrs");
+        check_skip("xattrs: the temp dir's file system has no user.* xattrs");
         ft_teardown(&t);
         return;
     }
@@ -903,7 +903,7 @@ static void test_request_counts(void)
     /* INIT came from ft_setup; ties are listed in opcode order. */
     const char *want = "5 requests: GETATTR 3, LOOKUP 1, INIT 1";
     if (!CHECK(strcmp(s.requests, want) == 0))
-        fprintf(stderr, "  got '%s'\n  want '%s'\n", s.requests, want);
+        printf("  got '%s'\n  want '%s'\n", s.requests, want);
     ft_teardown(&t);
 }
 
@@ -936,5 +936,5 @@ int main(void)
     test_cache_modes();
     test_noflush();
     test_request_counts();
-    return ft_summary();
+    return check_summary();
 }

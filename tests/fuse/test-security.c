@@ -404,7 +404,7 @@ static void test_special_files(void)
         CHECK(S_ISCHR(e.attr.mode));
         CHECK_ERR(ft_open(&t, e.nodeid, O_RDWR, &fh), -ENXIO);
     } else {
-        ft_skip("device node on the host (needs root)");
+        check_skip("device node on the host (needs root)");
     }
     CHECK(ft_stats(&t).handles == 0);
     ft_teardown(&t);
@@ -523,9 +523,9 @@ static void test_fd_budget(void)
     ft_restart(&t, &small);
     if (ft_stats(&t).node_fds_closable) {
         test_fd_recycling(&t, e);
-        ft_skip("EMFILE on lookups (node fds are recycled here)");
+        check_skip("EMFILE on lookups (node fds are recycled here)");
     } else {
-        ft_skip("node fd recycling (needs CAP_DAC_READ_SEARCH)");
+        check_skip("node fd recycling (needs CAP_DAC_READ_SEARCH)");
         test_fd_exhaustion(&t, e);
     }
     ft_teardown(&t);
@@ -544,5 +544,5 @@ int main(void)
     CHECK(secret_untouched());
     unlink(secret);
     rmdir(outside);
-    return ft_summary();
+    return check_summary();
 }

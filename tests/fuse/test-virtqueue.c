@@ -157,8 +157,8 @@ int main(void)
     struct fs_share_options share = {.dir = t.share, .tag = "myfs"};
     struct virtio_device *dev = virtio_fs_new(&share, err, sizeof(err));
     if (!CHECK(dev != NULL) || !CHECK(vqd_init(&d, 16u << 20, dev) == 0)) {
-        fprintf(stderr, "virtio_fs_new: %s\n", err);
-        return ft_summary();
+        printf("virtio_fs_new: %s\n", err);
+        return check_summary();
     }
     uint64_t features =
         (1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_INDIRECT_DESC);
@@ -171,5 +171,5 @@ int main(void)
     test_listing(&t);
     vqd_free(&d);
     ft_teardown(&t);
-    return ft_summary();
+    return check_summary();
 }

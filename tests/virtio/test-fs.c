@@ -15,12 +15,13 @@
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "expect.h"
+#include "tests/check.h"
 #include "virtio-fs.h"
 #include "vq-driver.h"
 
@@ -134,16 +135,16 @@ static void test_new_errors(void)
     char err[256] = "";
     struct fs_share_options bad_dir = {.dir = "/nonexistent/semu",
                                        .tag = "myfs"};
-    EXPECT(virtio_fs_new(&bad_dir, err, sizeof err) == NULL && err[0]);
+    CHECK(virtio_fs_new(&bad_dir, err, sizeof err) == NULL && err[0]);
     err[0] = '\0';
     struct fs_share_options long_tag = {
         .dir = dir, .tag = "a-tag-that-is-longer-than-36-bytes-in-total"};
-    EXPECT(virtio_fs_new(&long_tag, err, sizeof err) == NULL && err[0]);
+    CHECK(virtio_fs_new(&long_tag, err, sizeof err) == NULL && err[0]);
 }
 
 static void test_identity(void)
 {
-    EXPECT(vqd_read(&d, VIRTIO_MMIO_DEVICE_ID) == VIRTIO_ID_FS);
+    CHECK(vqd_read(&d, VIRTIO_MMIO_DEVICE_ID) == VIRTIO_ID_FS);
     char tag[36];
     uint64_t v;
     bool all = true;
@@ -151,17 +152,17 @@ static void test_identity(void)
         all &= vqd_read_config(&d, i, 1, &v);
         tag[i] = (char)v;
     }
-    EXPECT(all && memcmp(tag, "myfs", 4) == 0);
+    CHECK(all && memcmp(tag, "myfs", 4) == 0);
     bool padded = true;
     for (unsigned i = 4; i < sizeof tag; i++)
         padded &= tag[i] == 0;
-    EXPECT(padded);
-    EXPECT(vqd_read_config(&d, 36, 4, &v) && v == 1); /* request queues */
-    EXPECT(!vqd_read_config(&d, 40, 1, &v));
+    CHECK(padded);
+    CHECK(vqd_read_config(&d, 36, 4, &v) && v == 1); /* request queues */
+    CHECK(!vqd_read_config(&d, 40, 1, &v));
     vqd_write(&d, VIRTIO_MMIO_QUEUE_SEL, 1);
-    EXPECT(vqd_read(&d, VIRTIO_MMIO_QUEUE_NUM_MAX) >= QUEUE_SIZE);
+    CHECK(vqd_read(&d, VIRTIO_MMIO_QUEUE_NUM_MAX) >= QUEUE_SIZE);
     vqd_write(&d, VIRTIO_MMIO_QUEUE_SEL, 2);
-    EXPECT(vqd_read(&d, VIRTIO_MMIO_QUEUE_NUM_MAX) == 0);
+    CHECK(vqd_read(&d, VIRTIO_MMIO_QUEUE_NUM_MAX) == 0);
 }
 
 static void test_init(void)
@@ -181,8 +182,8 @@ static void test_init(void)
          &r);
     struct fuse_init_out out;
     memcpy(&out, r.data, sizeof out);
-    EXPECT(r.used && r.out.error == 0 && r.out.unique == unique);
-    EXPECT(out.major == FUSE_KERNEL_VERSION && out.max_write >= PAGE);
+    CHECK(r.used && r.out.error == 0 && r.out.unique == unique);
+    CHECK(out.major == FUSE_KERNEL_VERSION && out.max_write >= PAGE);
 }
 
 static uint64_t lookup(const char *name, struct fuse_entry_out *entry,
@@ -214,7 +215,7 @@ static uint64_t open_file(uint64_t node, uint32_t flags)
          &r);
     struct fuse_open_out out;
     memcpy(&out, r.data, sizeof out);
-    EXPECT(ok_reply(&r, sizeof out));
+    CHECK(ok_reply(&r, sizeof out));
     return out.fh;
 }
 
@@ -223,8 +224,8 @@ static void test_lookup_getattr_read(void)
     struct fuse_entry_out entry;
     int32_t error;
     uint64_t node = lookup("hello.bin", &entry, &error);
-    EXPECT(error == 0 && node != 0);
-    EXPECT(entry.attr.size == FILE_SIZE && S_ISREG(entry.attr.mode));
+    CHECK(error == 0 && node != 0);
+    CHECK(entry.attr.size == FILE_SIZE && S_ISREG(entry.attr.mode));
 
     struct fuse_getattr_in gin = {0};
     struct result r;
@@ -237,10 +238,10 @@ static void test_lookup_getattr_read(void)
          &r);
     struct fuse_attr_out attr;
     memcpy(&attr, r.data, sizeof attr);
-    EXPECT(ok_reply(&r, sizeof attr) && attr.attr.size == FILE_SIZE);
+    CHECK(ok_reply(&r, sizeof attr) && attr.attr.size == FILE_SIZE);
 
     lookup("missing", &entry, &error);
-    EXPECT(error == -ENOENT);
+    CHECK(error == -ENOENT);
 
     /* READ of the whole file into four page-sized descriptors. */
     uint64_t fh = open_file(node, O_RDONLY);
@@ -255,8 +256,8 @@ static void test_lookup_getattr_read(void)
                             .queue = REQUESTS,
                             .indirect = indirect},
              &r);
-        EXPECT(ok_reply(&r, FILE_SIZE));
-        EXPECT(memcmp(r.data, pattern, FILE_SIZE) == 0);
+        CHECK(ok_reply(&r, FILE_SIZE));
+        CHECK(memcmp(r.data, pattern, FILE_SIZE) == 0);
     }
     /* A read from the middle, straddling page boundaries. */
     struct fuse_read_in rin = {.fh = fh, .offset = 1000, .size = 2 * PAGE};
@@ -268,8 +269,8 @@ static void test_lookup_getattr_read(void)
                         .paged_reply = true,
                         .queue = REQUESTS},
          &r);
-    EXPECT(ok_reply(&r, 2 * PAGE) &&
-           memcmp(r.data, pattern + 1000, 2 * PAGE) == 0);
+    CHECK(ok_reply(&r, 2 * PAGE) &&
+          memcmp(r.data, pattern + 1000, 2 * PAGE) == 0);
 }
 
 static void test_create_write(void)
@@ -292,7 +293,7 @@ static void test_create_write(void)
     struct fuse_open_out open_out;
     memcpy(&entry, r.data, sizeof entry);
     memcpy(&open_out, r.data + sizeof entry, sizeof open_out);
-    EXPECT(ok_reply(&r, reply) && entry.nodeid != 0);
+    CHECK(ok_reply(&r, reply) && entry.nodeid != 0);
 
     /* WRITE: header and fuse_write_in, then the data page by page. */
     size_t len = 3 * PAGE + 100;
@@ -308,7 +309,7 @@ static void test_create_write(void)
          &r);
     struct fuse_write_out wout;
     memcpy(&wout, r.data, sizeof wout);
-    EXPECT(ok_reply(&r, sizeof wout) && wout.size == len);
+    CHECK(ok_reply(&r, sizeof wout) && wout.size == len);
 
     struct fuse_release_in rel = {.fh = open_out.fh};
     call(&(struct call){.opcode = FUSE_RELEASE,
@@ -317,14 +318,14 @@ static void test_create_write(void)
                         .args_len = sizeof rel,
                         .queue = REQUESTS},
          &r);
-    EXPECT(ok_reply(&r, 0));
+    CHECK(ok_reply(&r, 0));
 
     char path[128];
     uint8_t host[4 * PAGE];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     int fd = open(path, O_RDONLY);
-    EXPECT(fd >= 0 && read(fd, host, sizeof host) == (ssize_t)len &&
-           memcmp(host, pattern + 5, len) == 0);
+    CHECK(fd >= 0 && read(fd, host, sizeof host) == (ssize_t)len &&
+          memcmp(host, pattern + 5, len) == 0);
     if (fd >= 0)
         close(fd);
 
@@ -337,7 +338,7 @@ static void test_create_write(void)
                         .queue = HIPRIO,
                         .no_out_header = true},
          &r);
-    EXPECT(r.used && r.len == 0);
+    CHECK(r.used && r.len == 0);
 }
 
 /* Broken FUSE requests get error replies; the device keeps working. */
@@ -348,11 +349,11 @@ static void test_bad_requests(void)
     struct fuse_out_header out;
     struct iovec req = {"\1\2\3\4\5", 5}, reply = {&out, sizeof out};
     long len = vqd_request(&d, REQUESTS, &req, 1, &reply, 1, false);
-    EXPECT(len == sizeof out && out.error == -EINVAL);
+    CHECK(len == sizeof out && out.error == -EINVAL);
 
     /* Unknown opcode. */
     call(&(struct call){.opcode = 9999, .queue = REQUESTS, .reply_len = 0}, &r);
-    EXPECT(r.used && r.len == sizeof out && r.out.error == -ENOSYS);
+    CHECK(r.used && r.len == sizeof out && r.out.error == -ENOSYS);
 
     /* No room for even the reply header: nothing is written. */
     struct fuse_getattr_in gin = {0};
@@ -363,9 +364,9 @@ static void test_bad_requests(void)
                         .queue = REQUESTS,
                         .no_out_header = true},
          &r);
-    EXPECT(r.used && r.len == 0);
+    CHECK(r.used && r.len == 0);
 
-    EXPECT(!vqd_needs_reset(&d));
+    CHECK(!vqd_needs_reset(&d));
     call(&(struct call){.opcode = FUSE_GETATTR,
                         .nodeid = FUSE_ROOT_ID,
                         .args = &gin,
@@ -373,7 +374,7 @@ static void test_bad_requests(void)
                         .reply_len = sizeof(struct fuse_attr_out),
                         .queue = REQUESTS},
          &r);
-    EXPECT(ok_reply(&r, sizeof(struct fuse_attr_out)));
+    CHECK(ok_reply(&r, sizeof(struct fuse_attr_out)));
 }
 
 /*
@@ -385,9 +386,9 @@ static void test_bad_requests(void)
 static void notify_hung(int sig)
 {
     (void)sig;
-    EXPECT(!"a notify ran for 20 s");
+    CHECK(!"a notify ran for 20 s");
     remove_share();
-    int status = expect_summary();
+    int status = check_summary();
     fflush(stdout);
     _exit(status);
 }
@@ -429,8 +430,8 @@ static void test_self_feeding_ring(uint64_t node, uint64_t fh)
     alarm(0);
     uint16_t used_after;
     memcpy(&used_after, vqd_ptr(&d, q->used + 2, 2), 2);
-    EXPECT((uint16_t)(used_after - used_before) == q->size);
-    EXPECT(!vqd_needs_reset(&d));
+    CHECK((uint16_t)(used_after - used_before) == q->size);
+    CHECK(!vqd_needs_reset(&d));
 }
 
 int main(void)
@@ -440,15 +441,15 @@ int main(void)
     test_new_errors();
     struct fs_share_options share = {.dir = dir, .tag = "myfs"};
     struct virtio_device *dev = virtio_fs_new(&share, err, sizeof err);
-    if (!EXPECT(dev != NULL) || !EXPECT(vqd_init(&d, RAM_SIZE, dev) == 0)) {
-        fprintf(stderr, "virtio_fs_new: %s\n", err);
-        return expect_summary();
+    if (!CHECK(dev != NULL) || !CHECK(vqd_init(&d, RAM_SIZE, dev) == 0)) {
+        printf("virtio_fs_new: %s\n", err);
+        return check_summary();
     }
     test_identity();
     uint64_t features = (1ull << VIRTIO_F_VERSION_1) |
                         (1ull << VIRTIO_RING_F_INDIRECT_DESC) |
                         (1ull << VIRTIO_RING_F_EVENT_IDX);
-    EXPECT(vqd_start(&d, features, 2, QUEUE_SIZE) == 0);
+    CHECK(vqd_start(&d, features, 2, QUEUE_SIZE) == 0);
     test_init();
     test_lookup_getattr_read();
     test_create_write();
@@ -456,10 +457,10 @@ int main(void)
     struct fuse_entry_out two;
     int32_t error;
     uint64_t two_node = lookup("two.bin", &two, &error);
-    if (EXPECT(error == 0))
+    if (CHECK(error == 0))
         test_self_feeding_ring(two_node, open_file(two_node, O_RDONLY));
-    EXPECT(d.irq_raised > 0);
+    CHECK(d.irq_raised > 0);
     vqd_free(&d);
     remove_share();
-    return expect_summary();
+    return check_summary();
 }

@@ -8,10 +8,11 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "echo-device.h"
-#include "expect.h"
+#include "tests/check.h"
 #include "vq-driver.h"
 
 #define RAM_SIZE    (1u << 20)
@@ -259,15 +260,15 @@ static void test_chain_case(const struct chain_case *c)
 {
     vqd_init(&d, RAM_SIZE, echo_device_init(&echo));
     uint64_t features = F_VERSION_1 | (c->indirect ? F_INDIRECT : 0);
-    EXPECT(vqd_negotiate(&d, features) == 0);
+    CHECK(vqd_negotiate(&d, features) == 0);
     /*
      * The descriptor table ends where RAM does, so that reading one entry
      * past it hits the guard page and crashes the test.
      */
     uint64_t avail = vqd_alloc(&d, 6 + 2 * QSIZE, 2);
     uint64_t used = vqd_alloc(&d, 6 + 8 * QSIZE, 4);
-    EXPECT(vqd_setup_queue_at(&d, 0, QSIZE, RAM_END - 16 * QSIZE, avail,
-                              used) == 0);
+    CHECK(vqd_setup_queue_at(&d, 0, QSIZE, RAM_END - 16 * QSIZE, avail, used) ==
+          0);
     vqd_driver_ok(&d);
     buf = vqd_alloc(&d, 64, 8);
     c->build();
@@ -282,10 +283,10 @@ static void test_chain_case(const struct chain_case *c)
     ok = ok && vqd_read(&d, VIRTIO_MMIO_QUEUE_READY) == 0;
     vqd_notify(&d, 0);
     ok = ok && echo.requests == 0 && !vqd_get_used(&d, 0, &id, &len);
-    if (!EXPECT(ok))
-        fprintf(stderr, "  case: %s\n", c->name);
-    if (!EXPECT(works_after_reset()))
-        fprintf(stderr, "  recovery after: %s\n", c->name);
+    if (!CHECK(ok))
+        printf("  case: %s\n", c->name);
+    if (!CHECK(works_after_reset()))
+        printf("  recovery after: %s\n", c->name);
     vqd_free(&d);
 }
 
@@ -311,7 +312,7 @@ static const struct layout_case {
 static void test_layout_case(const struct layout_case *c)
 {
     vqd_init(&d, RAM_SIZE, echo_device_init(&echo));
-    EXPECT(vqd_negotiate(&d, F_VERSION_1) == 0);
+    CHECK(vqd_negotiate(&d, F_VERSION_1) == 0);
     vqd_write(&d, VIRTIO_MMIO_QUEUE_SEL, 0);
     vqd_write(&d, VIRTIO_MMIO_QUEUE_NUM, c->size);
     vqd_write(&d, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)c->desc);
@@ -325,11 +326,11 @@ static void test_layout_case(const struct layout_case *c)
     /* Before DRIVER_OK there is no config interrupt to send. */
     ok = ok && !d.irq_level;
     vqd_notify(&d, 0);
-    if (!EXPECT(ok))
-        fprintf(stderr, "  layout: %s\n", c->name);
+    if (!CHECK(ok))
+        printf("  layout: %s\n", c->name);
     buf = vqd_alloc(&d, 64, 8);
-    if (!EXPECT(works_after_reset()))
-        fprintf(stderr, "  recovery after layout: %s\n", c->name);
+    if (!CHECK(works_after_reset()))
+        printf("  recovery after layout: %s\n", c->name);
     vqd_free(&d);
 }
 
@@ -337,8 +338,8 @@ static void test_layout_case(const struct layout_case *c)
 static void test_bad_notify(void)
 {
     vqd_init(&d, RAM_SIZE, echo_device_init(&echo));
-    EXPECT(vqd_negotiate(&d, F_VERSION_1) == 0);
-    EXPECT(vqd_setup_queue(&d, 0, QSIZE) == 0);
+    CHECK(vqd_negotiate(&d, F_VERSION_1) == 0);
+    CHECK(vqd_setup_queue(&d, 0, QSIZE) == 0);
     vqd_driver_ok(&d);
     buf = vqd_alloc(&d, 64, 8);
     struct vqd_buf bufs[2] = {{buf, 8}, {buf + 8, 8}};
@@ -347,9 +348,9 @@ static void test_bad_notify(void)
     vqd_notify(&d, 1); /* exists, not ready */
     vqd_notify(&d, ECHO_QUEUES);
     vqd_notify(&d, 0xffffffff);
-    EXPECT(echo.requests == 0 && !vqd_needs_reset(&d) && !d.irq_level);
+    CHECK(echo.requests == 0 && !vqd_needs_reset(&d) && !d.irq_level);
     vqd_notify(&d, 0);
-    EXPECT(echo.requests == 1 && d.irq_level);
+    CHECK(echo.requests == 1 && d.irq_level);
     vqd_free(&d);
 }
 
@@ -357,7 +358,7 @@ static void test_bad_notify(void)
 static void test_good_then_bad(void)
 {
     vqd_init(&d, RAM_SIZE, echo_device_init(&echo));
-    EXPECT(vqd_start(&d, F_VERSION_1, ECHO_QUEUES, QSIZE) == 0);
+    CHECK(vqd_start(&d, F_VERSION_1, ECHO_QUEUES, QSIZE) == 0);
     buf = vqd_alloc(&d, 64, 8);
     struct vqd_buf bufs[2] = {{buf, 8}, {buf + 8, 8}};
     uint16_t head = vqd_add_chain(&d, 0, bufs, 1, 1, false);
@@ -365,18 +366,18 @@ static void test_good_then_bad(void)
     vqd_publish(&d, 0, 5);
     vqd_notify(&d, 0);
     uint32_t id, len;
-    EXPECT(vqd_get_used(&d, 0, &id, &len) && id == head && len == 8);
-    EXPECT(!vqd_get_used(&d, 0, &id, &len));
-    EXPECT(vqd_needs_reset(&d));
-    EXPECT(vqd_read(&d, VIRTIO_MMIO_INTERRUPT_STATUS) ==
-           (VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG));
+    CHECK(vqd_get_used(&d, 0, &id, &len) && id == head && len == 8);
+    CHECK(!vqd_get_used(&d, 0, &id, &len));
+    CHECK(vqd_needs_reset(&d));
+    CHECK(vqd_read(&d, VIRTIO_MMIO_INTERRUPT_STATUS) ==
+          (VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG));
     /* Acknowledging one cause leaves the other pending, line high. */
     vqd_write(&d, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
-    EXPECT(vqd_read(&d, VIRTIO_MMIO_INTERRUPT_STATUS) ==
-               VIRTIO_MMIO_INT_CONFIG &&
-           d.irq_level);
+    CHECK(vqd_read(&d, VIRTIO_MMIO_INTERRUPT_STATUS) ==
+              VIRTIO_MMIO_INT_CONFIG &&
+          d.irq_level);
     vqd_write(&d, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_CONFIG);
-    EXPECT(vqd_read(&d, VIRTIO_MMIO_INTERRUPT_STATUS) == 0 && !d.irq_level);
+    CHECK(vqd_read(&d, VIRTIO_MMIO_INTERRUPT_STATUS) == 0 && !d.irq_level);
     vqd_free(&d);
 }
 
@@ -384,15 +385,15 @@ static void test_good_then_bad(void)
 static void test_late_features(void)
 {
     vqd_init(&d, RAM_SIZE, echo_device_init(&echo));
-    EXPECT(vqd_negotiate(&d, F_VERSION_1) == 0);
+    CHECK(vqd_negotiate(&d, F_VERSION_1) == 0);
     vqd_write(&d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
     vqd_write(&d, VIRTIO_MMIO_DRIVER_FEATURES, F_INDIRECT);
-    EXPECT(vqd_setup_queue(&d, 0, QSIZE) == 0);
+    CHECK(vqd_setup_queue(&d, 0, QSIZE) == 0);
     vqd_driver_ok(&d);
     buf = vqd_alloc(&d, 64, 8);
     indirect_valid();
     vqd_notify(&d, 0);
-    EXPECT(vqd_needs_reset(&d) && echo.requests == 0);
+    CHECK(vqd_needs_reset(&d) && echo.requests == 0);
     vqd_free(&d);
 }
 
@@ -405,5 +406,5 @@ int main(void)
     test_bad_notify();
     test_good_then_bad();
     test_late_features();
-    return expect_summary();
+    return check_summary();
 }
