@@ -3,8 +3,7 @@
 # the host's disk, once on a host tmpfs (the transports' cost alone).
 .PHONY: bench-fs
 BENCH_TARGETS += bench-fs
-bench-fs: semu images
-	@scripts/deps.sh test
+bench-fs: semu images $(TEST_DEPS_STAMP)
 	scripts/bench-fs.sh
 	BENCH_HOST_DIR=/dev/shm scripts/bench-fs.sh
 
@@ -12,6 +11,5 @@ bench-fs: semu images
 # the build has a translator), semu --jit off and QEMU TCG, side by side.
 .PHONY: bench-userland
 BENCH_TARGETS += bench-userland
-bench-userland: semu images
-	@scripts/deps.sh test
+bench-userland: semu images $(TEST_DEPS_STAMP)
 	scripts/bench-userland.sh ./semu

@@ -8,15 +8,8 @@ boot_ld = tests/boot/$(if $(filter devices-guest,$1),bios,kernel)-guest.ld
 BOOT_CC := riscv64-linux-gnu-gcc
 BOOT_CFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -static -fno-pie -no-pie \
                -Wl,--build-id=none,--no-warn-rwx-segments
-BOOT_DEPS := $(BUILD)/.deps-boot
-
-$(BOOT_DEPS): scripts/deps.sh
-	@mkdir -p $(BUILD)
-	scripts/deps.sh test
-	@touch $@
-
 $(BUILD)/boot/%.elf: tests/boot/%.S tests/boot/bios-guest.ld \
-                     tests/boot/kernel-guest.ld $(BOOT_DEPS)
+                     tests/boot/kernel-guest.ld $(TEST_DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(BOOT_CC) $(BOOT_CFLAGS) -T $(call boot_ld,$*) -o $@ $<
 

@@ -8,28 +8,14 @@ FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 # clang, unlike gcc, warns about partly positional initializers.
 FUZZ_WARNINGS := $(WARNINGS) -Wno-missing-field-initializers
-FUZZ_DEPS := $(BUILD)/.deps-fuzz
 FUZZ_BIN := $(BUILD)/fuzz/fuzz-virtio
 FUZZ_TIME ?= 600
-# The device, the FUSE server (whatever fuse-*.c/fs-*.c the FUSE area adds
-# to the emulator) and the driver-side test library. Without the server,
-# the transport is fuzzed with the echo test device instead.
-FUZZ_FUSE_SRCS := $(filter fuse-%.c fs-%.c host-window.c,$(SEMU_SRCS))
-FUZZ_SRCS := tests/fuzz/fuzz-virtio.c tests/virtio/vq-driver.c
-ifneq ($(FUZZ_FUSE_SRCS),)
-FUZZ_SRCS += $(VIRTIO_SRCS) $(FUZZ_FUSE_SRCS)
-else
-FUZZ_SRCS += $(VIRTIO_CORE_SRCS) tests/virtio/echo-device.c
-FUZZ_FLAGS += -DFUZZ_ECHO_DEVICE
-endif
-
-$(FUZZ_DEPS): scripts/deps.sh
-	@mkdir -p $(BUILD)
-	scripts/deps.sh test
-	@touch $@
+# The device, the FUSE server (mk/fuse.mk) and the driver-side test library.
+FUZZ_SRCS := tests/fuzz/fuzz-virtio.c tests/virtio/vq-driver.c \
+             $(VIRTIO_SRCS) $(FUSE_SRCS)
 
 $(FUZZ_BIN): $(FUZZ_SRCS) tests/fuzz/fuzz-ops.h $(wildcard *.h) \
-             tests/virtio/vq-driver.h $(FUZZ_DEPS) $(DEPS_STAMP)
+             tests/virtio/vq-driver.h $(TEST_DEPS_STAMP) $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) $(FUZZ_WARNINGS) -o $@ $(FUZZ_SRCS)
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "fuzz-ops.h"
+#include "host-window.h"
 #include "tests/virtio/vq-driver.h"
 #include "virtio-fs.h"
 
@@ -339,20 +340,6 @@ static void run(struct input *in)
     }
 }
 
-#ifdef FUZZ_ECHO_DEVICE
-/* Transport-only build, for trees without the FUSE server. */
-#include "tests/virtio/echo-device.h"
-
-static struct virtio_device *device_new(char *err, size_t err_len)
-{
-    static struct echo_device echo;
-    (void)err;
-    (void)err_len;
-    return echo_device_init(&echo);
-}
-#else
-#include "host-window.h"
-
 /* A small DAX window, so that SETUPMAPPING and REMOVEMAPPING get fuzzed. */
 static struct virtio_device *device_new(char *err, size_t err_len)
 {
@@ -367,7 +354,6 @@ static struct virtio_device *device_new(char *err, size_t err_len)
         virtio_fs_set_window(dev, &window);
     return dev;
 }
-#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,21 +3,21 @@
 
 # The reference platform: proves the images and the smoke test itself.
 CHECK_TARGETS += check-qemu-ref
-check-qemu-ref: images
-	@scripts/deps.sh test
+check-qemu-ref: images $(TEST_DEPS_STAMP)
 	tests/guest/run-smoke.sh qemu
 
-# The guest file-system suite (tests/guest/fs-suite.sh) and its helper,
-# a static riscv64 program copied into the share.
-.PHONY: check-guest-fs-qemu check-guest-fs
-$(BUILD)/guest/fsops: tests/guest/fsops.c
+# Guest helper programs (fsops, rtc-alarm): static riscv64 binaries the
+# tests copy into the share.
+$(BUILD)/guest/%: tests/guest/%.c
 	@mkdir -p $(dir $@)
 	riscv64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 
+# The guest file-system suite (tests/guest/fs-suite.sh) and its helper.
+.PHONY: check-guest-fs-qemu check-guest-fs
+
 # On the reference platform (QEMU + virtiofsd): proves the suite itself.
 CHECK_TARGETS += check-guest-fs-qemu
-check-guest-fs-qemu: images $(BUILD)/guest/fsops
-	@scripts/deps.sh test
+check-guest-fs-qemu: images $(BUILD)/guest/fsops $(TEST_DEPS_STAMP)
 	tests/guest/run-fs-suite.sh qemu
 
 # On semu: the spec its virtio-fs device must meet.
@@ -65,14 +65,9 @@ check-guest-fs-mapped: semu images $(BUILD)/guest/fsops
 
 # The host's time in the guest (Goldfish RTC), at boot and after a reboot,
 # and its alarm, on semu and on the reference platform.
-$(BUILD)/guest/rtc-alarm: tests/guest/rtc-alarm.c
-	@mkdir -p $(dir $@)
-	riscv64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
-
 .PHONY: check-clock
 CHECK_TARGETS += check-clock
-check-clock: semu images $(BUILD)/guest/rtc-alarm
-	@scripts/deps.sh test
+check-clock: semu images $(BUILD)/guest/rtc-alarm $(TEST_DEPS_STAMP)
 	tests/guest/run-clock.sh semu
 	tests/guest/run-clock.sh qemu
 
@@ -80,8 +75,7 @@ check-clock: semu images $(BUILD)/guest/rtc-alarm
 # from the share (the image's glibc runtime), on semu and on QEMU.
 .PHONY: check-glibc
 CHECK_TARGETS += check-glibc
-check-glibc: semu images
-	@scripts/deps.sh test
+check-glibc: semu images $(TEST_DEPS_STAMP)
 	tests/guest/run-glibc.sh semu
 	tests/guest/run-glibc.sh qemu
 
@@ -89,8 +83,7 @@ check-glibc: semu images
 # on QEMU + virtiofsd.
 .PHONY: check-root
 CHECK_TARGETS += check-root
-check-root: semu images
-	@scripts/deps.sh test
+check-root: semu images $(TEST_DEPS_STAMP)
 	tests/guest/run-root.sh semu
 	tests/guest/run-root.sh qemu
 

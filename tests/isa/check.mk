@@ -11,16 +11,10 @@ ISA_CC := riscv64-linux-gnu-gcc
 ISA_CFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -static -fno-pie -no-pie \
               -Wl,--build-id=none,--no-warn-rwx-segments \
               -T tests/isa/link.ld -Itests/isa
-ISA_DEPS := $(BUILD)/.deps-isa
 ISA_QEMU := qemu-system-riscv64 -M virt -m 256M -nographic -bios
 
-$(ISA_DEPS): scripts/deps.sh
-	@mkdir -p $(BUILD)
-	scripts/deps.sh test
-	@touch $@
-
 $(BUILD)/isa/%.elf: tests/isa/%.S tests/isa/crt.S tests/isa/test.h \
-                    tests/isa/link.ld tests/isa/check.mk $(ISA_DEPS)
+                    tests/isa/link.ld tests/isa/check.mk $(TEST_DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(ISA_CC) $(ISA_CFLAGS) -o $@ tests/isa/crt.S $<
 
@@ -30,7 +24,7 @@ $(BUILD)/isa/%.S: tests/isa/%.py
 	python3 $< > $@
 
 $(BUILD)/isa/%.elf: $(BUILD)/isa/%.S tests/isa/crt.S tests/isa/test.h \
-                    tests/isa/link.ld tests/isa/check.mk $(ISA_DEPS)
+                    tests/isa/link.ld tests/isa/check.mk $(TEST_DEPS_STAMP)
 	$(ISA_CC) $(ISA_CFLAGS) -o $@ tests/isa/crt.S $<
 
 $(BUILD)/isa/%.bin: $(BUILD)/isa/%.elf
