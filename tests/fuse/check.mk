@@ -7,14 +7,11 @@
 FUSE_TESTS := test-ops test-security test-dirs test-data test-budget \
               test-mapped
 FUSE_TEST_LIB := tests/fuse/harness.c $(FUSE_SRCS)
-FUSE_TEST_BINS := $(patsubst %,$(BUILD)/tests/fuse/%,$(FUSE_TESTS) test-virtqueue) \
-                  $(patsubst %,$(BUILD)/tests/fuse-asan/%,$(FUSE_TESTS) test-virtqueue)
+FUSE_TEST_BINS := $(FUSE_TESTS:%=$(BUILD)/tests/fuse/%) \
+                  $(FUSE_TESTS:%=$(BUILD)/tests/fuse-asan/%)
 
 $(foreach t,$(FUSE_TESTS) bench-fuse,\
   $(call test_program,fuse,$(t),tests/fuse/$(t).c $(FUSE_TEST_LIB)))
-# Through real virtqueues: also the device and its driver-side test library.
-$(call test_program,fuse,test-virtqueue,tests/fuse/test-virtqueue.c \
-       $(FUSE_TEST_LIB) tests/virtio/vq-driver.c $(VIRTIO_SRCS))
 
 .PHONY: check-fuse bench-fuse
 check-fuse: $(FUSE_TEST_BINS)

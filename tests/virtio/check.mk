@@ -7,9 +7,11 @@
 # The transport alone, with the echo test device.
 VIRTIO_TEST_LIB := tests/virtio/vq-driver.c tests/virtio/echo-device.c \
                    $(VIRTIO_CORE_SRCS)
-# virtio-fs end to end: the device and the FUSE server (mk/fuse.mk). DAX:
-# shared-memory registers and SETUPMAPPING/REMOVEMAPPING into a window.
-VIRTIO_FS_TEST_LIB := tests/virtio/vq-driver.c $(VIRTIO_SRCS) $(FUSE_SRCS)
+# virtio-fs end to end: the device, the FUSE server (mk/fuse.mk) and, for
+# test-fs, the FUSE tests' harness. DAX: shared-memory registers and
+# SETUPMAPPING/REMOVEMAPPING into a window.
+VIRTIO_FS_TEST_LIB := tests/virtio/vq-driver.c tests/fuse/harness.c \
+                      $(VIRTIO_SRCS) $(FUSE_SRCS)
 VIRTIO_TESTS := test-transport test-malformed test-fs test-dax
 VIRTIO_TEST_BINS := $(VIRTIO_TESTS:%=$(BUILD)/tests/virtio/%) \
                     $(VIRTIO_TESTS:%=$(BUILD)/tests/virtio-asan/%)
