@@ -1,16 +1,16 @@
 # DAX in the guest: runs in the share's root (cwd /mnt) of a dax=always
 # mount, with ./fsops; tests/guest/run-dax.sh plays the host's part and
-# checks the rest on the host. Prints "ok NAME" / "not ok NAME: detail";
+# checks the rest on the host. Prints "PASS NAME" / "FAIL NAME: detail";
 # the exit status is the number of failures.
 F=./fsops
 failed=0
 
 check_eq() {
     if [ "$2" = "$3" ]; then
-        echo "ok $1"
+        echo "PASS $1"
     else
         failed=$((failed + 1))
-        echo "not ok $1: want '$2', got '$(printf '%s' "$3" | tr '\n' '|')'"
+        echo "FAIL $1: got '$(printf '%s' "$3" | tr '\n' '|')', want '$2'"
     fi
 }
 

@@ -4,8 +4,9 @@
 # ./fsops (tests/guest/fsops.c), answers the live-change handshake, and
 # checks on the host what this script leaves in out/.
 #
-# Prints "ok NAME" or "not ok NAME: detail" per check, then a count; the
-# exit status is the number of failures (at most 255).
+# Prints "PASS NAME" or "FAIL NAME: detail" per check, then a count, as
+# tests/lib.sh does (a BusyBox copy of it); the exit status is the number
+# of failures (at most 255).
 #
 # Environment (from semu.run): FS_XATTR=0 when the server is known to run
 # without xattr support (QEMU's virtiofsd without -o xattr): the xattr
@@ -26,12 +27,12 @@ failed=0
 
 ok() {
     passed=$((passed + 1))
-    echo "ok $1"
+    echo "PASS $1"
 }
 
 not_ok() {
     failed=$((failed + 1))
-    echo "not ok $1: $(printf '%s' "$2" | tr '\n' '|')"
+    echo "FAIL $1: $(printf '%s' "$2" | tr '\n' '|')"
 }
 
 # check NAME CMD...: passes when CMD succeeds.
@@ -50,7 +51,7 @@ check_eq() {
     if [ "$2" = "$3" ]; then
         ok "$1"
     else
-        not_ok "$1" "want '$2', got '$3'"
+        not_ok "$1" "got '$3', want '$2'"
     fi
 }
 
@@ -59,7 +60,7 @@ check_num() {
     if [ -n "$2" ] && [ "$2" "$3" "$4" ] 2>/dev/null; then
         ok "$1"
     else
-        not_ok "$1" "want '$2' $3 $4"
+        not_ok "$1" "got '$2', want $3 $4"
     fi
 }
 
@@ -562,11 +563,11 @@ big_directory() {
 live_changes() {
     section "files changed by the host"
     r=$($F live fixtures/live 20)
-    printf '%s\n' "$r" | grep -v '^ok \|^not ok ' | sed 's/^/# /'
-    passed=$((passed + $(printf '%s\n' "$r" | grep -c '^ok ')))
-    failed=$((failed + $(printf '%s\n' "$r" | grep -c '^not ok ')))
-    printf '%s\n' "$r" | grep '^ok \|^not ok '
-    check_num live-checks-ran "$(printf '%s\n' "$r" | grep -c 'ok ')" -ge 9
+    printf '%s\n' "$r" | grep -v '^PASS \|^FAIL ' | sed 's/^/# /'
+    passed=$((passed + $(printf '%s\n' "$r" | grep -c '^PASS ')))
+    failed=$((failed + $(printf '%s\n' "$r" | grep -c '^FAIL ')))
+    printf '%s\n' "$r" | grep '^PASS \|^FAIL '
+    check_num live-checks-ran "$(printf '%s\n' "$r" | grep -c '^PASS \|^FAIL ')" -ge 9
     check_eq live-listing "grow.txt inplace.txt new-on-host.txt renamed.txt replace.txt shrink.txt" \
         "$(ls fixtures/live | grep -v '^guest-ready$\|^host-done$' | tr '\n' ' ' | sed 's/ $//')"
 }
@@ -709,7 +710,7 @@ permissions() {
 }
 
 mkdir out || {
-    echo "not ok setup: cannot create out/"
+    echo "FAIL setup: cannot create out/"
     exit 1
 }
 umask 022

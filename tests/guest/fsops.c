@@ -855,8 +855,8 @@ static long long now_ms(void)
  * The guest side of the host-changes-files test, in DIR (the runner's
  * fixtures): hold descriptors on the files, signal the host with
  * DIR/guest-ready, wait up to TIMEOUT seconds for DIR/host-done, then give
- * each change up to TIMEOUT seconds to become visible. Prints "ok NAME" or
- * "not ok NAME: detail" per check.
+ * each change up to TIMEOUT seconds to become visible. Prints "PASS NAME" or
+ * "FAIL NAME: detail" per check.
  */
 struct live_check {
     const char *name;
@@ -959,7 +959,7 @@ static int cmd_live(int argc, char **argv)
         c->fd = open(path, O_RDONLY);
         ssize_t n = c->fd < 0 ? -1 : pread(c->fd, buf, sizeof(buf) - 1, 0);
         if (n < 0) {
-            printf("not ok %s: %s before the change: %s\n", c->name, c->file,
+            printf("FAIL %s: %s before the change: %s\n", c->name, c->file,
                    errname(errno));
             c->done = -1;
             failed++;
@@ -967,7 +967,7 @@ static int cmd_live(int argc, char **argv)
         }
         buf[n] = '\0';
         if (strcmp(buf, c->before)) {
-            printf("not ok %s: %s reads '%s' before the change\n", c->name,
+            printf("FAIL %s: %s reads '%s' before the change\n", c->name,
                    c->file, one_line(buf));
             c->done = -1;
             failed++;
@@ -987,12 +987,12 @@ static int cmd_live(int argc, char **argv)
     long long start = now_ms();
     while (access(path, F_OK) != 0) {
         if (now_ms() - start > timeout_ms) {
-            printf("not ok live-handshake: no %s after %s s\n", path, argv[1]);
+            printf("FAIL live-handshake: no %s after %s s\n", path, argv[1]);
             return 1;
         }
         usleep(100000);
     }
-    printf("ok live-handshake (host answered after %lld ms)\n",
+    printf("PASS live-handshake (host answered after %lld ms)\n",
            now_ms() - start);
 
     start = now_ms();
@@ -1005,7 +1005,7 @@ static int cmd_live(int argc, char **argv)
                 continue;
             if (live_poll(c, argv[0])) {
                 c->done = 1;
-                printf("ok %s (visible after %lld ms)\n", c->name,
+                printf("PASS %s (visible after %lld ms)\n", c->name,
                        now_ms() - start);
             } else {
                 pending++;
@@ -1016,7 +1016,7 @@ static int cmd_live(int argc, char **argv)
     } while (pending && now_ms() - start <= timeout_ms);
     for (size_t i = 0; i < count; i++) {
         if (checks[i].done == 0) {
-            printf("not ok %s: after %s s: %s\n", checks[i].name, argv[1],
+            printf("FAIL %s: after %s s: %s\n", checks[i].name, argv[1],
                    checks[i].got);
             failed++;
         }

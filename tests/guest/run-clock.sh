@@ -5,13 +5,10 @@
 #   tests/guest/run-clock.sh semu|qemu
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/lib.sh"
 . "$top/tests/guest/boot.sh"
 platform=${1:?usage: run-clock.sh semu|qemu}
 
-share=$(mktemp -d)
-logs=$(mktemp -d)
-trap 'rm -rf "$share" "$logs"' EXIT
+guest_scratch
 cp "$top/tests/guest/clock.sh" "$top/build/guest/rtc-alarm" "$share/"
 
 # within_2s A B: |A - B| <= 2 (whole seconds).
@@ -29,10 +26,8 @@ guest_vs_host() {
     within_2s "$guest" "$host"
 }
 
-status=0
-boot_guest "$platform" "$share" 'semu.run="sh clock.sh"' "$logs/clock.log" ||
-    status=$?
-expect_eq "$platform: clock script exits 0" 0 "$status"
+boot_expect "$platform" 'semu.run="sh clock.sh"' "$logs/clock.log" 0 \
+    "$platform: clock script exits 0"
 expect "$platform: guest clock within 2 s of the host's at boot" \
     guest_vs_host boot1.txt
 expect "$platform: ... and after a guest reboot" guest_vs_host boot2.txt
@@ -47,5 +42,5 @@ expect "$platform: the RTC is the Goldfish one" \
 expect "$platform: the RTC alarm interrupt woke the guest program" \
     grep -q "^alarm fired after" "$share/times.txt"
 grep -h "^alarm\|^no alarm\|^wrong" "$share/times.txt"
-[ "$failed" -eq 0 ] || tail -n 30 "$logs/clock.log"
+log_if_failed "$logs/clock.log"
 summary

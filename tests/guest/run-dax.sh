@@ -7,15 +7,10 @@
 # finish. PLATFORM: semu (default) or semu-asan.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/lib.sh"
 . "$top/tests/guest/boot.sh"
 platform=${1:-semu}
 
-if ! make -s -C "$top" build/guest/fsops; then
-    fail "$platform-dax: build fsops"
-    summary
-    exit 1
-fi
+need_built build/guest/fsops
 work=$(mktemp -d /tmp/semu-dax.XXXXXX)
 share=$work/share
 pids=()
@@ -63,7 +58,7 @@ wait "${pids[0]}" 2>/dev/null
 
 expect_eq "$platform-dax: guest checks pass (status = failures)" 0 "$status"
 expect "$platform-dax: guest ran to the end" grep -aq '^dax: ' "$log"
-grep -a '^not ok' "$log" | sed 's/^/  guest: /'
+grep -a '^FAIL ' "$log" | sed 's/^/  guest: /'
 expect_eq "$platform-dax: host mapping saw the guest's store at once" \
     "host saw b'guest wrote'" "$(cat "$work/coherence.txt")"
 expect_eq "$platform-dax: the guest's file after the truncation" "still here" \

@@ -35,5 +35,5 @@ expect_eq "enospc: freed space is usable again" "after the delete" \
     "$(result read-back)"
 expect_eq "enospc: the host holds what the guest left" \
     "after.txt enospc.sh result.txt" "$(tr '\n' ' ' <"$logs/files.txt" | sed 's/ $//')"
-[ "$failed" -eq 0 ] || tail -n 30 "$logs/guest.log"
+log_if_failed "$logs/guest.log"
 summary

@@ -5,7 +5,6 @@
 # without dropping caches shows the count does follow the guest's lookups.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/lib.sh"
 . "$top/tests/guest/boot.sh"
 
 share=$(mktemp -d)
@@ -29,7 +28,7 @@ expect_eq "find saw every file" 100000 "$(cat "$share/count" 2>/dev/null)"
 nodes=$(nodes_at_exit "$log")
 expect "node table back near its start after drop_caches (${nodes:-none} nodes)" \
     test -n "$nodes" -a "${nodes:-999999}" -le 16
-[ "$failed" -eq 0 ] || tail -n 20 "$log"
+log_if_failed "$log" 20
 
 boot 'ls -l many | head -n 2000 >/dev/null; stat many/file00[0-1]* >/dev/null' "$log"
 nodes=$(nodes_at_exit "$log")

@@ -4,21 +4,16 @@
 # semu.run="sh fs-suite.sh", change files on the host when the guest asks
 # (the live-change handshake), then check on the host everything the guest
 # claims to have done. Prints PASS/FAIL per host check, the guest's
-# "not ok" lines, and "N passed, N failed".
+# FAIL lines, and "N passed, N failed".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/lib.sh"
 . "$top/tests/guest/boot.sh"
 platform=${1:?usage: run-fs-suite.sh semu|semu-asan|semu-mapped|semu-dax|qemu|qemu-9p}
 dax=0
 case "$platform" in *-dax) dax=1 ;; esac
 
 fsops=$top/build/guest/fsops
-if ! make -s -C "$top" build/guest/fsops; then
-    fail "$platform: build $fsops"
-    summary
-    exit 1
-fi
+need_built build/guest/fsops
 
 # work/share is the share; work/canary and work itself must stay untouched.
 work=$(mktemp -d /tmp/semu-fs-suite.XXXXXX)
@@ -134,7 +129,7 @@ expect_eq "$platform: guest suite exits 0 (its failure count)" 0 "$status"
 summary_line=$(grep -a '^fs-suite: ' "$log" | tr -d '\r')
 expect "$platform: guest suite ran to the end" test -n "$summary_line"
 echo "guest: ${summary_line:-no summary line}"
-guest_fail=$(grep -a '^not ok ' "$log" | tr -d '\r')
+guest_fail=$(grep -a '^FAIL ' "$log" | tr -d '\r')
 if [ -n "$guest_fail" ]; then
     echo "guest failures:"
     printf '%s\n' "$guest_fail" | sed 's/^/  /'

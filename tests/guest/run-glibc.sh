@@ -6,13 +6,10 @@
 #   tests/guest/run-glibc.sh semu|qemu
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/lib.sh"
 . "$top/tests/guest/boot.sh"
 platform=${1:?usage: run-glibc.sh semu|qemu}
 
-share=$(mktemp -d)
-logs=$(mktemp -d)
-trap 'rm -rf "$share" "$logs"' EXIT
+guest_scratch
 cp "$top/tests/guest/glibc.sh" "$share/"
 riscv64-linux-gnu-gcc -O2 -o "$share/hello-c" "$top/tests/guest/hello.c" -lm
 riscv64-linux-gnu-g++ -O2 -o "$share/hello-cpp" "$top/tests/guest/hello.cpp"
@@ -21,10 +18,8 @@ expect "$platform: the C++ program is linked dynamically" \
 expect "$platform: ... and asks for Debian's loader path" \
     sh -c "riscv64-linux-gnu-readelf -l '$share/hello-cpp' | grep -q 'interpreter: /lib/ld-linux-riscv64-lp64d.so.1'"
 
-status=0
-boot_guest "$platform" "$share" 'semu.run="sh glibc.sh"' "$logs/glibc.log" ||
-    status=$?
-expect_eq "$platform: guest script exits 0" 0 "$status"
+boot_expect "$platform" 'semu.run="sh glibc.sh"' "$logs/glibc.log" 0 \
+    "$platform: guest script exits 0"
 expect_eq "$platform: C program's output" \
     "hello from C: world, sqrt(2) = 1.414214" "$(cat "$share/c.out" 2>&1)"
 expect_eq "$platform: C program's exit status" "c-status 3" \
@@ -33,5 +28,5 @@ expect_eq "$platform: C++ program's output" \
     "hello from C++: apple fig pear, caught boom" "$(cat "$share/cpp.out" 2>&1)"
 expect_eq "$platform: C++ program's exit status" "cpp-status 4" \
     "$(sed -n 2p "$share/status.txt" 2>&1)"
-[ "$failed" -eq 0 ] || tail -n 30 "$logs/glibc.log"
+log_if_failed "$logs/glibc.log"
 summary

@@ -38,7 +38,7 @@ expect_eq "$platform: the host reads what the guest wrote to /" \
     "from the root guest" "$(cat "$root/from-guest.txt" 2>&1)"
 expect "$platform: the banner comes from the share's /init" \
     grep -q '^semu guest: Linux' "$work/root.log"
-[ "$failed" -eq 0 ] || tail -n 30 "$work/root.log"
+log_if_failed "$work/root.log"
 
 # semu only, as an ordinary user (nobody under root) with security=mapped:
 # guest root keeps a root-owned setuid directory in a directory of the
@@ -59,7 +59,7 @@ if [ "$platform" = semu ] && [ "$(id -u)" -eq 0 ]; then
         "0:0 4755" "$(cat "$work/mapped/etc/made-by-root.txt" 2>&1)"
     expect_eq "mapped root as nobody: on the host, nobody's and 0700" \
         "65534:65534 700" "$(stat -c '%u:%g %a' "$work/mapped/etc/made" 2>&1)"
-    [ "$failed" -eq 0 ] || tail -n 10 "$work/mapped.log"
+    log_if_failed "$work/mapped.log" 10
 fi
 
 # No /init: a non-zero exit well within the limit, saying why.
@@ -73,5 +73,5 @@ expect "$platform: a root without /init exits non-zero ($status)" \
 expect "$platform: ... within seconds" test $(($(date +%s) - start)) -lt 30
 expect "$platform: ... saying that /init is missing" \
     grep -q 'init' "$work/empty.log"
-[ "$failed" -eq 0 ] || tail -n 5 "$work/empty.log"
+log_if_failed "$work/empty.log" 5
 summary

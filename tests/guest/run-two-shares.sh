@@ -11,11 +11,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 one=$work/one two=$work/two
 mkdir -p "$one/held" "$two/new"
-if ! make -s -C "$top" build/guest/fsops; then
-    fail "build fsops"
-    summary
-    exit 1
-fi
+need_built build/guest/fsops
 cp "$top/build/guest/fsops" "$one/"
 cat >"$one/second.sh" <<'GUEST'
 # Runs while fsops holds the first share's files open.
@@ -42,5 +38,5 @@ expect_eq "two shares: the second share made all 100 files" "made 100" \
 expect_eq "two shares: ... all on the host" 100 "$(ls "$two/new" | wc -l)"
 expect_eq "two shares: no file left by a refused create" "${held:-none}" \
     "$(ls "$one/held" | wc -l)"
-[ "$failed" -eq 0 ] || tail -n 30 "$work/guest.log"
+log_if_failed "$work/guest.log"
 summary

@@ -43,5 +43,5 @@ expect_eq "unprivileged: the mode is kept as the guest set it" 4755 \
 expect_eq "unprivileged: content" "made by guest root" "$(result read-back)"
 expect "unprivileged: guest root cannot read what the host user cannot" \
     grep -q "^reads-000 .*Permission denied" "$share/result.txt"
-[ "$failed" -eq 0 ] || tail -n 30 "$logs/guest.log"
+log_if_failed "$logs/guest.log"
 summary

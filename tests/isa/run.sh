@@ -6,6 +6,7 @@
 # passes when the emulator exits 0 within 10 s. On failure the test's UART
 # output (which names the failing check) is shown.
 set -u
+. "$(dirname "$0")/../lib.sh"
 emus=() smps=()
 while getopts e:s: opt; do
     case $opt in
@@ -22,7 +23,6 @@ shift $((OPTIND - 1))
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-passed=0 failed=0
 for i in "${!emus[@]}"; do
     emu=${emus[$i]}
     label=${emu%% *}
@@ -37,20 +37,16 @@ for i in "${!emus[@]}"; do
         (timeout 10 $emu "$img" $extra </dev/null >"$log" 2>&1) 2>/dev/null
         rc=$?
         if [ $rc -eq 0 ]; then
-            passed=$((passed + 1))
-            printf '%-14s %-28s PASS (exit 0)\n' "$name" "$label"
+            pass "$name on $label"
         else
-            failed=$((failed + 1))
             why=""
             [ $rc -eq 124 ] && why=", timeout"
             # 129..192: a signal; the tests' own codes go up to 255.
             [ $rc -gt 128 ] && [ $rc -le 192 ] &&
                 why=", killed by signal $((rc - 128))"
-            printf '%-14s %-28s FAIL (exit %d%s)\n' "$name" "$label" \
-                "$rc" "$why"
+            fail "$name on $label: exit $rc$why"
             tail -n 5 "$log" | tr -d '\r' | sed 's/^/    | /'
         fi
     done
 done
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+summary
