@@ -70,14 +70,11 @@ run linux-poweroff 0 "$semu" -k "$image" \
 # The shell on the console reads what we type (UART receive interrupts),
 # typed once its prompt is on the console, however long the boot takes.
 console_type() { # console_type LOG: wait for the prompt in LOG, then type
-    local i
-    for i in $(seq 1200); do
-        grep -q '/ # ' "$1" 2>/dev/null && break
-        sleep 0.1
-    done
+    wait_for "$1" "$GUEST_PROMPT"
     printf 'echo $((6 * 7))x\nexit\n'
 }
-export -f console_type
+export -f console_type wait_for
+export GUEST_PROMPT
 run linux-console 0 bash -c "'$semu' -k '$image' < <(console_type \
     '$tmp/linux-console.log')"
 has linux-console "42x"
@@ -110,26 +107,29 @@ timeout 20 "$semu" -k "$image" -a 'rdinit=/nonexistent panic=0' </dev/null \
 expect "kernel panic is visible" grep -q "Kernel panic" "$tmp/panic.log"
 
 # --- the host terminal (a pseudo-terminal from script(1)) ---
-# mode: "icanon echo" when cooked, "-icanon -echo" when raw.
+# Once the guest's shell prompts on the console, semu is running with the
+# terminal set up. mode: "icanon echo" when cooked, "-icanon -echo" when raw.
 mode='stty -a | grep -o -- "-\?icanon\|-\?echo " | tr "\n" " "'
 cat >"$tmp/tty-term.sh" <<TTY
+. '$top/tests/lib.sh'
 '$semu' -k '$image' </dev/tty >'$tmp/tty-term.log' 2>&1 &
 pid=\$!
-sleep 3
+wait_for '$tmp/tty-term.log' '$GUEST_PROMPT'
 echo "running: \$($mode)"
 kill -TERM \$pid
 wait \$pid
 echo "status \$?, after: \$($mode)"
 TTY
-timeout 60 script -qec "sh '$tmp/tty-term.sh'" /dev/null </dev/null |
+timeout 180 script -qec "bash '$tmp/tty-term.sh'" /dev/null </dev/null |
     tr -d '\r' >"$tmp/tty-term.out"
 expect "terminal is raw while semu runs" \
     grep -q "running: -icanon -echo" "$tmp/tty-term.out"
 expect "SIGTERM ends semu and restores the terminal" \
     grep -q "status 143, after: icanon echo" "$tmp/tty-term.out"
-(sleep 4; printf '\001x') | timeout 60 script -qec \
-    "'$semu' -k '$image' >/dev/null; echo \"status \$?, after: \$($mode)\"" \
-    /dev/null | tr -d '\r' >"$tmp/tty-quit.out"
+(wait_for "$tmp/tty-quit.log" "$GUEST_PROMPT"; printf '\001x') |
+    timeout 180 script -qec "'$semu' -k '$image' >'$tmp/tty-quit.log'; \
+        echo \"status \$?, after: \$($mode)\"" /dev/null |
+    tr -d '\r' >"$tmp/tty-quit.out"
 expect "Ctrl-A x quits with status 0 and restores the terminal" \
     grep -q "status 0, after: icanon echo" "$tmp/tty-quit.out"
 
