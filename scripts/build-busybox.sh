@@ -34,26 +34,19 @@ version=$(apt-cache showsrc busybox 2>/dev/null |
 }
 # make cannot cope with the epoch's colon in a path.
 src=$cache/src/busybox-${version//:/_}
-if [ ! -f "$src/Makefile" ]; then
+fetch() {
     phase "busybox: fetching source package $version (apt-get source)"
-    rm -rf "$src.tmp" && mkdir -p "$src.tmp"
-    (cd "$src.tmp" && run_logged "$src.tmp/../busybox-source.log" \
+    (cd "$tmp" && run_logged "$tmp/../busybox-source.log" \
         apt-get source -q "busybox=$version")
-    unpacked=$(find "$src.tmp" -mindepth 1 -maxdepth 1 -type d | head -n 1)
-    mv "$unpacked" "$src"
-    rm -rf "$src.tmp"
-fi
+}
+cached_source "$src" fetch
 
 key=$(cache_key "$top/configs/busybox.config" \
     "$top/scripts/build-busybox.sh" -- "$version" \
     "$(pkg_version gcc-riscv64-linux-gnu)" "$(pkg_version libc6-dev-riscv64-cross)")
 dir=$cache/busybox-$key
-if [ -x "$dir/busybox" ]; then
-    phase "busybox: cached ($dir)"
-else
-    obj=$dir.obj
-    rm -rf "$obj" && mkdir -p "$obj"
-    bmake=(make -C "$src" O="$obj" CROSS_COMPILE=$cross)
+build() {
+    local bmake=(make -C "$src" O="$obj" CROSS_COMPILE=$cross) line name
     phase "busybox: configuring (defconfig + configs/busybox.config)"
     run_logged "$obj/config.log" "${bmake[@]}" defconfig
     while IFS= read -r line; do
@@ -76,12 +69,10 @@ else
         echo "images: busybox is not static" >&2
         exit 1
     fi
-    mkdir -p "$dir.new"
-    cp "$obj/busybox" "$obj/busybox.links" "$obj/.config" "$dir.new/"
-    rm -rf "$dir" && mv "$dir.new" "$dir"
-    rm -rf "$obj"
+    cp "$obj/busybox" "$obj/busybox.links" "$obj/.config" "$new/"
     phase "busybox: built"
-fi
+}
+cached_build busybox "$dir" busybox build
 mkdir -p "$out/busybox"
 install_if_changed "$dir/busybox" "$out/busybox/busybox"
 install_if_changed "$dir/busybox.links" "$out/busybox/busybox.links"

@@ -6,26 +6,21 @@ set -euo pipefail
 
 version=$(pkg_version linux-source-6.12)
 src=$cache/src/linux-$version
-if [ ! -f "$src/Makefile" ]; then
+unpack() {
     phase "kernel: unpacking linux-source-6.12 $version"
-    rm -rf "$src.tmp" && mkdir -p "$src.tmp"
-    tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$src.tmp" --strip-components=1
-    mv "$src.tmp" "$src"
-fi
+    tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$tmp" --strip-components=1
+}
+cached_source "$src" unpack
 
 key=$(cache_key "$top/configs/linux.config" "$top/scripts/build-kernel.sh" -- "$version")
 dir=$cache/linux-$key
-if [ -f "$dir/Image" ]; then
-    phase "kernel: cached ($dir)"
-else
-    obj=$dir.obj
-    rm -rf "$obj" && mkdir -p "$obj"
-    kmake=(make -C "$src" O="$obj" ARCH=riscv CROSS_COMPILE=$cross)
+build() {
+    local kmake=(make -C "$src" O="$obj" ARCH=riscv CROSS_COMPILE=$cross)
     phase "kernel: configuring (allnoconfig + configs/linux.config)"
     run_logged "$obj/config.log" "${kmake[@]}" \
         KCONFIG_ALLCONFIG="$top/configs/linux.config" allnoconfig
     # Kconfig drops a setting silently when a dependency is missing.
-    missing=0
+    local line missing=0
     while IFS= read -r line; do
         case "$line" in CONFIG_*) ;; *) continue ;; esac
         if ! grep -qxF "$line" "$obj/.config"; then
@@ -36,13 +31,11 @@ else
     [ $missing -eq 0 ] || exit 1
     phase "kernel: building Image with $jobs jobs (about 3 minutes on 2 cores)"
     run_logged "$obj/build.log" "${kmake[@]}" -j"$jobs" Image
-    mkdir -p "$dir.new"
     # System.map turns guest pcs (SEMU_PROFILE) into kernel functions.
-    cp "$obj/arch/riscv/boot/Image" "$obj/.config" "$obj/System.map" "$dir.new/"
-    rm -rf "$dir" && mv "$dir.new" "$dir"
-    rm -rf "$obj"
-    phase "kernel: built ($(du -h "$dir/Image" | cut -f1))"
-fi
+    cp "$obj/arch/riscv/boot/Image" "$obj/.config" "$obj/System.map" "$new/"
+    phase "kernel: built ($(du -h "$new/Image" | cut -f1))"
+}
+cached_build kernel "$dir" Image build
 install_if_changed "$dir/Image" "$out/Image"
 install_if_changed "$dir/.config" "$out/linux.config"
 install_if_changed "$dir/System.map" "$out/System.map"

@@ -45,6 +45,40 @@ run_logged() {
     fi
 }
 
+# cached_source DIR STEP: a source tree unpacked once into DIR: unless DIR
+# has a Makefile, STEP fills $tmp, a fresh directory, with the tree or with
+# one directory holding it, which then becomes DIR.
+cached_source() {
+    local src=$1 step=$2
+    [ -f "$src/Makefile" ] && return
+    tmp=$src.tmp
+    rm -rf "$tmp" && mkdir -p "$tmp"
+    "$step"
+    if [ -f "$tmp/Makefile" ]; then
+        mv "$tmp" "$src"
+    else
+        mv "$(find "$tmp" -mindepth 1 -maxdepth 1 -type d | head -n 1)" "$src"
+        rm -rf "$tmp"
+    fi
+}
+
+# cached_build NAME DIR FILE STEP: DIR holds NAME's build, keyed by its
+# inputs; unless DIR/FILE is there already, STEP runs with $obj a fresh
+# object tree and $new the directory to fill, and $new then becomes DIR
+# (so DIR is never half-built).
+cached_build() {
+    local name=$1 dir=$2 file=$3 step=$4
+    if [ -e "$dir/$file" ]; then
+        phase "$name: cached ($dir)"
+        return
+    fi
+    obj=$dir.obj new=$dir.new
+    rm -rf "$obj" "$new" && mkdir -p "$obj" "$new"
+    "$step"
+    rm -rf "$dir" && mv "$new" "$dir"
+    rm -rf "$obj"
+}
+
 # install_if_changed SRC DST: copy unless identical, so make sees no change.
 install_if_changed() {
     cmp -s "$1" "$2" || cp "$1" "$2"
