@@ -68,6 +68,10 @@ $(eval $(call link_pair,$(BUILD)/tests/$(1)/$(2),$(BUILD)/tests/$(1)-asan/$(2),\
                         $(3) tests/check.c,-lm))
 $(eval TEST_SRCS += $(3))
 endef
+# $(call test_bins,GROUP,NAMES): the plain then the sanitizer binaries.
+test_bins = $(2:%=$(BUILD)/tests/$(1)/%) $(2:%=$(BUILD)/tests/$(1)-asan/%)
+# The recipe of a check target: run each test binary it depends on.
+RUN_TESTS = @set -e; for t in $^; do echo "== $$t"; $$t; done
 
 include $(sort $(wildcard mk/*.mk))
 include $(sort $(wildcard tests/*/check.mk))

@@ -7,7 +7,6 @@
 #   make bench-cpu    guest instructions per second on an integer loop
 
 CPU_TEST_LIB := tests/cpu/fixture.c $(CPU_SRCS) bus.c host-window.c
-CPU_TESTS := $(BUILD)/tests/cpu/cpu-tests $(BUILD)/tests/cpu-asan/cpu-tests
 JIT_DIFF := $(BUILD)/tests/cpu/jit-diff
 JIT_DIFF_ASAN := $(BUILD)/tests/cpu-asan/jit-diff
 
@@ -18,8 +17,9 @@ $(call test_program,cpu,jit-diff,tests/cpu/jit-diff.c \
        tests/cpu/jit-diff-gen.c $(CPU_TEST_LIB))
 
 .PHONY: check-cpu bench-cpu fuzz-jit
-check-cpu: $(CPU_TESTS) $(JIT_DIFF) $(JIT_DIFF_ASAN)
-	@set -e; for t in $(CPU_TESTS); do echo "== $$t"; $$t; done
+# jit-diff, order-only: it runs with its own arguments, not in $(RUN_TESTS).
+check-cpu: $(call test_bins,cpu,cpu-tests) | $(JIT_DIFF) $(JIT_DIFF_ASAN)
+	$(RUN_TESTS)
 	$(JIT_DIFF) -n 400
 	$(JIT_DIFF_ASAN) -s 1000001 -n 60
 

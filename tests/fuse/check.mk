@@ -7,15 +7,13 @@
 FUSE_TESTS := test-ops test-security test-dirs test-data test-budget \
               test-mapped
 FUSE_TEST_LIB := tests/fuse/harness.c $(FUSE_SRCS)
-FUSE_TEST_BINS := $(FUSE_TESTS:%=$(BUILD)/tests/fuse/%) \
-                  $(FUSE_TESTS:%=$(BUILD)/tests/fuse-asan/%)
 
 $(foreach t,$(FUSE_TESTS) bench-fuse,\
   $(call test_program,fuse,$(t),tests/fuse/$(t).c $(FUSE_TEST_LIB)))
 
 .PHONY: check-fuse bench-fuse
-check-fuse: $(FUSE_TEST_BINS)
-	@set -e; for t in $^; do echo "== $$t"; $$t; done
+check-fuse: $(call test_bins,fuse,$(FUSE_TESTS))
+	$(RUN_TESTS)
 
 bench-fuse: $(BUILD)/tests/fuse/bench-fuse
 	$<

@@ -13,8 +13,6 @@ VIRTIO_TEST_LIB := tests/virtio/vq-driver.c tests/virtio/echo-device.c \
 VIRTIO_FS_TEST_LIB := tests/virtio/vq-driver.c tests/fuse/harness.c \
                       $(VIRTIO_SRCS) $(FUSE_SRCS)
 VIRTIO_TESTS := test-transport test-malformed test-fs test-dax
-VIRTIO_TEST_BINS := $(VIRTIO_TESTS:%=$(BUILD)/tests/virtio/%) \
-                    $(VIRTIO_TESTS:%=$(BUILD)/tests/virtio-asan/%)
 
 $(foreach t,test-transport test-malformed,\
   $(call test_program,virtio,$(t),tests/virtio/$(t).c $(VIRTIO_TEST_LIB)))
@@ -22,8 +20,8 @@ $(foreach t,test-fs test-dax bench-fs,\
   $(call test_program,virtio,$(t),tests/virtio/$(t).c $(VIRTIO_FS_TEST_LIB)))
 
 .PHONY: check-virtio bench-virtio
-check-virtio: $(VIRTIO_TEST_BINS)
-	@set -e; for t in $^; do echo "== $$t"; $$t; done
+check-virtio: $(call test_bins,virtio,$(VIRTIO_TESTS))
+	$(RUN_TESTS)
 
 bench-virtio: $(BUILD)/tests/virtio/bench-fs
 	$<
