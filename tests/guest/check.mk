@@ -63,29 +63,25 @@ CHECK_TARGETS += check-guest-fs-mapped
 check-guest-fs-mapped: semu images $(BUILD)/guest/fsops
 	tests/guest/run-fs-suite.sh semu-mapped
 
+# $(call semu_and_qemu,NAME,PREREQUISITES): check-NAME runs
+# tests/guest/run-NAME.sh on semu, then on the reference platform.
+define semu_and_qemu
+.PHONY: check-$(1)
+CHECK_TARGETS += check-$(1)
+check-$(1): semu images $(TEST_DEPS_STAMP) $(2)
+	tests/guest/run-$(1).sh semu
+	tests/guest/run-$(1).sh qemu
+endef
+
 # The host's time in the guest (Goldfish RTC), at boot and after a reboot,
-# and its alarm, on semu and on the reference platform.
-.PHONY: check-clock
-CHECK_TARGETS += check-clock
-check-clock: semu images $(BUILD)/guest/rtc-alarm $(TEST_DEPS_STAMP)
-	tests/guest/run-clock.sh semu
-	tests/guest/run-clock.sh qemu
-
+# and its alarm.
+$(eval $(call semu_and_qemu,clock,$(BUILD)/guest/rtc-alarm))
 # Dynamically linked C and C++ programs from the host's cross compilers run
-# from the share (the image's glibc runtime), on semu and on QEMU.
-.PHONY: check-glibc
-CHECK_TARGETS += check-glibc
-check-glibc: semu images $(TEST_DEPS_STAMP)
-	tests/guest/run-glibc.sh semu
-	tests/guest/run-glibc.sh qemu
-
-# build/rootfs/ as the guest's / over virtio-fs (-s DIR,root), on semu and
-# on QEMU + virtiofsd.
-.PHONY: check-root
-CHECK_TARGETS += check-root
-check-root: semu images $(TEST_DEPS_STAMP)
-	tests/guest/run-root.sh semu
-	tests/guest/run-root.sh qemu
+# from the share (the image's glibc runtime).
+$(eval $(call semu_and_qemu,glibc))
+# build/rootfs/ as the guest's / over virtio-fs (-s DIR,root); QEMU with
+# virtiofsd.
+$(eval $(call semu_and_qemu,root))
 
 # DAX (-s DIR,dax=SIZE, mount -o dax=always): coherent shared mappings with
 # host processes, a host truncation under a guest mapping, and the whole
