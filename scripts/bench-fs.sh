@@ -13,7 +13,7 @@
 # out of the comparison.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/tests/guest/boot.sh"
+. "$top/tests/lib.sh"
 
 platforms=("$@")
 [ ${#platforms[@]} -gt 0 ] ||

@@ -5,7 +5,7 @@
 #   tests/guest/run-clock.sh semu|qemu
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/guest/boot.sh"
+. "$top/tests/lib.sh"
 platform=${1:?usage: run-clock.sh semu|qemu}
 
 guest_scratch

@@ -7,7 +7,7 @@
 # finish. PLATFORM: semu (default) or semu-asan.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/guest/boot.sh"
+. "$top/tests/lib.sh"
 platform=${1:-semu}
 
 need_built build/guest/fsops

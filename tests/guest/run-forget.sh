@@ -5,7 +5,7 @@
 # without dropping caches shows the count does follow the guest's lookups.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/guest/boot.sh"
+. "$top/tests/lib.sh"
 
 share=$(mktemp -d)
 log=$(mktemp)

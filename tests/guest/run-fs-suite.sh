@@ -7,7 +7,7 @@
 # FAIL lines, and "N passed, N failed".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/guest/boot.sh"
+. "$top/tests/lib.sh"
 platform=${1:?usage: run-fs-suite.sh semu|semu-asan|semu-mapped|semu-dax|qemu|qemu-9p}
 dax=0
 case "$platform" in *-dax) dax=1 ;; esac

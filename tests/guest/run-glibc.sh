@@ -6,7 +6,7 @@
 #   tests/guest/run-glibc.sh semu|qemu
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/guest/boot.sh"
+. "$top/tests/lib.sh"
 platform=${1:?usage: run-glibc.sh semu|qemu}
 
 guest_scratch

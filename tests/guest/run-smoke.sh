@@ -4,7 +4,7 @@
 # removes a directory; a failing command's status comes back too.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/guest/boot.sh"
+. "$top/tests/lib.sh"
 platform=${1:?usage: run-smoke.sh semu|semu-asan|qemu|qemu-9p}
 
 guest_scratch
