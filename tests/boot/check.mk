@@ -8,6 +8,7 @@ boot_ld = tests/boot/$(if $(filter devices-guest,$1),bios,kernel)-guest.ld
 BOOT_CC := riscv64-linux-gnu-gcc
 BOOT_CFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -static -fno-pie -no-pie \
                -Wl,--build-id=none,--no-warn-rwx-segments
+
 $(BUILD)/boot/%.elf: tests/boot/%.S tests/boot/bios-guest.ld \
                      tests/boot/kernel-guest.ld $(TEST_DEPS_STAMP)
 	@mkdir -p $(dir $@)
