@@ -268,6 +268,18 @@ int ft_getattr(struct ft *t, uint64_t node, struct fuse_attr *a)
     return ret;
 }
 
+int ft_setattr(struct ft *t, uint64_t node, const struct fuse_setattr_in *in,
+               struct fuse_attr *a)
+{
+    struct fuse_attr_out out;
+    ft_put(t, in, sizeof(*in));
+    int ret = take(t, ft_call(t, FUSE_SETATTR, node, 16 + sizeof(out)), &out,
+                   sizeof(out));
+    if (ret == 0 && a)
+        *a = out.attr;
+    return ret;
+}
+
 int ft_mkdir(struct ft *t, uint64_t dir, const char *name, uint32_t mode,
              struct fuse_entry_out *e)
 {

@@ -67,6 +67,8 @@ int ft_lookup(struct ft *t, uint64_t dir, const char *name,
               struct fuse_entry_out *e);
 void ft_forget(struct ft *t, uint64_t node, uint64_t n);
 int ft_getattr(struct ft *t, uint64_t node, struct fuse_attr *a);
+int ft_setattr(struct ft *t, uint64_t node, const struct fuse_setattr_in *in,
+               struct fuse_attr *a);
 int ft_mkdir(struct ft *t, uint64_t dir, const char *name, uint32_t mode,
              struct fuse_entry_out *e);
 int ft_create(struct ft *t, uint64_t dir, const char *name, uint32_t flags,

@@ -42,19 +42,6 @@ static bool host_plain(const struct ft *t, const char *rel, mode_t mode)
            st.st_gid == getegid() && st.st_mode == mode;
 }
 
-static int setattr(struct ft *t, uint64_t node, struct fuse_setattr_in *in,
-                   struct fuse_attr *a)
-{
-    struct fuse_attr_out out;
-    ft_put(t, in, sizeof(*in));
-    int ret = ft_call(t, FUSE_SETATTR, node, 16 + sizeof(out));
-    if (ret == 0 && CHECK(t->reply_len == sizeof(out))) {
-        memcpy(&out, t->reply, sizeof(out));
-        *a = out.attr;
-    }
-    return ret;
-}
-
 static int mknod_as(struct ft *t, uint64_t dir, const char *name, mode_t mode,
                     uint32_t rdev, struct fuse_entry_out *e)
 {
@@ -218,7 +205,7 @@ static void test_chown_chmod(void)
     /* chown clears setuid, and setgid when group-executable. */
     struct fuse_setattr_in in = {
         .valid = FATTR_UID | FATTR_GID, .uid = 1234, .gid = 5678};
-    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
+    CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), 0);
     CHECK(a.uid == 1234 && a.gid == 5678 && a.mode == (S_IFREG | 0755));
     CHECK(later(&a, &before));
     CHECK(strcmp(host_attr(&t, "s"), "1234:5678:0755:file") == 0);
@@ -227,12 +214,12 @@ static void test_chown_chmod(void)
     CHECK_ERR(ft_create(&t, FUSE_ROOT_ID, "g", O_RDWR, 02644, &e, &fh), 0);
     ft_release(&t, e.nodeid, fh);
     in = (struct fuse_setattr_in){.valid = FATTR_GID, .gid = 7};
-    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
+    CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), 0);
     CHECK(a.gid == 7 && a.mode == (S_IFREG | 02644));
     /* A directory keeps its setgid bit. */
     CHECK_ERR(ft_mkdir(&t, FUSE_ROOT_ID, "d", 02755, &d), 0);
     in = (struct fuse_setattr_in){.valid = FATTR_UID, .uid = 9};
-    CHECK_ERR(setattr(&t, d.nodeid, &in, &a), 0);
+    CHECK_ERR(ft_setattr(&t, d.nodeid, &in, &a), 0);
     CHECK(a.uid == 9 && a.mode == (S_IFDIR | 02755));
     /* chmod: the attribute only; ctime moves; any caller (the guest
      * kernel checks who may). */
@@ -240,28 +227,28 @@ static void test_chown_chmod(void)
     before = a;
     nap();
     in = (struct fuse_setattr_in){.valid = FATTR_MODE, .mode = 01750};
-    CHECK_ERR(setattr(&t, d.nodeid, &in, &a), 0);
+    CHECK_ERR(ft_setattr(&t, d.nodeid, &in, &a), 0);
     CHECK(a.mode == (S_IFDIR | 01750) && a.uid == 9 && later(&a, &before));
     CHECK(host_plain(&t, "d", S_IFDIR | 0700));
     /* chmod keeps the type and device number. */
     CHECK_ERR(mknod_as(&t, FUSE_ROOT_ID, "c", S_IFCHR | 0600, 5 << 8 | 1, &e),
               0);
     in = (struct fuse_setattr_in){.valid = FATTR_MODE, .mode = 0666};
-    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
+    CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), 0);
     CHECK(a.mode == (S_IFCHR | 0666) && a.rdev == (5 << 8 | 1));
     /* KILL_SUIDGID (a write by a caller without CAP_FSETID). */
     CHECK_ERR(ft_create(&t, FUSE_ROOT_ID, "k", O_RDWR, 06775, &e, &fh), 0);
     CHECK_ERR(ft_write(&t, e.nodeid, fh, 0, "x", 1, NULL), 0);
     in = (struct fuse_setattr_in){.valid = FATTR_KILL_SUIDGID | FATTR_SIZE,
                                   .size = 0};
-    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
+    CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), 0);
     CHECK(a.mode == (S_IFREG | 0775) && a.size == 0);
     ft_release(&t, e.nodeid, fh);
     /* A file the host made: chmod gives it the attribute, host ids. */
     ft_host_write(&t, "h", "x");
     CHECK_ERR(ft_lookup(&t, FUSE_ROOT_ID, "h", &e), 0);
     in = (struct fuse_setattr_in){.valid = FATTR_MODE, .mode = 04711};
-    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
+    CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), 0);
     char want[64];
     snprintf(want, sizeof(want), "%u:%u:4711:file", geteuid(), getegid());
     CHECK(strcmp(host_attr(&t, "h"), want) == 0);

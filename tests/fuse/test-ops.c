@@ -170,19 +170,6 @@ static void test_lookup_getattr(void)
     ft_teardown(&t);
 }
 
-static int setattr(struct ft *t, uint64_t node, struct fuse_setattr_in *in,
-                   struct fuse_attr *a)
-{
-    struct fuse_attr_out out;
-    ft_put(t, in, sizeof(*in));
-    int ret = ft_call(t, FUSE_SETATTR, node, 16 + sizeof(out));
-    if (ret == 0 && CHECK(t->reply_len == sizeof(out))) {
-        memcpy(&out, t->reply, sizeof(out));
-        *a = out.attr;
-    }
-    return ret;
-}
-
 static void test_setattr(void)
 {
     struct ft t;
@@ -198,12 +185,12 @@ static void test_setattr(void)
     CHECK_ERR(ft_lookup(&t, FUSE_ROOT_ID, "f", &e), 0);
 
     struct fuse_setattr_in in = {.valid = FATTR_MODE, .mode = 0600};
-    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
+    CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), 0);
     stat(path, &st);
     CHECK((st.st_mode & 07777) == 0600 && (a.mode & 07777) == 0600);
 
     in = (struct fuse_setattr_in){.valid = FATTR_SIZE, .size = 4};
-    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
+    CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), 0);
     stat(path, &st);
     CHECK(st.st_size == 4 && a.size == 4);
 
@@ -211,11 +198,11 @@ static void test_setattr(void)
     CHECK_ERR(ft_open(&t, e.nodeid, O_RDWR, &fh), 0);
     in = (struct fuse_setattr_in){
         .valid = FATTR_SIZE | FATTR_FH, .size = 100, .fh = fh};
-    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
+    CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), 0);
     stat(path, &st);
     CHECK(st.st_size == 100);
     in.fh = fh + 1;
-    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), -EBADF);
+    CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), -EBADF);
     CHECK_ERR(ft_release(&t, e.nodeid, fh), 0);
 
     in = (struct fuse_setattr_in){.valid = FATTR_ATIME | FATTR_MTIME,
@@ -223,42 +210,42 @@ static void test_setattr(void)
                                   .atimensec = 5,
                                   .mtime = 2000000,
                                   .mtimensec = 7};
-    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
+    CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), 0);
     stat(path, &st);
     CHECK(st.st_atim.tv_sec == 1000000 && st.st_atim.tv_nsec == 5);
     CHECK(st.st_mtim.tv_sec == 2000000 && st.st_mtim.tv_nsec == 7);
     CHECK(a.mtime == 2000000 && a.mtimensec == 7);
     in = (struct fuse_setattr_in){.valid = FATTR_MTIME | FATTR_MTIME_NOW};
-    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
+    CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), 0);
     stat(path, &st);
     CHECK(st.st_mtim.tv_sec > 2000000 && st.st_atim.tv_sec == 1000000);
     in = (struct fuse_setattr_in){.valid = FATTR_ATIME | FATTR_ATIME_NOW};
-    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
+    CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), 0);
     stat(path, &st);
     CHECK(st.st_atim.tv_sec > 1000000 && a.atime > 1000000);
     in =
         (struct fuse_setattr_in){.valid = FATTR_MTIME, .mtimensec = 2000000000};
-    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), -EINVAL);
+    CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), -EINVAL);
 
     /* Ownership: our own ids are fine; another uid only as root. */
     in = (struct fuse_setattr_in){
         .valid = FATTR_UID | FATTR_GID, .uid = getuid(), .gid = getgid()};
-    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
+    CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), 0);
     in.uid = 4321;
     in.gid = 4321;
     if (geteuid() == 0) {
-        CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
+        CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), 0);
         stat(path, &st);
         CHECK(st.st_uid == 4321 && st.st_gid == 4321 && a.uid == 4321);
     } else {
-        CHECK_ERR(setattr(&t, e.nodeid, &in, &a), -EPERM);
+        CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), -EPERM);
     }
 
     /* Truncating a directory by path. */
     struct fuse_entry_out d;
     CHECK_ERR(ft_mkdir(&t, FUSE_ROOT_ID, "dir", 0755, &d), 0);
     in = (struct fuse_setattr_in){.valid = FATTR_SIZE, .size = 0};
-    CHECK_ERR(setattr(&t, d.nodeid, &in, &a), -EISDIR);
+    CHECK_ERR(ft_setattr(&t, d.nodeid, &in, &a), -EISDIR);
     ft_teardown(&t);
 }
 
@@ -321,7 +308,7 @@ static void test_killpriv(void)
     host_chmod(&t, "f", 04755);
     struct fuse_setattr_in in = {.valid = FATTR_SIZE | FATTR_KILL_SUIDGID,
                                  .size = 1};
-    CHECK_ERR(setattr(&t, e.nodeid, &in, &a), 0);
+    CHECK_ERR(ft_setattr(&t, e.nodeid, &in, &a), 0);
     CHECK(host_mode(&t, "f") == 0755 && (a.mode & 07777) == 0755);
 
     host_chmod(&t, "f", 04755);
