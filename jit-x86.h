@@ -229,13 +229,20 @@ static inline void x86_alu_ri(struct emitter *e, bool w, enum x86_alu op,
     }
 }
 
+/* opcode /digit [base + disp] without REX.W: the immediate comes next. */
+static inline void op_mem_digit(struct emitter *e, unsigned opcode,
+                                unsigned digit, int base, int32_t disp)
+{
+    rex(e, false, 0, 0, base, -1);
+    emit8(e, opcode);
+    modrm_mem(e, (int)digit, base, disp);
+}
+
 /* cmp word [base + disp], 0 */
 static inline void x86_cmp_mem16_zero(struct emitter *e, int base, int32_t disp)
 {
     emit8(e, 0x66);
-    rex(e, false, 0, 0, base, -1);
-    emit8(e, 0x83);
-    modrm_mem(e, ALU_CMP, base, disp);
+    op_mem_digit(e, 0x83, ALU_CMP, base, disp);
     emit8(e, 0);
 }
 
@@ -243,9 +250,7 @@ static inline void x86_cmp_mem16_zero(struct emitter *e, int base, int32_t disp)
 static inline void x86_store8_imm(struct emitter *e, int base, int32_t disp,
                                   uint8_t imm)
 {
-    rex(e, false, 0, 0, base, -1);
-    emit8(e, 0xc6);
-    modrm_mem(e, 0, base, disp);
+    op_mem_digit(e, 0xc6, 0, base, disp);
     emit8(e, imm);
 }
 
@@ -253,9 +258,7 @@ static inline void x86_store8_imm(struct emitter *e, int base, int32_t disp,
 static inline void x86_cmp_mem8(struct emitter *e, int base, int32_t disp,
                                 uint8_t imm)
 {
-    rex(e, false, 0, 0, base, -1);
-    emit8(e, 0x80);
-    modrm_mem(e, ALU_CMP, base, disp);
+    op_mem_digit(e, 0x80, ALU_CMP, base, disp);
     emit8(e, imm);
 }
 
@@ -263,9 +266,7 @@ static inline void x86_cmp_mem8(struct emitter *e, int base, int32_t disp,
 static inline void x86_test_mem32(struct emitter *e, int base, int32_t disp,
                                   uint32_t imm)
 {
-    rex(e, false, 0, 0, base, -1);
-    emit8(e, 0xf7);
-    modrm_mem(e, 0, base, disp);
+    op_mem_digit(e, 0xf7, 0, base, disp);
     emit32(e, imm);
 }
 
@@ -273,9 +274,7 @@ static inline void x86_test_mem32(struct emitter *e, int base, int32_t disp,
 static inline void x86_or_mem32(struct emitter *e, int base, int32_t disp,
                                 uint32_t imm)
 {
-    rex(e, false, 0, 0, base, -1);
-    emit8(e, 0x81);
-    modrm_mem(e, ALU_OR, base, disp);
+    op_mem_digit(e, 0x81, ALU_OR, base, disp);
     emit32(e, imm);
 }
 

@@ -217,17 +217,23 @@ static double arith64(enum fp_op kind, double a, double b, int rm, unsigned *fl)
 
 /* a*b+c with one rounding; `negate_product` and `negate_addend` give
  * the FMSUB/FNMSUB/FNMADD forms. */
+#define FMA_CORE(r, fma_fn, a, b, c, rm, fl)                                   \
+    do {                                                                       \
+        host_rounding(rm);                                                     \
+        FENCE(a);                                                              \
+        FENCE(b);                                                              \
+        FENCE(c);                                                              \
+        r = fma_fn(a, b, c);                                                   \
+        FENCE(r);                                                              \
+        *(fl) = host_flags();                                                  \
+        if ((isinf(a) && (b) == 0) || ((a) == 0 && isinf(b)))                  \
+            *(fl) |= FLAG_NV; /* even when c is a quiet NaN */                 \
+    } while (0)
+
 static float fma32(float a, float b, float c, int rm, unsigned *fl)
 {
-    host_rounding(rm);
-    FENCE(a);
-    FENCE(b);
-    FENCE(c);
-    float r = fmaf(a, b, c);
-    FENCE(r);
-    *fl = host_flags();
-    if ((isinf(a) && b == 0) || (a == 0 && isinf(b)))
-        *fl |= FLAG_NV; /* even when c is a quiet NaN */
+    float r;
+    FMA_CORE(r, fmaf, a, b, c, rm, fl);
     if (rm == RM_RMM && (*fl & FLAG_NX)) {
         feclearexcept(FE_ALL_EXCEPT);
         double d = fma((double)a, (double)b, (double)c);
@@ -251,15 +257,8 @@ static double fma64_rmm_fix(double a, double b, double c, double r)
 
 static double fma64(double a, double b, double c, int rm, unsigned *fl)
 {
-    host_rounding(rm);
-    FENCE(a);
-    FENCE(b);
-    FENCE(c);
-    double r = fma(a, b, c);
-    FENCE(r);
-    *fl = host_flags();
-    if ((isinf(a) && b == 0) || (a == 0 && isinf(b)))
-        *fl |= FLAG_NV;
+    double r;
+    FMA_CORE(r, fma, a, b, c, rm, fl);
     if (rm == RM_RMM && (*fl & FLAG_NX) && !isinf(r))
         r = fma64_rmm_fix(a, b, c, r);
     return r;

@@ -876,14 +876,20 @@ static void emit_fp_mem(struct block *b, const struct op *op, unsigned kind,
     b->stubs[b->nstubs - 1].resume = e->p;
 }
 
+/* x[rd] = rax, sign-extended from 32 bits for a W op (w false). */
+static void store_result(struct emitter *e, const struct op *op, bool w)
+{
+    if (!w)
+        x86_movsxd(e, RAX, RAX);
+    store_x(e, op->rd, RAX);
+}
+
 static void emit_alu_imm(struct emitter *e, const struct op *op, bool w,
                          enum x86_alu alu)
 {
     load_x(e, RAX, op->rs1);
     x86_alu_ri(e, w, alu, RAX, op->imm);
-    if (!w)
-        x86_movsxd(e, RAX, RAX);
-    store_x(e, op->rd, RAX);
+    store_result(e, op, w);
 }
 
 static void emit_alu_reg(struct emitter *e, const struct op *op, bool w,
@@ -894,9 +900,7 @@ static void emit_alu_reg(struct emitter *e, const struct op *op, bool w,
         x86_alu_ri(e, w, alu, RAX, 0);
     else
         x86_alu_rm(e, w, alu, RAX, R_HART, X_OFF(op->rs2));
-    if (!w)
-        x86_movsxd(e, RAX, RAX);
-    store_x(e, op->rd, RAX);
+    store_result(e, op, w);
 }
 
 static void emit_shift_imm(struct emitter *e, const struct op *op, bool w,
@@ -904,9 +908,7 @@ static void emit_shift_imm(struct emitter *e, const struct op *op, bool w,
 {
     load_x(e, RAX, op->rs1);
     x86_shift_ri(e, w, sh, RAX, (unsigned)op->imm);
-    if (!w)
-        x86_movsxd(e, RAX, RAX);
-    store_x(e, op->rd, RAX);
+    store_result(e, op, w);
 }
 
 static void emit_shift_reg(struct emitter *e, const struct op *op, bool w,
@@ -915,9 +917,7 @@ static void emit_shift_reg(struct emitter *e, const struct op *op, bool w,
     load_x(e, RCX, op->rs2);
     load_x(e, RAX, op->rs1);
     x86_shift_cl(e, w, sh, RAX);
-    if (!w)
-        x86_movsxd(e, RAX, RAX);
-    store_x(e, op->rd, RAX);
+    store_result(e, op, w);
 }
 
 static void emit_set(struct emitter *e, const struct op *op, bool imm,
@@ -983,9 +983,7 @@ static void emit_div(struct emitter *e, const struct op *op, bool w, bool sign,
     }
     x86_patch(done, e->p);
     x86_patch(done_zero, e->p);
-    if (!w)
-        x86_movsxd(e, RAX, RAX);
-    store_x(e, op->rd, RAX);
+    store_result(e, op, w);
 }
 
 static const enum x86_cond branch_conds[] = {
