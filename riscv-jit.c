@@ -1178,6 +1178,80 @@ static void emit_sstatus_sie(struct block *b, const struct op *op,
     b->stubs[b->nstubs - 1].resume = e->p;
 }
 
+/* The integer ops that are one x86 ALU, shift or compare: how to emit each
+ * (w false: a W op, its result sign-extended from 32 bits). */
+enum simple_shape {
+    SIMPLE_ALU_IMM = 1,
+    SIMPLE_ALU_REG,
+    SIMPLE_SHIFT_IMM,
+    SIMPLE_SHIFT_REG,
+    SIMPLE_SET_IMM,
+    SIMPLE_SET_REG
+};
+static const struct {
+    uint8_t shape;
+    bool w;
+    uint8_t x86; /* enum x86_alu, x86_shift or x86_cond */
+} simple_ops[K_WIDE] = {
+    [K_ADDI] = {SIMPLE_ALU_IMM, true, ALU_ADD},
+    [K_XORI] = {SIMPLE_ALU_IMM, true, ALU_XOR},
+    [K_ORI] = {SIMPLE_ALU_IMM, true, ALU_OR},
+    [K_ANDI] = {SIMPLE_ALU_IMM, true, ALU_AND},
+    [K_ADDIW] = {SIMPLE_ALU_IMM, false, ALU_ADD},
+    [K_ADD] = {SIMPLE_ALU_REG, true, ALU_ADD},
+    [K_SUB] = {SIMPLE_ALU_REG, true, ALU_SUB},
+    [K_XOR] = {SIMPLE_ALU_REG, true, ALU_XOR},
+    [K_OR] = {SIMPLE_ALU_REG, true, ALU_OR},
+    [K_AND] = {SIMPLE_ALU_REG, true, ALU_AND},
+    [K_ADDW] = {SIMPLE_ALU_REG, false, ALU_ADD},
+    [K_SUBW] = {SIMPLE_ALU_REG, false, ALU_SUB},
+    [K_SLLI] = {SIMPLE_SHIFT_IMM, true, SH_SHL},
+    [K_SRLI] = {SIMPLE_SHIFT_IMM, true, SH_SHR},
+    [K_SRAI] = {SIMPLE_SHIFT_IMM, true, SH_SAR},
+    [K_SLLIW] = {SIMPLE_SHIFT_IMM, false, SH_SHL},
+    [K_SRLIW] = {SIMPLE_SHIFT_IMM, false, SH_SHR},
+    [K_SRAIW] = {SIMPLE_SHIFT_IMM, false, SH_SAR},
+    [K_SLL] = {SIMPLE_SHIFT_REG, true, SH_SHL},
+    [K_SRL] = {SIMPLE_SHIFT_REG, true, SH_SHR},
+    [K_SRA] = {SIMPLE_SHIFT_REG, true, SH_SAR},
+    [K_SLLW] = {SIMPLE_SHIFT_REG, false, SH_SHL},
+    [K_SRLW] = {SIMPLE_SHIFT_REG, false, SH_SHR},
+    [K_SRAW] = {SIMPLE_SHIFT_REG, false, SH_SAR},
+    [K_SLTI] = {SIMPLE_SET_IMM, true, CC_L},
+    [K_SLTIU] = {SIMPLE_SET_IMM, true, CC_B},
+    [K_SLT] = {SIMPLE_SET_REG, true, CC_L},
+    [K_SLTU] = {SIMPLE_SET_REG, true, CC_B},
+};
+
+/* Emit a simple_ops op; false if kind is not one. */
+static bool emit_simple(struct emitter *e, const struct op *op, unsigned kind)
+{
+    if (kind >= K_WIDE)
+        return false;
+    bool w = simple_ops[kind].w;
+    unsigned x86 = simple_ops[kind].x86;
+    switch (simple_ops[kind].shape) {
+    case SIMPLE_ALU_IMM:
+        emit_alu_imm(e, op, w, (enum x86_alu)x86);
+        return true;
+    case SIMPLE_ALU_REG:
+        emit_alu_reg(e, op, w, (enum x86_alu)x86);
+        return true;
+    case SIMPLE_SHIFT_IMM:
+        emit_shift_imm(e, op, w, (enum x86_shift)x86);
+        return true;
+    case SIMPLE_SHIFT_REG:
+        emit_shift_reg(e, op, w, (enum x86_shift)x86);
+        return true;
+    case SIMPLE_SET_IMM:
+    case SIMPLE_SET_REG:
+        emit_set(e, op, simple_ops[kind].shape == SIMPLE_SET_IMM,
+                 (enum x86_cond)x86);
+        return true;
+    }
+    return false;
+}
+
 /*
  * Emit one op; `count` ops of the block precede it. Returns false when
  * the block ends with it (every path has left or chained).
@@ -1188,6 +1262,8 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     struct emitter *e = &b->e;
     unsigned kind = op->kind & (K_WIDE - 1);
     int32_t next = slot_off(slot + op->len);
+    if (emit_simple(e, op, kind))
+        return true;
     switch (kind) {
     case K_NOP:
         return true;
@@ -1265,90 +1341,6 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     case K_SW:
     case K_SD:
         emit_store(b, op, kind, slot, count);
-        return true;
-    case K_ADDI:
-        emit_alu_imm(e, op, true, ALU_ADD);
-        return true;
-    case K_XORI:
-        emit_alu_imm(e, op, true, ALU_XOR);
-        return true;
-    case K_ORI:
-        emit_alu_imm(e, op, true, ALU_OR);
-        return true;
-    case K_ANDI:
-        emit_alu_imm(e, op, true, ALU_AND);
-        return true;
-    case K_ADDIW:
-        emit_alu_imm(e, op, false, ALU_ADD);
-        return true;
-    case K_SLTI:
-        emit_set(e, op, true, CC_L);
-        return true;
-    case K_SLTIU:
-        emit_set(e, op, true, CC_B);
-        return true;
-    case K_SLT:
-        emit_set(e, op, false, CC_L);
-        return true;
-    case K_SLTU:
-        emit_set(e, op, false, CC_B);
-        return true;
-    case K_SLLI:
-        emit_shift_imm(e, op, true, SH_SHL);
-        return true;
-    case K_SRLI:
-        emit_shift_imm(e, op, true, SH_SHR);
-        return true;
-    case K_SRAI:
-        emit_shift_imm(e, op, true, SH_SAR);
-        return true;
-    case K_SLLIW:
-        emit_shift_imm(e, op, false, SH_SHL);
-        return true;
-    case K_SRLIW:
-        emit_shift_imm(e, op, false, SH_SHR);
-        return true;
-    case K_SRAIW:
-        emit_shift_imm(e, op, false, SH_SAR);
-        return true;
-    case K_ADD:
-        emit_alu_reg(e, op, true, ALU_ADD);
-        return true;
-    case K_SUB:
-        emit_alu_reg(e, op, true, ALU_SUB);
-        return true;
-    case K_XOR:
-        emit_alu_reg(e, op, true, ALU_XOR);
-        return true;
-    case K_OR:
-        emit_alu_reg(e, op, true, ALU_OR);
-        return true;
-    case K_AND:
-        emit_alu_reg(e, op, true, ALU_AND);
-        return true;
-    case K_ADDW:
-        emit_alu_reg(e, op, false, ALU_ADD);
-        return true;
-    case K_SUBW:
-        emit_alu_reg(e, op, false, ALU_SUB);
-        return true;
-    case K_SLL:
-        emit_shift_reg(e, op, true, SH_SHL);
-        return true;
-    case K_SRL:
-        emit_shift_reg(e, op, true, SH_SHR);
-        return true;
-    case K_SRA:
-        emit_shift_reg(e, op, true, SH_SAR);
-        return true;
-    case K_SLLW:
-        emit_shift_reg(e, op, false, SH_SHL);
-        return true;
-    case K_SRLW:
-        emit_shift_reg(e, op, false, SH_SHR);
-        return true;
-    case K_SRAW:
-        emit_shift_reg(e, op, false, SH_SAR);
         return true;
     case K_MUL:
     case K_MULW:
