@@ -757,6 +757,19 @@ static void add_stub(struct block *b, enum stub_kind kind, uint8_t *from,
         .kind = kind, .from = from, .op = op, .slot = slot, .count = count};
 }
 
+/*
+ * An op run inline whose rare cases (the jccs `from` and `from2`, either
+ * may be NULL) go to the interpreter's handler out of line and come back
+ * here, after the op's inline code.
+ */
+static void add_slow_stub(struct block *b, uint8_t *from, uint8_t *from2,
+                          const struct op *op, unsigned slot, unsigned count)
+{
+    add_stub(b, STUB_SLOW, from, op, slot, count);
+    b->stubs[b->nstubs - 1].from2 = from2;
+    b->stubs[b->nstubs - 1].resume = b->e.p;
+}
+
 static unsigned size_log2(unsigned size)
 {
     return size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
@@ -871,9 +884,7 @@ static void emit_fp_mem(struct block *b, const struct op *op, unsigned kind,
     } else {
         x86_store_sib(e, RAX, RSI, size, RDX);
     }
-    add_stub(b, STUB_SLOW, miss, op, slot, count);
-    b->stubs[b->nstubs - 1].from2 = fpu_off;
-    b->stubs[b->nstubs - 1].resume = e->p;
+    add_slow_stub(b, miss, fpu_off, op, slot, count);
 }
 
 /* x[rd] = rax, sign-extended from 32 bits for a W op (w false). */
@@ -996,30 +1007,42 @@ static const enum x86_cond branch_conds[] = {
  * and) run inline on an aligned write-TLB hit, as exec_amo()'s own fast
  * path does; anything else (misaligned, a miss, MMIO) goes to exec_amo().
  */
+/* An A-extension op's access size: 4 (.w), 8 (.d), or 0 (reserved). */
+static unsigned amo_size(const struct op *op)
+{
+    unsigned f3 = (op->insn >> 12) & 7;
+    return f3 == 2 ? 4 : f3 == 3 ? 8 : 0;
+}
+
 static bool is_inline_amo(const struct op *op)
 {
-    unsigned funct5 = op->insn >> 27, f3 = (op->insn >> 12) & 7;
-    return (f3 == 2 || f3 == 3) &&
-           (funct5 == 0x00 || funct5 == 0x01 || funct5 == 0x04 ||
-            funct5 == 0x08 || funct5 == 0x0c);
+    unsigned funct5 = op->insn >> 27;
+    return amo_size(op) && (funct5 == 0x00 || funct5 == 0x01 ||
+                            funct5 == 0x04 || funct5 == 0x08 || funct5 == 0x0c);
 }
 
 static bool is_lr_sc(const struct op *op)
 {
-    unsigned funct5 = op->insn >> 27, f3 = (op->insn >> 12) & 7;
-    return (f3 == 2 || f3 == 3) && (funct5 == 0x02 || funct5 == 0x03);
+    unsigned funct5 = op->insn >> 27;
+    return amo_size(op) && (funct5 == 0x02 || funct5 == 0x03);
+}
+
+/* rsi = x[rs1]; returns the jcc taken when it is not size-aligned. */
+static uint8_t *emit_amo_address(struct emitter *e, const struct op *op,
+                                 unsigned size)
+{
+    load_x(e, RSI, op->rs1);
+    x86_mov_rr(e, RCX, RSI);
+    x86_alu_ri(e, false, ALU_AND, RCX, (int32_t)size - 1);
+    return x86_jcc(e, CC_NE);
 }
 
 static void emit_amo(struct block *b, const struct op *op, unsigned slot,
                      unsigned count)
 {
     struct emitter *e = &b->e;
-    unsigned funct5 = op->insn >> 27;
-    unsigned size = ((op->insn >> 12) & 7) == 2 ? 4 : 8;
-    load_x(e, RSI, op->rs1);
-    x86_mov_rr(e, RCX, RSI);
-    x86_alu_ri(e, false, ALU_AND, RCX, (int32_t)size - 1);
-    uint8_t *misaligned = x86_jcc(e, CC_NE);
+    unsigned funct5 = op->insn >> 27, size = amo_size(op);
+    uint8_t *misaligned = emit_amo_address(e, op, size);
     uint8_t *miss =
         emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, w));
     load_x(e, RDX, op->rs2);
@@ -1030,9 +1053,7 @@ static void emit_amo(struct block *b, const struct op *op, unsigned slot,
         x86_alu_rr(e, true, alu[funct5], RDX, RCX);
     x86_store_sib(e, RAX, RSI, size, RDX);
     store_x(e, op->rd, RCX);
-    add_stub(b, STUB_SLOW, misaligned, op, slot, count);
-    b->stubs[b->nstubs - 1].from2 = miss;
-    b->stubs[b->nstubs - 1].resume = e->p;
+    add_slow_stub(b, misaligned, miss, op, slot, count);
 }
 
 /*
@@ -1046,12 +1067,9 @@ static void emit_lr_sc(struct block *b, const struct op *op, unsigned slot,
 {
     struct emitter *e = &b->e;
     bool sc = (op->insn >> 27) == 0x03;
-    unsigned size = ((op->insn >> 12) & 7) == 2 ? 4 : 8;
+    unsigned size = amo_size(op);
     int32_t w = (int32_t)offsetof(struct tlb_set, w);
-    load_x(e, RSI, op->rs1);
-    x86_mov_rr(e, RCX, RSI);
-    x86_alu_ri(e, false, ALU_AND, RCX, (int32_t)size - 1);
-    uint8_t *misaligned = x86_jcc(e, CC_NE);
+    uint8_t *misaligned = emit_amo_address(e, op, size);
     uint8_t *miss = emit_tlb_entry(e, size, w);
     x86_load64(e, RCX, RAX, w + (int32_t)offsetof(struct tlb_entry, ppage));
     x86_load64(e, RAX, RAX, w + (int32_t)offsetof(struct tlb_entry, addend));
@@ -1083,9 +1101,7 @@ static void emit_lr_sc(struct block *b, const struct op *op, unsigned slot,
         x86_store8_imm(e, R_HART, HART_OFF(lr_valid), 0);
         store_x(e, op->rd, RDX);
     }
-    add_stub(b, STUB_SLOW, misaligned, op, slot, count);
-    b->stubs[b->nstubs - 1].from2 = miss;
-    b->stubs[b->nstubs - 1].resume = e->p;
+    add_slow_stub(b, misaligned, miss, op, slot, count);
 }
 
 /*
@@ -1148,10 +1164,8 @@ static void emit_sstatus_sie(struct block *b, const struct op *op,
         x86_alu_rr(e, true, ALU_AND, RDX, RAX);
     }
     x86_store64(e, R_HART, HART_OFF(mstatus), RDX);
-    add_stub(b, STUB_SLOW, user, op, slot, count);
-    b->stubs[b->nstubs - 1].from2 = other_bits;
     if (!set) {
-        b->stubs[b->nstubs - 1].resume = e->p;
+        add_slow_stub(b, user, other_bits, op, slot, count);
         return;
     }
     /*
@@ -1175,7 +1189,7 @@ static void emit_sstatus_sie(struct block *b, const struct op *op,
     exit_at(b, slot_off(slot + op->len), count + 1);
     x86_patch(not_enabled, e->p);
     x86_patch(none_pending, e->p);
-    b->stubs[b->nstubs - 1].resume = e->p;
+    add_slow_stub(b, user, other_bits, op, slot, count);
 }
 
 /* The integer ops that are one x86 ALU, shift or compare: how to emit each
