@@ -65,12 +65,15 @@ static int fault(struct hart *h, int cause, uint64_t va)
 }
 
 /*
- * A write TLB hit means a RAM page that the translation, the PMP and the
- * decoded-code tracking all let this mode write: use it directly.
+ * A TLB hit (the read TLB for LR, which only reads; the write TLB for the
+ * rest) means a RAM page that the translation, the PMP and the
+ * decoded-code tracking all let this mode access so: use it directly.
  */
-static uint8_t *amo_tlb_hit(struct hart *h, uint64_t va, uint64_t *pa)
+static uint8_t *amo_tlb_hit(struct hart *h, uint64_t va, enum access acc,
+                            uint64_t *pa)
 {
-    const struct tlb_entry *e = &h->dtlb->w[(va >> PAGE_SHIFT) % TLB_ENTRIES];
+    const struct tlb_entry *table = acc == ACC_READ ? h->dtlb->r : h->dtlb->w;
+    const struct tlb_entry *e = &table[(va >> PAGE_SHIFT) % TLB_ENTRIES];
     if (e->tag != ((va & PAGE_MASK) | h->tlb_gen))
         return NULL;
     *pa = e->ppage | (va & ~PAGE_MASK);
@@ -108,13 +111,14 @@ int exec_amo(struct hart *h, const struct op *op)
     if (va & (size - 1))
         return fault(h, is_lr ? CAUSE_LOAD_MISALIGNED : CAUSE_STORE_MISALIGNED,
                      va);
-    uint8_t *host = amo_tlb_hit(h, va, &pa);
+    uint8_t *host = amo_tlb_hit(h, va, acc, &pa);
     if (!host) {
         int cause = mmu_translate(h, va, acc, &pa);
         if (cause)
             return fault(h, cause, va);
         if (!pmp_allows(h, pa, size, acc, data_priv(h)))
             return fault(h, access_fault, va);
+        host = mmu_atomic_fill(h, va, pa, acc);
     }
     if (!amo_read(h, host, pa, size, &old))
         return fault(h, access_fault, va);

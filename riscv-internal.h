@@ -268,6 +268,8 @@ uint64_t jit_run(struct hart *h, uint64_t budget);
 int mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa);
 bool mmu_load(struct hart *h, uint64_t va, unsigned size, uint64_t *val);
 bool mmu_store(struct hart *h, uint64_t va, unsigned size, uint64_t val);
+uint8_t *mmu_atomic_fill(struct hart *h, uint64_t va, uint64_t pa,
+                         enum access acc);
 bool mmu_phys_read(struct hart *h, uint64_t pa, unsigned size, uint64_t *val);
 bool mmu_phys_write(struct hart *h, uint64_t pa, unsigned size, uint64_t val);
 void tlb_flush(struct hart *h);

@@ -1057,10 +1057,10 @@ static void emit_amo(struct block *b, const struct op *op, unsigned slot,
 }
 
 /*
- * LR and SC on an aligned write-TLB hit, as exec_amo() does them: LR
- * takes the reservation (physical address and value); SC stores only if
- * it is held for that address and memory still holds that value, and
- * always drops it.
+ * LR on an aligned read-TLB hit and SC on a write-TLB hit, as exec_amo()
+ * does them: LR takes the reservation (physical address and value); SC
+ * stores only if it is held for that address and memory still holds that
+ * value, and always drops it.
  */
 static void emit_lr_sc(struct block *b, const struct op *op, unsigned slot,
                        unsigned count)
@@ -1068,11 +1068,14 @@ static void emit_lr_sc(struct block *b, const struct op *op, unsigned slot,
     struct emitter *e = &b->e;
     bool sc = (op->insn >> 27) == 0x03;
     unsigned size = amo_size(op);
-    int32_t w = (int32_t)offsetof(struct tlb_set, w);
+    /* LR only reads: the read TLB, as exec_amo() uses. */
+    int32_t table = (int32_t)(sc ? offsetof(struct tlb_set, w)
+                                 : offsetof(struct tlb_set, r));
     uint8_t *misaligned = emit_amo_address(e, op, size);
-    uint8_t *miss = emit_tlb_entry(e, size, w);
-    x86_load64(e, RCX, RAX, w + (int32_t)offsetof(struct tlb_entry, ppage));
-    x86_load64(e, RAX, RAX, w + (int32_t)offsetof(struct tlb_entry, addend));
+    uint8_t *miss = emit_tlb_entry(e, size, table);
+    x86_load64(e, RCX, RAX, table + (int32_t)offsetof(struct tlb_entry, ppage));
+    x86_load64(e, RAX, RAX,
+               table + (int32_t)offsetof(struct tlb_entry, addend));
     x86_mov_rr(e, RDX, RSI);
     x86_alu_ri(e, false, ALU_AND, RDX, (int32_t)(PAGE_SIZE - 1));
     x86_alu_rr(e, true, ALU_OR, RCX, RDX);      /* the physical address */

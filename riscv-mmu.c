@@ -315,6 +315,30 @@ static bool phys_write(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
     return bus_write(h->env.bus, pa, size, val);
 }
 
+/*
+ * An atomic's access to pa, translated from va for acc, when it missed
+ * the TLB: fill the entry a plain load or store would have (so the next
+ * atomic to the page takes the fast path; Linux's lock words may sit on a
+ * page nothing else touches) and return the host address, or NULL when
+ * the access goes through mmu_phys_read/write (MMIO, a page with decoded
+ * code being written, a page the PMP grants only in part).
+ */
+uint8_t *mmu_atomic_fill(struct hart *h, uint64_t va, uint64_t pa,
+                         enum access acc)
+{
+    uint64_t ppage = pa & PAGE_MASK;
+    uint8_t *host = host_page(h, ppage, acc);
+    if (!host)
+        return NULL;
+    int64_t index = code_page_index(h, ppage);
+    if (acc == ACC_WRITE && index >= 0 && h->code_page[index])
+        return NULL;
+    if (!pmp_allows(h, ppage, PAGE_SIZE, acc, data_priv(h)))
+        return NULL;
+    tlb_fill(h, acc == ACC_WRITE ? h->dtlb->w : h->dtlb->r, va, ppage, host);
+    return host + (pa & ~PAGE_MASK);
+}
+
 /* Physical accesses of atomics: no TLB, but code pages still noticed. */
 bool mmu_phys_read(struct hart *h, uint64_t pa, unsigned size, uint64_t *val)
 {
