@@ -532,6 +532,35 @@ void dcache_flush(struct hart *h)
 }
 
 /*
+ * The host page and physical page of the code at pc, through the
+ * instruction TLB, filled on a miss. On a fault, traps and returns NULL.
+ */
+static uint8_t *fetch_host_page(struct hart *h, uint64_t pc, uint64_t *ppage)
+{
+    struct tlb_entry *e = &h->itlb->x[(pc >> PAGE_SHIFT) % TLB_ENTRIES];
+    if (e->tag == ((pc & PAGE_MASK) | h->tlb_gen)) {
+        *ppage = e->ppage;
+        return (uint8_t *)(e->addend + (uintptr_t)(pc & PAGE_MASK));
+    }
+    uint64_t pa;
+    int cause = mmu_translate(h, pc, ACC_EXEC, &pa);
+    if (cause) {
+        hart_trap(h, cause, pc);
+        return NULL;
+    }
+    *ppage = pa & PAGE_MASK;
+    uint8_t *host = host_page(h, *ppage, ACC_EXEC);
+    if (!host || !pmp_allows(h, pa, 2, ACC_EXEC, h->priv)) {
+        hart_trap(h, CAUSE_FETCH_ACCESS, pc);
+        return NULL;
+    }
+    /* A page the PMP grants only in part is checked on every entry. */
+    if (pmp_allows(h, *ppage, PAGE_SIZE, ACC_EXEC, h->priv))
+        tlb_fill(h, h->itlb->x, pc, *ppage, host);
+    return host;
+}
+
+/*
  * The decoded page holding h->pc. On a fault, traps and returns NULL
  * (h->pc is then the trap vector).
  */
@@ -541,30 +570,12 @@ struct dcache_page *fetch_code(struct hart *h)
     struct dcache_page *cached = code_page_cached(h, pc);
     if (cached)
         return cached;
-    struct tlb_entry *e = &h->itlb->x[(pc >> PAGE_SHIFT) % TLB_ENTRIES];
     uint64_t ppage;
-    uint8_t *host;
-    if (e->tag == ((pc & PAGE_MASK) | h->tlb_gen)) {
-        ppage = e->ppage;
-        host = (uint8_t *)(e->addend + (uintptr_t)(pc & PAGE_MASK));
-    } else {
-        uint64_t pa;
-        int cause = mmu_translate(h, pc, ACC_EXEC, &pa);
-        if (cause) {
-            hart_trap(h, cause, pc);
-            return NULL;
-        }
-        ppage = pa & PAGE_MASK;
-        host = host_page(h, ppage, ACC_EXEC);
-        if (!host || !pmp_allows(h, pa, 2, ACC_EXEC, h->priv)) {
-            hart_trap(h, CAUSE_FETCH_ACCESS, pc);
-            return NULL;
-        }
-        /* A page the PMP grants only in part is checked on every entry. */
-        if (pmp_allows(h, ppage, PAGE_SIZE, ACC_EXEC, h->priv))
-            tlb_fill(h, h->itlb->x, pc, ppage, host);
-    }
+    uint8_t *host = fetch_host_page(h, pc, &ppage);
+    if (!host)
+        return NULL;
     struct dcache_page *d = dcache_lookup(h, ppage, host);
+    struct tlb_entry *e = &h->itlb->x[(pc >> PAGE_SHIFT) % TLB_ENTRIES];
     if (e->tag == ((pc & PAGE_MASK) | h->tlb_gen))
         e->code = d; /* the next entry to this page skips the lookup */
     return d;
@@ -583,23 +594,18 @@ struct op *fetch_page(struct hart *h, uint8_t **host_out)
 /*
  * Decode the 32-bit instruction at h->pc whose upper half lies on the
  * next page into cross_ops[0]; cross_ops[2] then leaves for the next pc.
+ * A fault in either half reports that half's address (the spec also
+ * allows the instruction's own).
  */
 bool fetch_cross(struct hart *h)
 {
     uint64_t halves[2];
     for (int i = 0; i < 2; i++) {
-        uint64_t va = h->pc + 2 * i, pa;
-        int cause = mmu_translate(h, va, ACC_EXEC, &pa);
-        uint8_t *p = cause ? NULL : host_ptr(h, pa, 2, ACC_EXEC);
-        if (p && !pmp_allows(h, pa, 2, ACC_EXEC, h->priv))
-            p = NULL;
-        if (!cause && !p)
-            cause = CAUSE_FETCH_ACCESS;
-        if (cause) {
-            /* The spec allows reporting the instruction's own address. */
-            hart_trap(h, cause, va);
+        uint64_t va = h->pc + 2 * i, ppage;
+        uint8_t *page = fetch_host_page(h, va, &ppage);
+        if (!page)
             return false;
-        }
+        uint8_t *p = page + (va & ~PAGE_MASK);
         halves[i] = p[0] | p[1] << 8;
     }
     decode_insn(&h->cross_ops[0], (uint32_t)(halves[0] | halves[1] << 16));
