@@ -314,6 +314,15 @@ static inline void x86_imul_rm(struct emitter *e, bool w, int reg, int base,
     modrm_mem(e, reg, base, disp);
 }
 
+/* imul dst, src */
+static inline void x86_imul_rr(struct emitter *e, bool w, int dst, int src)
+{
+    rex(e, w, dst, 0, src, -1);
+    emit8(e, 0x0f);
+    emit8(e, 0xaf);
+    modrm_reg(e, dst, src);
+}
+
 /* mul/imul qword [base + disp]: rdx:rax = rax * m (digit 4: unsigned, 5:
  * signed) */
 static inline void x86_mul_wide_m(struct emitter *e, unsigned digit, int base,

@@ -27,6 +27,10 @@
  *   the interpreter's own handlers; after a call that may have changed
  *   translation, code or interrupts (refetch / irq_dirty), the block
  *   leaves, as the interpreter's loop does.
+ * - Within a block, the guest registers it uses most also live in host
+ *   registers, loaded at its entry; writes go to both (write-through), so
+ *   h->x is current at every exit and handler call, and no exit path has
+ *   anything to write back.
  * - Retired instructions are counted per exit path (a constant add), so
  *   instret is exact at every helper call and every exit; the budget is
  *   checked before every chained jump, which bounds how long a guest loop
@@ -78,11 +82,30 @@ enum {
     R_DTLB = R15,  /* h->dtlb */
 };
 
+/*
+ * Guest registers in host registers. A block keeps the guest registers it
+ * uses most in these as well as in h->x, and every write goes to both
+ * (write-through), so h->x is always current: exits, side exits and the
+ * interpreter's handlers need nothing, and a handler's call is followed
+ * by a reload, since it may have written h->x. They are caller-saved: the
+ * thunks save them around their calls into C.
+ */
+static const int cache_regs[] = {RDI, R9, R10, R11};
+#define CACHE_REGS ((unsigned)(sizeof(cache_regs) / sizeof(cache_regs[0])))
+
 #define HART_OFF(field) ((int32_t)offsetof(struct hart, field))
 #define X_OFF(r)        (HART_OFF(x) + 8 * (int32_t)(r))
 #define F_OFF(r)        (HART_OFF(f) + 8 * (int32_t)(r))
-/* Stack: the prologue leaves 24 bytes; [rsp] receives mmu_load's value. */
+/* Stack: the prologue's frame keeps rsp 16-byte aligned in blocks. */
 #define FRAME_BYTES 24
+/*
+ * A thunk's frame below its return address: [rsp] a loaded value, [rsp+8]
+ * the call's data word, then the cached registers saved around calls into
+ * C. With the return address it keeps rsp 16-byte aligned for those calls.
+ */
+#define THUNK_SAVED 16
+#define THUNK_FRAME (THUNK_SAVED + 8 * (int32_t)CACHE_REGS + 8)
+_Static_assert((THUNK_FRAME + 8) % 16 == 0, "thunk frame alignment");
 /* Room at the buffer's start for the prologue, epilogue and thunks. */
 #define RUNTIME_BYTES 8192
 
@@ -146,8 +169,10 @@ struct block {
     struct dcache_page *d;
     unsigned start;
     const uint8_t *entry;
+    const uint8_t *body; /* after the entry's loads of cached registers */
     struct stub stubs[BLOCK_MAX_OPS];
     unsigned nstubs;
+    int8_t host[32]; /* the host register caching x[r], or -1 */
 };
 
 bool hart_jit_supported(void)
@@ -332,19 +357,75 @@ static void call_helper(struct emitter *e, const void *fn)
     x86_call_r(e, RAX);
 }
 
-/* reg = x[r] (x0 reads as zero: x[0] is never written). */
-static void load_x(struct emitter *e, int reg, unsigned r)
+/* The host register caching x[r] in this block, or -1. */
+static int host_of(const struct block *b, unsigned r)
 {
-    if (r == 0)
-        x86_alu_rr(e, false, ALU_XOR, reg, reg);
-    else
-        x86_load64(e, reg, R_HART, X_OFF(r));
+    return r && r < 32 ? b->host[r] : -1;
 }
 
-static void store_x(struct emitter *e, unsigned rd, int reg)
+/* reg = x[r] (x0 reads as zero: x[0] is never written). */
+static void load_x(struct block *b, int reg, unsigned r)
 {
-    if (rd != 32) /* writes to x0 were mapped to the scratch x[32] */
-        x86_store64(e, R_HART, X_OFF(rd), reg);
+    int h = host_of(b, r);
+    if (r == 0)
+        x86_alu_rr(&b->e, false, ALU_XOR, reg, reg);
+    else if (h < 0)
+        x86_load64(&b->e, reg, R_HART, X_OFF(r));
+    else if (h != reg)
+        x86_mov_rr(&b->e, reg, h);
+}
+
+/* x[r] as an operand register: its host register, or `scratch` loaded. */
+static int operand_x(struct block *b, unsigned r, int scratch)
+{
+    int h = host_of(b, r);
+    if (h >= 0)
+        return h;
+    load_x(b, scratch, r);
+    return scratch;
+}
+
+/* x[rd] = reg, in h->x and in rd's host register (write-through). */
+static void store_x(struct block *b, unsigned rd, int reg)
+{
+    if (rd == 32) /* writes to x0 were mapped to the scratch x[32] */
+        return;
+    x86_store64(&b->e, R_HART, X_OFF(rd), reg);
+    int h = host_of(b, rd);
+    if (h >= 0 && h != reg)
+        x86_mov_rr(&b->e, h, reg);
+}
+
+/* alu reg, x[r] */
+static void alu_x(struct block *b, bool w, enum x86_alu alu, int reg,
+                  unsigned r)
+{
+    int h = host_of(b, r);
+    if (r == 0)
+        x86_alu_ri(&b->e, w, alu, reg, 0);
+    else if (h >= 0)
+        x86_alu_rr(&b->e, w, alu, reg, h);
+    else
+        x86_alu_rm(&b->e, w, alu, reg, R_HART, X_OFF(r));
+}
+
+/*
+ * Where to compute x[rd]'s new value: rd's host register, unless x[rd] is
+ * also an operand read after the computation starts (`read_later`); else
+ * rax.
+ */
+static int result_reg(const struct block *b, unsigned rd, unsigned read_later)
+{
+    int h = host_of(b, rd);
+    return h >= 0 && rd != read_later ? h : RAX;
+}
+
+/* Reload every cached register: a handler may have written h->x. */
+static void reload_cached(struct block *b)
+{
+    for (unsigned r = 1; r < 32; r++)
+        if (b->host[r] >= 0)
+            x86_load64(&b->e, b->host[r], R_HART, X_OFF(r));
 }
 
 /* Leave the generated code; h->pc is already set. */
@@ -445,8 +526,8 @@ static void chain_to_slot(struct block *b, unsigned slot, unsigned retired)
     x86_alu_rr(e, true, ALU_CMP, R_RETIRED, R_BUDGET);
     uint8_t *over_budget = x86_jcc(e, CC_AE);
     const uint8_t *known = b->d->jit->code[slot];
-    if (slot == b->start)
-        known = b->entry;
+    if (slot == b->start) /* its cached registers are current: skip loads */
+        known = b->body;
     if (known) {
         x86_jmp_to(e, known);
     } else {
@@ -542,6 +623,23 @@ static void access_field(struct emitter *e, unsigned shift, unsigned width)
 
 static void emit_thunk_exits(struct emitter *e, uint8_t *trapped,
                              const uint8_t *leave);
+
+/* Save the cached registers in the thunk's frame. */
+static void save_cached(struct emitter *e)
+{
+    for (unsigned i = 0; i < CACHE_REGS; i++)
+        x86_store64(e, RSP, THUNK_SAVED + 8 * (int32_t)i, cache_regs[i]);
+}
+
+/* Drop the frame and return to the block, restoring the cached registers
+ * (the slow thunk need not: the block reloads them after handlers). */
+static void thunk_return(struct emitter *e, bool restore)
+{
+    for (unsigned i = 0; restore && i < CACHE_REGS; i++)
+        x86_load64(e, cache_regs[i], RSP, THUNK_SAVED + 8 * (int32_t)i);
+    x86_alu_ri(e, true, ALU_ADD, RSP, THUNK_FRAME);
+    x86_ret(e);
+}
 static void emit_next_pc(struct emitter *e);
 static void emit_thunk_leave(struct emitter *e, unsigned retired,
                              const uint8_t *leave);
@@ -558,10 +656,11 @@ static void emit_access_thunk(struct emitter *e, bool load, unsigned size,
         x86_store_sib(e, RAX, RSI, size, RDX);
     x86_ret(e);
 
-    /* Slow path: [rsp] the value, [rsp+8] the data, [rsp+24] the return. */
+    /* Slow path: [rsp] the value, [rsp+8] the data. */
     x86_patch(miss, e->p);
-    x86_alu_ri(e, true, ALU_SUB, RSP, 24);
-    load_access_data(e, 24);
+    x86_alu_ri(e, true, ALU_SUB, RSP, THUNK_FRAME);
+    save_cached(e);
+    load_access_data(e, THUNK_FRAME);
     x86_store64(e, RSP, 8, R8);
     access_field(e, 0, 12);
     x86_alu_rr(e, true, ALU_ADD, RCX, R_VBASE);
@@ -586,8 +685,7 @@ static void emit_access_thunk(struct emitter *e, bool load, unsigned size,
     }
     x86_cmp_mem16_zero(e, R_HART, HART_OFF(refetch));
     uint8_t *dirty = x86_jcc(e, CC_NE);
-    x86_alu_ri(e, true, ALU_ADD, RSP, 24);
-    x86_ret(e);
+    thunk_return(e, true);
 
     /* Changed code or interrupts: retire the op and leave after it. */
     x86_patch(dirty, e->p);
@@ -601,12 +699,6 @@ static void emit_access_thunk(struct emitter *e, bool load, unsigned size,
     emit_thunk_exits(e, trapped, leave);
 }
 
-/*
- * The exits of a thunk called from a block, with the data word in r8 and
- * [rsp+8], and 24 bytes of frame: here, leave after the op (it retired
- * and changed code or interrupts); at `trapped`, leave without retiring
- * it (h->pc is the trap handler).
- */
 /* h->pc = the address after the op whose data word is in r8d. */
 static void emit_next_pc(struct emitter *e)
 {
@@ -620,6 +712,12 @@ static void emit_next_pc(struct emitter *e)
     x86_store64(e, R_HART, HART_OFF(pc), RCX);
 }
 
+/*
+ * The exits of a thunk called from a block, with the data word in r8 and
+ * [rsp+8]: here, leave after the op (it retired and changed code or
+ * interrupts); at `trapped`, leave without retiring it (h->pc is the trap
+ * handler).
+ */
 static void emit_thunk_exits(struct emitter *e, uint8_t *trapped,
                              const uint8_t *leave)
 {
@@ -643,7 +741,7 @@ static void emit_thunk_leave(struct emitter *e, unsigned retired,
     x86_alu_rr(e, true, ALU_ADD, R_RETIRED, RCX);
     if (retired)
         x86_alu_ri(e, true, ALU_ADD, R_RETIRED, (int32_t)retired);
-    x86_alu_ri(e, true, ALU_ADD, RSP, 32);
+    x86_alu_ri(e, true, ALU_ADD, RSP, THUNK_FRAME + 8);
     x86_jmp_to(e, leave);
 }
 
@@ -654,8 +752,8 @@ static void emit_thunk_leave(struct emitter *e, unsigned retired,
  */
 static void emit_slow_thunk(struct emitter *e, const uint8_t *leave)
 {
-    x86_alu_ri(e, true, ALU_SUB, RSP, 24);
-    load_access_data(e, 24);
+    x86_alu_ri(e, true, ALU_SUB, RSP, THUNK_FRAME);
+    load_access_data(e, THUNK_FRAME);
     x86_store64(e, RSP, 8, R8);
     access_field(e, 0, 12);
     x86_alu_rr(e, true, ALU_ADD, RCX, R_VBASE);
@@ -672,8 +770,7 @@ static void emit_slow_thunk(struct emitter *e, const uint8_t *leave)
     x86_load64(e, R_DTLB, R_HART, HART_OFF(dtlb));
     x86_cmp_mem16_zero(e, R_HART, HART_OFF(refetch));
     uint8_t *dirty = x86_jcc(e, CC_NE);
-    x86_alu_ri(e, true, ALU_ADD, RSP, 24);
-    x86_ret(e);
+    thunk_return(e, false);
 
     x86_patch(not_next, e->p);
     x86_alu_ri(e, false, ALU_CMP, RAX, EXEC_REDIRECT);
@@ -699,8 +796,7 @@ static void emit_slow_thunk(struct emitter *e, const uint8_t *leave)
     x86_extend(e, RAX, 1, false); /* a bool: only al is defined */
     x86_test_rr(e, RAX, RAX);
     uint8_t *taken = x86_jcc(e, CC_NE);
-    x86_alu_ri(e, true, ALU_ADD, RSP, 24);
-    x86_ret(e);
+    thunk_return(e, false);
     x86_patch(taken, e->p); /* h->pc is the interrupt's handler */
     emit_thunk_leave(e, 1, leave);
 
@@ -729,11 +825,17 @@ static void emit_access_thunks(struct jit *j)
     j->prologue_bytes = page_round_up((size_t)(e.p - j->buf));
 }
 
-static void emit_address(struct emitter *e, const struct op *op)
+/* rsi = x[rs1] + imm */
+static void emit_address(struct block *b, const struct op *op)
 {
-    load_x(e, RSI, op->rs1);
+    int h = host_of(b, op->rs1);
+    if (h >= 0) {
+        x86_lea(&b->e, RSI, h, op->imm);
+        return;
+    }
+    load_x(b, RSI, op->rs1);
     if (op->imm)
-        x86_alu_ri(e, true, ALU_ADD, RSI, op->imm);
+        x86_alu_ri(&b->e, true, ALU_ADD, RSI, op->imm);
 }
 
 static const struct {
@@ -795,13 +897,13 @@ static void emit_load(struct block *b, const struct op *op, unsigned kind,
     struct emitter *e = &b->e;
     unsigned size = load_shapes[kind].size;
     bool sign = load_shapes[kind].sign;
-    emit_address(e, op);
+    emit_address(b, op);
     uint8_t *miss =
         emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, r));
     x86_load_sib(e, RDX, RAX, RSI, size, sign);
     add_access_stub(b, miss, b->h->jit->load_thunk[size_log2(size)][sign], op,
                     slot, count);
-    store_x(e, op->rd, RDX);
+    store_x(b, op->rd, RDX);
 }
 
 static void emit_store(struct block *b, const struct op *op, unsigned kind,
@@ -809,8 +911,8 @@ static void emit_store(struct block *b, const struct op *op, unsigned kind,
 {
     struct emitter *e = &b->e;
     unsigned size = store_size(kind);
-    emit_address(e, op);
-    load_x(e, RDX, op->rs2);
+    emit_address(b, op);
+    load_x(b, RDX, op->rs2);
     uint8_t *miss =
         emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, w));
     x86_store_sib(e, RAX, RSI, size, RDX);
@@ -852,6 +954,7 @@ static void emit_slow_call(struct block *b, const struct op *op, unsigned slot,
     x86_mov_imm(e, RSI, (uint64_t)(uintptr_t)op);
     x86_call_to(e, b->h->jit->slow_thunk);
     x86_nop_data(e, access_data(op, slot, count));
+    reload_cached(b);
 }
 
 /*
@@ -866,7 +969,7 @@ static void emit_fp_mem(struct block *b, const struct op *op, unsigned kind,
     unsigned size = kind == K_FLW || kind == K_FSW ? 4 : 8;
     x86_test_mem32(e, R_HART, HART_OFF(mstatus), (uint32_t)MSTATUS_FS);
     uint8_t *fpu_off = x86_jcc(e, CC_E);
-    emit_address(e, op);
+    emit_address(b, op);
     if (!load)
         x86_load64(e, RDX, R_HART, F_OFF(op->rs2));
     uint8_t *miss =
@@ -887,73 +990,75 @@ static void emit_fp_mem(struct block *b, const struct op *op, unsigned kind,
     add_slow_stub(b, miss, fpu_off, op, slot, count);
 }
 
-/* x[rd] = rax, sign-extended from 32 bits for a W op (w false). */
-static void store_result(struct emitter *e, const struct op *op, bool w)
+/* x[rd] = reg, sign-extended from 32 bits for a W op (w false). */
+static void store_result(struct block *b, const struct op *op, bool w, int reg)
 {
     if (!w)
-        x86_movsxd(e, RAX, RAX);
-    store_x(e, op->rd, RAX);
+        x86_movsxd(&b->e, reg, reg);
+    store_x(b, op->rd, reg);
 }
 
-static void emit_alu_imm(struct emitter *e, const struct op *op, bool w,
+static void emit_alu_imm(struct block *b, const struct op *op, bool w,
                          enum x86_alu alu)
 {
-    load_x(e, RAX, op->rs1);
-    x86_alu_ri(e, w, alu, RAX, op->imm);
-    store_result(e, op, w);
+    int dst = result_reg(b, op->rd, 0);
+    load_x(b, dst, op->rs1);
+    x86_alu_ri(&b->e, w, alu, dst, op->imm);
+    store_result(b, op, w, dst);
 }
 
-static void emit_alu_reg(struct emitter *e, const struct op *op, bool w,
+static void emit_alu_reg(struct block *b, const struct op *op, bool w,
                          enum x86_alu alu)
 {
-    load_x(e, RAX, op->rs1);
-    if (op->rs2 == 0)
-        x86_alu_ri(e, w, alu, RAX, 0);
-    else
-        x86_alu_rm(e, w, alu, RAX, R_HART, X_OFF(op->rs2));
-    store_result(e, op, w);
+    int dst = result_reg(b, op->rd, op->rs2);
+    load_x(b, dst, op->rs1);
+    alu_x(b, w, alu, dst, op->rs2);
+    store_result(b, op, w, dst);
 }
 
-static void emit_shift_imm(struct emitter *e, const struct op *op, bool w,
+static void emit_shift_imm(struct block *b, const struct op *op, bool w,
                            enum x86_shift sh)
 {
-    load_x(e, RAX, op->rs1);
-    x86_shift_ri(e, w, sh, RAX, (unsigned)op->imm);
-    store_result(e, op, w);
+    int dst = result_reg(b, op->rd, 0);
+    load_x(b, dst, op->rs1);
+    x86_shift_ri(&b->e, w, sh, dst, (unsigned)op->imm);
+    store_result(b, op, w, dst);
 }
 
-static void emit_shift_reg(struct emitter *e, const struct op *op, bool w,
+static void emit_shift_reg(struct block *b, const struct op *op, bool w,
                            enum x86_shift sh)
 {
-    load_x(e, RCX, op->rs2);
-    load_x(e, RAX, op->rs1);
-    x86_shift_cl(e, w, sh, RAX);
-    store_result(e, op, w);
+    load_x(b, RCX, op->rs2);
+    int dst = result_reg(b, op->rd, 0);
+    load_x(b, dst, op->rs1);
+    x86_shift_cl(&b->e, w, sh, dst);
+    store_result(b, op, w, dst);
 }
 
-static void emit_set(struct emitter *e, const struct op *op, bool imm,
+static void emit_set(struct block *b, const struct op *op, bool imm,
                      enum x86_cond cc)
 {
-    load_x(e, RAX, op->rs1);
+    int a = operand_x(b, op->rs1, RAX);
     if (imm)
-        x86_alu_ri(e, true, ALU_CMP, RAX, op->imm);
-    else if (op->rs2 == 0)
-        x86_alu_ri(e, true, ALU_CMP, RAX, 0);
+        x86_alu_ri(&b->e, true, ALU_CMP, a, op->imm);
     else
-        x86_alu_rm(e, true, ALU_CMP, RAX, R_HART, X_OFF(op->rs2));
-    x86_setcc_zx(e, cc, RCX);
-    store_x(e, op->rd, RCX);
+        alu_x(b, true, ALU_CMP, a, op->rs2);
+    int dst = result_reg(b, op->rd, 0);
+    x86_setcc_zx(&b->e, cc, dst);
+    store_x(b, op->rd, dst);
 }
 
 /* rdx:rax = x[rs1] * x[rs2], signed (digit 5) or unsigned (digit 4). */
-static void emit_mul_wide(struct emitter *e, const struct op *op,
-                          unsigned digit)
+static void emit_mul_wide(struct block *b, const struct op *op, unsigned digit)
 {
-    load_x(e, RAX, op->rs1);
+    int h = host_of(b, op->rs2);
+    load_x(b, RAX, op->rs1);
     if (op->rs2 == 0)
-        x86_alu_rr(e, false, ALU_XOR, RDX, RDX);
+        x86_alu_rr(&b->e, false, ALU_XOR, RDX, RDX);
+    else if (h >= 0)
+        x86_group3_r(&b->e, true, digit, h);
     else
-        x86_mul_wide_m(e, digit, R_HART, X_OFF(op->rs2));
+        x86_mul_wide_m(&b->e, digit, R_HART, X_OFF(op->rs2));
 }
 
 /*
@@ -961,11 +1066,12 @@ static void emit_mul_wide(struct emitter *e, const struct op *op,
  * ones (quotient) or x (remainder); INT_MIN / -1 gives INT_MIN and 0.
  * w: 64-bit, else the W form on the low 32 bits, sign-extended.
  */
-static void emit_div(struct emitter *e, const struct op *op, bool w, bool sign,
+static void emit_div(struct block *b, const struct op *op, bool w, bool sign,
                      bool rem)
 {
-    load_x(e, RAX, op->rs1);
-    load_x(e, RCX, op->rs2);
+    struct emitter *e = &b->e;
+    load_x(b, RAX, op->rs1);
+    load_x(b, RCX, op->rs2);
     x86_alu_rr(e, w, ALU_OR, RCX, RCX); /* W forms: the low 32 bits */
     uint8_t *by_zero = x86_jcc(e, CC_E);
     uint8_t *by_minus_one = NULL;
@@ -994,7 +1100,7 @@ static void emit_div(struct emitter *e, const struct op *op, bool w, bool sign,
     }
     x86_patch(done, e->p);
     x86_patch(done_zero, e->p);
-    store_result(e, op, w);
+    store_result(b, op, w, RAX);
 }
 
 static const enum x86_cond branch_conds[] = {
@@ -1028,10 +1134,11 @@ static bool is_lr_sc(const struct op *op)
 }
 
 /* rsi = x[rs1]; returns the jcc taken when it is not size-aligned. */
-static uint8_t *emit_amo_address(struct emitter *e, const struct op *op,
+static uint8_t *emit_amo_address(struct block *b, const struct op *op,
                                  unsigned size)
 {
-    load_x(e, RSI, op->rs1);
+    struct emitter *e = &b->e;
+    load_x(b, RSI, op->rs1);
     x86_mov_rr(e, RCX, RSI);
     x86_alu_ri(e, false, ALU_AND, RCX, (int32_t)size - 1);
     return x86_jcc(e, CC_NE);
@@ -1042,17 +1149,17 @@ static void emit_amo(struct block *b, const struct op *op, unsigned slot,
 {
     struct emitter *e = &b->e;
     unsigned funct5 = op->insn >> 27, size = amo_size(op);
-    uint8_t *misaligned = emit_amo_address(e, op, size);
+    uint8_t *misaligned = emit_amo_address(b, op, size);
     uint8_t *miss =
         emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, w));
-    load_x(e, RDX, op->rs2);
+    load_x(b, RDX, op->rs2);
     x86_load_sib(e, RCX, RAX, RSI, size, true); /* old, sign-extended */
     static const enum x86_alu alu[] = {
         [0x00] = ALU_ADD, [0x04] = ALU_XOR, [0x08] = ALU_OR, [0x0c] = ALU_AND};
     if (funct5 != 0x01) /* swap stores rs2 as it is */
         x86_alu_rr(e, true, alu[funct5], RDX, RCX);
     x86_store_sib(e, RAX, RSI, size, RDX);
-    store_x(e, op->rd, RCX);
+    store_x(b, op->rd, RCX);
     add_slow_stub(b, misaligned, miss, op, slot, count);
 }
 
@@ -1071,7 +1178,7 @@ static void emit_lr_sc(struct block *b, const struct op *op, unsigned slot,
     /* LR only reads: the read TLB, as exec_amo() uses. */
     int32_t table = (int32_t)(sc ? offsetof(struct tlb_set, w)
                                  : offsetof(struct tlb_set, r));
-    uint8_t *misaligned = emit_amo_address(e, op, size);
+    uint8_t *misaligned = emit_amo_address(b, op, size);
     uint8_t *miss = emit_tlb_entry(e, size, table);
     x86_load64(e, RCX, RAX, table + (int32_t)offsetof(struct tlb_entry, ppage));
     x86_load64(e, RAX, RAX,
@@ -1084,9 +1191,9 @@ static void emit_lr_sc(struct block *b, const struct op *op, unsigned slot,
         x86_store8_imm(e, R_HART, HART_OFF(lr_valid), 1);
         x86_store64(e, R_HART, HART_OFF(lr_addr), RCX);
         x86_store64(e, R_HART, HART_OFF(lr_value), RDX);
-        store_x(e, op->rd, RDX);
+        store_x(b, op->rd, RDX);
     } else {
-        load_x(e, R8, op->rs2);
+        load_x(b, R8, op->rs2);
         x86_cmp_mem8(e, R_HART, HART_OFF(lr_valid), 0);
         uint8_t *not_held = x86_jcc(e, CC_E);
         x86_alu_rm(e, true, ALU_CMP, RCX, R_HART, HART_OFF(lr_addr));
@@ -1102,7 +1209,7 @@ static void emit_lr_sc(struct block *b, const struct op *op, unsigned slot,
         x86_mov_imm(e, RDX, 1);
         x86_patch(stored, e->p);
         x86_store8_imm(e, R_HART, HART_OFF(lr_valid), 0);
-        store_x(e, op->rd, RDX);
+        store_x(b, op->rd, RDX);
     }
     add_slow_stub(b, misaligned, miss, op, slot, count);
 }
@@ -1148,14 +1255,14 @@ static void emit_sstatus_sie(struct block *b, const struct op *op,
     if (imm) {
         x86_mov_imm(e, RSI, op->rs1);
     } else {
-        load_x(e, RSI, op->rs1);
+        load_x(b, RSI, op->rs1);
         x86_mov_imm(e, RAX, ~MSTATUS_SIE);
         x86_test_rr(e, RSI, RAX);
         other_bits = x86_jcc(e, CC_NE);
     }
     if (op->rd != 32) {
         emit_read_sstatus(e);
-        store_x(e, op->rd, RAX);
+        store_x(b, op->rd, RAX);
     }
     x86_load64(e, RCX, R_HART, HART_OFF(mstatus));
     x86_mov_rr(e, RDX, RCX);
@@ -1241,7 +1348,7 @@ static const struct {
 };
 
 /* Emit a simple_ops op; false if kind is not one. */
-static bool emit_simple(struct emitter *e, const struct op *op, unsigned kind)
+static bool emit_simple(struct block *b, const struct op *op, unsigned kind)
 {
     if (kind >= K_WIDE)
         return false;
@@ -1249,20 +1356,20 @@ static bool emit_simple(struct emitter *e, const struct op *op, unsigned kind)
     unsigned x86 = simple_ops[kind].x86;
     switch (simple_ops[kind].shape) {
     case SIMPLE_ALU_IMM:
-        emit_alu_imm(e, op, w, (enum x86_alu)x86);
+        emit_alu_imm(b, op, w, (enum x86_alu)x86);
         return true;
     case SIMPLE_ALU_REG:
-        emit_alu_reg(e, op, w, (enum x86_alu)x86);
+        emit_alu_reg(b, op, w, (enum x86_alu)x86);
         return true;
     case SIMPLE_SHIFT_IMM:
-        emit_shift_imm(e, op, w, (enum x86_shift)x86);
+        emit_shift_imm(b, op, w, (enum x86_shift)x86);
         return true;
     case SIMPLE_SHIFT_REG:
-        emit_shift_reg(e, op, w, (enum x86_shift)x86);
+        emit_shift_reg(b, op, w, (enum x86_shift)x86);
         return true;
     case SIMPLE_SET_IMM:
     case SIMPLE_SET_REG:
-        emit_set(e, op, simple_ops[kind].shape == SIMPLE_SET_IMM,
+        emit_set(b, op, simple_ops[kind].shape == SIMPLE_SET_IMM,
                  (enum x86_cond)x86);
         return true;
     }
@@ -1279,32 +1386,36 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     struct emitter *e = &b->e;
     unsigned kind = op->kind & (K_WIDE - 1);
     int32_t next = slot_off(slot + op->len);
-    if (emit_simple(e, op, kind))
+    if (emit_simple(b, op, kind))
         return true;
     switch (kind) {
     case K_NOP:
         return true;
-    case K_LI:
-        x86_mov_imm(e, RAX, (uint64_t)(int64_t)op->imm);
-        store_x(e, op->rd, RAX);
+    case K_LI: {
+        int dst = result_reg(b, op->rd, 0);
+        x86_mov_imm(e, dst, (uint64_t)(int64_t)op->imm);
+        store_x(b, op->rd, dst);
         return true;
-    case K_AUIPC:
-        x86_lea(e, RAX, R_VBASE, slot_off(slot));
-        x86_alu_ri(e, true, ALU_ADD, RAX, op->imm);
-        store_x(e, op->rd, RAX);
+    }
+    case K_AUIPC: {
+        int dst = result_reg(b, op->rd, 0);
+        x86_lea(e, dst, R_VBASE, slot_off(slot));
+        x86_alu_ri(e, true, ALU_ADD, dst, op->imm);
+        store_x(b, op->rd, dst);
         return true;
+    }
     case K_JAL:
         x86_lea(e, RAX, R_VBASE, next);
-        store_x(e, op->rd, RAX);
+        store_x(b, op->rd, RAX);
         jump_to_offset(b, (int64_t)slot_off(slot) + op->imm, count + 1);
         return false;
     case K_JALR: {
-        load_x(e, RAX, op->rs1);
+        load_x(b, RAX, op->rs1);
         if (op->imm)
             x86_alu_ri(e, true, ALU_ADD, RAX, op->imm);
         x86_alu_ri(e, true, ALU_AND, RAX, -2);
         x86_lea(e, RCX, R_VBASE, next);
-        store_x(e, op->rd, RCX);
+        store_x(b, op->rd, RCX);
         x86_alu_ri(e, true, ALU_ADD, R_RETIRED, (int32_t)count + 1);
         /* In this page and within budget: chain through the table. */
         x86_mov_rr(e, RCX, RAX);
@@ -1335,11 +1446,7 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     case K_BGE:
     case K_BLTU:
     case K_BGEU: {
-        load_x(e, RAX, op->rs1);
-        if (op->rs2 == 0)
-            x86_alu_ri(e, true, ALU_CMP, RAX, 0);
-        else
-            x86_alu_rm(e, true, ALU_CMP, RAX, R_HART, X_OFF(op->rs2));
+        alu_x(b, true, ALU_CMP, operand_x(b, op->rs1, RAX), op->rs2);
         add_stub(b, STUB_TAKEN, x86_jcc(e, branch_conds[kind]), op, slot,
                  count);
         return true;
@@ -1360,29 +1467,29 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
         emit_store(b, op, kind, slot, count);
         return true;
     case K_MUL:
-    case K_MULW:
-        load_x(e, RAX, op->rs1);
-        x86_imul_rm(e, kind == K_MUL, RAX, R_HART, X_OFF(op->rs2));
-        if (kind == K_MULW)
-            x86_movsxd(e, RAX, RAX);
-        store_x(e, op->rd, RAX);
+    case K_MULW: {
+        int dst = result_reg(b, op->rd, op->rs2), h = host_of(b, op->rs2);
+        load_x(b, dst, op->rs1);
+        if (h >= 0)
+            x86_imul_rr(e, kind == K_MUL, dst, h);
+        else
+            x86_imul_rm(e, kind == K_MUL, dst, R_HART, X_OFF(op->rs2));
+        store_result(b, op, kind == K_MUL, dst);
         return true;
+    }
     case K_MULH:
     case K_MULHU:
-        emit_mul_wide(e, op, kind == K_MULH ? 5 : 4);
-        store_x(e, op->rd, RDX);
+        emit_mul_wide(b, op, kind == K_MULH ? 5 : 4);
+        store_x(b, op->rd, RDX);
         return true;
     case K_MULHSU:
         /* mulhsu = mulhu - (rs1 < 0 ? rs2 : 0) */
-        emit_mul_wide(e, op, 4);
-        load_x(e, RSI, op->rs1);
+        emit_mul_wide(b, op, 4);
+        load_x(b, RSI, op->rs1);
         x86_shift_ri(e, true, SH_SAR, RSI, 63);
-        if (op->rs2 == 0)
-            x86_alu_rr(e, false, ALU_XOR, RSI, RSI);
-        else
-            x86_alu_rm(e, true, ALU_AND, RSI, R_HART, X_OFF(op->rs2));
+        alu_x(b, true, ALU_AND, RSI, op->rs2);
         x86_alu_rr(e, true, ALU_SUB, RDX, RSI);
-        store_x(e, op->rd, RDX);
+        store_x(b, op->rd, RDX);
         return true;
     case K_DIV:
     case K_DIVU:
@@ -1392,7 +1499,7 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     case K_DIVUW:
     case K_REMW:
     case K_REMUW:
-        emit_div(e, op, kind <= K_REMU,
+        emit_div(b, op, kind <= K_REMU,
                  kind == K_DIV || kind == K_REM || kind == K_DIVW ||
                      kind == K_REMW,
                  kind == K_REM || kind == K_REMU || kind == K_REMW ||
@@ -1424,6 +1531,108 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     /* System instructions redirect or trap; end the block all the same. */
     exit_at(b, next, count + 1);
     return false;
+}
+
+/*
+ * The integer registers op reads (as a mask) and writes (its result, 0 for
+ * none), for choosing what a block caches. Kinds that go to a handler
+ * count what they read as far as the choice is concerned; the handler
+ * call reloads whatever they write.
+ */
+static uint32_t op_reads(const struct op *op, unsigned kind, unsigned *writes)
+{
+    uint32_t rs1 = 1u << op->rs1, rs2 = 1u << op->rs2;
+    *writes = op->rd;
+    if (kind < K_WIDE && simple_ops[kind].shape) {
+        unsigned shape = simple_ops[kind].shape;
+        bool imm = shape == SIMPLE_ALU_IMM || shape == SIMPLE_SHIFT_IMM ||
+                   shape == SIMPLE_SET_IMM;
+        return imm ? rs1 : rs1 | rs2;
+    }
+    switch (kind) {
+    case K_LI:
+    case K_AUIPC:
+    case K_JAL:
+        return 0;
+    case K_JALR:
+    case K_LB:
+    case K_LH:
+    case K_LW:
+    case K_LD:
+    case K_LBU:
+    case K_LHU:
+    case K_LWU:
+        return rs1;
+    case K_FLW:
+    case K_FLD:
+    case K_FSW:
+    case K_FSD:
+        *writes = 0;
+        return rs1;
+    case K_CSR:
+        return op->rm & 4 ? 0 : rs1; /* csrr*i: rs1 is an immediate */
+    case K_FP:
+        *writes = 0; /* mostly F registers */
+        return 0;
+    }
+    if ((kind >= K_BEQ && kind <= K_BGEU) || (kind >= K_SB && kind <= K_SD)) {
+        *writes = 0;
+        return rs1 | rs2;
+    }
+    if ((kind >= K_MUL && kind <= K_REMUW) || kind == K_AMO)
+        return rs1 | rs2;
+    *writes = 0;
+    return 0;
+}
+
+/* Whether the block goes on after op (as far as choosing registers goes). */
+static bool op_continues(unsigned kind)
+{
+    return kind != K_JAL && kind != K_JALR &&
+           (kind < K_SLOW_FIRST || kind == K_CSR || kind == K_AMO ||
+            kind == K_FP);
+}
+
+/*
+ * Choose the guest registers the block at `start` caches: those it reads
+ * or writes at least twice, the most used first. Those read before they
+ * are written are loaded at its entry.
+ */
+static void choose_cached(struct block *b)
+{
+    unsigned uses[33] = {0}, slot = b->start;
+    uint32_t live_in = 0, written = 0;
+    for (unsigned n = 0; n < BLOCK_MAX_OPS; n++) {
+        struct op *op = &b->d->ops[slot];
+        if (op->kind == K_DECODE)
+            decode_slot(op, slot, b->d->host);
+        unsigned kind = op->kind & (K_WIDE - 1), rd;
+        if (kind == K_REFETCH || kind == K_CROSS)
+            break;
+        uint32_t reads = op_reads(op, kind, &rd);
+        live_in |= reads & ~written;
+        for (unsigned r = 1; r < 32; r++)
+            uses[r] += (reads >> r) & 1;
+        if (rd > 0 && rd < 32) {
+            uses[rd]++;
+            written |= 1u << rd;
+        }
+        if (!op_continues(kind))
+            break;
+        slot += op->len;
+    }
+    memset(b->host, -1, sizeof(b->host));
+    for (unsigned i = 0; i < CACHE_REGS; i++) {
+        unsigned best = 0;
+        for (unsigned r = 1; r < 32; r++)
+            if (b->host[r] < 0 && uses[r] >= 2 && uses[r] > uses[best])
+                best = r;
+        if (!best)
+            break;
+        b->host[best] = (int8_t)cache_regs[i];
+        if (live_in & (1u << best))
+            x86_load64(&b->e, cache_regs[i], R_HART, X_OFF(best));
+    }
 }
 
 /* Make the buffer's pages up to `end` present, a chunk at a time. */
@@ -1473,6 +1682,8 @@ static void translate(struct hart *h, struct dcache_page *d, unsigned start)
         .start = start,
     };
     b->entry = b->e.p;
+    choose_cached(b);
+    b->body = b->e.p;
     unsigned slot = start, count = 0;
     for (;;) {
         struct op *op = &d->ops[slot];
