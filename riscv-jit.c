@@ -113,7 +113,8 @@ _Static_assert(offsetof(struct hart, irq_dirty) ==
                    offsetof(struct hart, refetch) + 1,
                "one 16-bit compare tests refetch and irq_dirty");
 _Static_assert(sizeof(struct tlb_entry) == 32, "TLB index scaling");
-_Static_assert(sizeof(struct jump_entry) == 64, "jump cache index scaling");
+_Static_assert(sizeof(struct jump_entry) * JUMP_CACHE_WAYS == 128,
+               "jump cache index scaling");
 _Static_assert(offsetof(struct jit_page, code) == 0, "R_TABLE is the page");
 
 typedef uint64_t (*jit_enter_fn)(struct hart *h, const void *code,
@@ -335,12 +336,19 @@ static const void *helper_lookup(struct hart *h)
         return NULL;
     h->jit_next_vbase = pc & PAGE_MASK;
     h->jit_next_page = d->jit;
-    h->jump_cache[JUMP_CACHE_INDEX(pc)] =
-        (struct jump_entry){.pc = pc,
-                            .gen = h->jump_gen,
-                            .ppage = d->ppage,
-                            .code = code,
-                            .page = d->jit};
+    /* A stale entry for pc is replaced; else the older way goes. */
+    struct jump_entry *set =
+        &h->jump_cache[JUMP_CACHE_SET(pc) * JUMP_CACHE_WAYS];
+    struct jump_entry *slot = &set[0];
+    if (set[1].pc == pc)
+        slot = &set[1];
+    else if (set[0].pc != pc)
+        set[1] = set[0];
+    *slot = (struct jump_entry){.pc = pc,
+                                .gen = h->jump_gen,
+                                .ppage = d->ppage,
+                                .code = code,
+                                .page = d->jit};
     return code;
 }
 
@@ -445,6 +453,16 @@ static void exit_at(struct block *b, int32_t offset, unsigned retired)
 }
 
 /*
+ * reg (holding a copy of a virtual address) = the byte offset of its
+ * entry in a TLB table: (va >> PAGE_SHIFT) % TLB_ENTRIES * 32, in two ops.
+ */
+static void emit_tlb_offset(struct emitter *e, int reg)
+{
+    x86_shift_ri(e, true, SH_SHR, reg, PAGE_SHIFT - 5);
+    x86_alu_ri(e, false, ALU_AND, reg, (TLB_ENTRIES - 1) << 5);
+}
+
+/*
  * Continue at the pc in rax, in another page, with R_RETIRED up to date:
  * enter its block directly when the budget allows and it is translated.
  */
@@ -458,23 +476,25 @@ static void goto_other_page(struct block *b)
     x86_mov_rr(e, RCX, RAX);
     x86_shift_ri(e, true, SH_SHR, RCX, 1);
     x86_mov_rr(e, RDX, RAX);
-    x86_shift_ri(e, true, SH_SHR, RDX, 13);
+    x86_shift_ri(e, true, SH_SHR, RDX, 12);
     x86_alu_rr(e, false, ALU_XOR, RCX, RDX);
-    x86_alu_ri(e, false, ALU_AND, RCX, JUMP_CACHE_ENTRIES - 1);
-    x86_shift_ri(e, false, SH_SHL, RCX, 6);
+    x86_alu_ri(e, false, ALU_AND, RCX, JUMP_CACHE_SETS - 1);
+    x86_shift_ri(e, false, SH_SHL, RCX, 7); /* 128 bytes a set */
     x86_alu_rm(e, true, ALU_ADD, RCX, R_HART, HART_OFF(jump_cache));
-    x86_alu_rm(e, true, ALU_CMP, RAX, RCX,
-               (int32_t)offsetof(struct jump_entry, pc));
+    int32_t pc_off = (int32_t)offsetof(struct jump_entry, pc);
+    x86_alu_rm(e, true, ALU_CMP, RAX, RCX, pc_off);
+    uint8_t *first_way = x86_jcc(e, CC_E);
+    x86_alu_ri(e, true, ALU_ADD, RCX, (int32_t)sizeof(struct jump_entry));
+    x86_alu_rm(e, true, ALU_CMP, RAX, RCX, pc_off);
     uint8_t *miss = x86_jcc(e, CC_NE);
+    x86_patch(first_way, e->p);
     x86_load64(e, RDX, R_HART, HART_OFF(jump_gen));
     x86_alu_rm(e, true, ALU_CMP, RDX, RCX,
                (int32_t)offsetof(struct jump_entry, gen));
     uint8_t *stale = x86_jcc(e, CC_NE);
     /* The instruction TLB must still map pc to the entry's page. */
     x86_mov_rr(e, RDX, RAX);
-    x86_shift_ri(e, true, SH_SHR, RDX, PAGE_SHIFT);
-    x86_alu_ri(e, false, ALU_AND, RDX, TLB_ENTRIES - 1);
-    x86_shift_ri(e, false, SH_SHL, RDX, 5);
+    emit_tlb_offset(e, RDX);
     x86_alu_rm(e, true, ALU_ADD, RDX, R_HART, HART_OFF(itlb));
     x86_mov_rr(e, RSI, RAX);
     x86_alu_ri(e, true, ALU_AND, RSI, (int32_t)PAGE_MASK);
@@ -559,9 +579,7 @@ static uint8_t *emit_tlb_entry(struct emitter *e, unsigned size,
                                int32_t table_off)
 {
     x86_mov_rr(e, RAX, RSI);
-    x86_shift_ri(e, true, SH_SHR, RAX, PAGE_SHIFT);
-    x86_alu_ri(e, false, ALU_AND, RAX, TLB_ENTRIES - 1);
-    x86_shift_ri(e, false, SH_SHL, RAX, 5);
+    emit_tlb_offset(e, RAX);
     x86_alu_rr(e, true, ALU_ADD, RAX, R_DTLB);
     /* The last byte's page must be the entry's: a crossing access misses. */
     x86_lea(e, RCX, RSI, (int32_t)size - 1);
