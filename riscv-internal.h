@@ -155,6 +155,11 @@ struct jit_page {
     void *code[SLOTS_PER_PAGE];   /* the block's host code, or NULL */
     bool pending[SLOTS_PER_PAGE]; /* emitted, executable at the next seal */
     bool published;               /* code[] has held a block */
+    /* The page-straddling instruction at its end as blocks translated it,
+     * with the upper half they check for (riscv-jit.c emit_cross). */
+    bool cross_valid;
+    uint16_t cross_high;
+    struct op cross;
 };
 
 /*

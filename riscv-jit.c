@@ -43,7 +43,9 @@
  *   machines. Pages whose code keeps being written are interpreted.
  * - The code buffer has a fixed size per hart and is flushed whole when
  *   full; memory stays bounded.
- * - A page-straddling instruction is left to the interpreter.
+ * - A page-straddling instruction ends its block: translated behind a
+ *   check that its upper half is still what it was (emit_cross), or left
+ *   to the interpreter when it would be the block's first op.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -1673,6 +1675,63 @@ static void populate(struct jit *j, size_t end)
 }
 
 /*
+ * The 32-bit instruction at the page's last halfword, whose upper half
+ * lies on the next virtual page, as the next op of a block (never its
+ * first: a block that left before its first op would not progress). It
+ * is translated as it reads now, behind a check each time it runs that
+ * the next page is still in the instruction TLB (mapped executable in
+ * this mode) and still holds that upper half; else the block leaves and
+ * the interpreter runs it. The lower half is this page's, so a store to
+ * it drops the block. Handlers get a pointer to the op, which lives in
+ * the page's jit_page: every block of the page uses the same one, and a
+ * different upper half is not translated. Returns false when it cannot
+ * be translated now.
+ */
+static bool emit_cross(struct block *b, unsigned slot, unsigned count)
+{
+    struct hart *h = b->h;
+    struct jit_page *jp = b->d->jit;
+    uint64_t next = (h->pc & PAGE_MASK) + PAGE_SIZE;
+    const struct tlb_entry *te =
+        &h->itlb->x[(next >> PAGE_SHIFT) % TLB_ENTRIES];
+    if (te->tag != (next | h->tlb_gen))
+        return false;
+    uint16_t high, low;
+    memcpy(&high, (const uint8_t *)(uintptr_t)(te->addend + next), 2);
+    if (jp->cross_valid && jp->cross_high != high)
+        return false;
+    if (!jp->cross_valid) {
+        memcpy(&low, b->d->host + PAGE_SIZE - 2, 2);
+        decode_insn(&jp->cross, low | (uint32_t)high << 16);
+        jp->cross_high = high;
+        jp->cross_valid = true;
+    }
+
+    struct emitter *e = &b->e;
+    int32_t x_off = (int32_t)offsetof(struct tlb_set, x);
+    x86_lea(e, RSI, R_VBASE, PAGE_SIZE);
+    x86_mov_rr(e, RDX, RSI);
+    emit_tlb_offset(e, RDX);
+    x86_alu_rm(e, true, ALU_ADD, RDX, R_HART, HART_OFF(itlb));
+    x86_alu_rm(e, true, ALU_OR, RSI, R_HART, HART_OFF(tlb_gen));
+    x86_alu_rm(e, true, ALU_CMP, RSI, RDX,
+               x_off + (int32_t)offsetof(struct tlb_entry, tag));
+    uint8_t *unmapped = x86_jcc(e, CC_NE);
+    x86_load64(e, RAX, RDX,
+               x_off + (int32_t)offsetof(struct tlb_entry, addend));
+    x86_lea(e, RSI, R_VBASE, PAGE_SIZE);
+    x86_load_sib(e, RAX, RAX, RSI, 2, false);
+    x86_alu_ri(e, false, ALU_CMP, RAX, high);
+    uint8_t *changed = x86_jcc(e, CC_NE);
+    if (emit_op(b, &jp->cross, slot, count))
+        jump_other_page(b, slot_off(slot + 2), count + 1);
+    x86_patch(unmapped, e->p);
+    x86_patch(changed, e->p);
+    exit_at(b, slot_off(slot), count);
+    return true;
+}
+
+/*
  * Emit the block at `start` of decoded page d, to be published at the
  * next seal. Nothing is emitted when its first op is one the interpreter
  * must run (a page-straddling instruction) or memory is short.
@@ -1711,12 +1770,13 @@ static void translate(struct hart *h, struct dcache_page *d, unsigned start)
             jump_other_page(b, slot_off(slot), count);
             break;
         }
-        if (op->kind == K_CROSS) { /* the interpreter takes over */
-            exit_at(b, slot_off(slot), count);
-            break;
-        }
         if (count == BLOCK_MAX_OPS) {
             chain_to_slot(b, slot, count);
+            break;
+        }
+        if (op->kind == K_CROSS) { /* the block ends with it */
+            if (count == 0 || !emit_cross(b, slot, count))
+                exit_at(b, slot_off(slot), count);
             break;
         }
         if (!emit_op(b, op, slot, count))
@@ -1763,9 +1823,8 @@ static const uint8_t *block_at(struct hart *h, struct dcache_page *d)
     if (*heat < hot)
         ++*heat;
     if (*heat >= hot && !smc_page_hot(h, d->ppage)) {
-        translate(h, d, slot);
-        if (d->jit && d->jit->pending[slot])
-            *heat = 0;
+        translate(h, d, slot); /* nothing, if its first op straddles */
+        *heat = 0;
     }
     return NULL;
 }

@@ -145,13 +145,92 @@ static void test_straddling_instruction(bool second_page_mapped)
     fx_free(&f);
 }
 
-#define SFENCE_VMA(rs1, rs2) (0x12000073u | (rs2) << 20 | (rs1) << 15)
-
 /* Guest address of a host pointer into the fixture's RAM. */
 static uint64_t fx_addr(struct fixture *f, const void *p)
 {
     return RAM_BASE + (uint64_t)((const uint8_t *)p -
                                  (const uint8_t *)fx_ram(f, RAM_BASE));
+}
+
+#define SFENCE_VMA(rs1, rs2) (0x12000073u | (rs2) << 20 | (rs1) << 15)
+#define SH(rs2, rs1, imm)    enc_s(imm, rs2, rs1, 1, 0x23)
+#define S2                   18
+
+/*
+ * A loop over a straddling instruction, run often enough to be translated
+ * (hot after 4 entries) and sealed (256 entries); then again after the
+ * page holding its upper half is remapped to a copy with another half;
+ * then again after that half is rewritten through a writable alias (no
+ * fence.i: the interpreter sees the new half at once, so the translator
+ * must too). Each pass adds the straddling addi's immediate to a0 300
+ * times: 3, then 7, then 5.
+ */
+static void test_straddling_loop(bool jit)
+{
+    struct fixture f;
+    fx_init_jit(&f, NULL, jit, false);
+    fx_install_handler(&f);
+    fx_enter_s(&f, S_CODE);
+    uint64_t page = S_CODE + 0x1000, next = page + 0x1000, copy = page + 0x2000,
+             alias = 0x40000000, top = page + 0xffa;
+    fx_map(&f, S_CODE, S_CODE, PTE_R | PTE_X);
+    fx_map(&f, page, page, PTE_R | PTE_X);
+    fx_map(&f, next, next, PTE_R | PTE_X);
+    fx_map(&f, alias, copy, PTE_R | PTE_W);
+    uint64_t *pte = fx_pte(&f, next);
+    uint64_t pte_addr = fx_addr(&f, pte);
+    fx_map(&f, pte_addr & ~0xfffull, pte_addr & ~0xfffull, PTE_R | PTE_W);
+    uint64_t copy_pte = (*pte & 0x3ff) | (copy >> 12) << 10;
+
+    fx_org(&f, S_CODE); /* s2 counts the passes done */
+    fx_emit(&f, ADDI(S2, ZERO, 0));
+    fx_emit(&f, ADDI(A0, ZERO, 0));
+    uint64_t pass = f.cursor;
+    fx_emit(&f, SFENCE_VMA(ZERO, ZERO));
+    fx_emit(&f, ADDI(S1, ZERO, 300));
+    fx_la(&f, T0, top);
+    fx_emit(&f, JALR(ZERO, T0, 0));
+    uint64_t after = f.cursor; /* s2 += 1 was done */
+    fx_emit(&f, ADDI(T1, ZERO, 1));
+    uint64_t not_first = f.cursor;
+    fx_emit(&f, 0); /* bne s2, t1, second */
+    fx_la(&f, T1, pte_addr);
+    fx_la(&f, T2, copy_pte);
+    fx_emit(&f, SD(T2, T1, 0));
+    fx_emit(&f, JAL(ZERO, (int32_t)(pass - f.cursor)));
+    uint64_t second = f.cursor;
+    fx_emit(&f, ADDI(T1, ZERO, 2));
+    uint64_t not_second = f.cursor;
+    fx_emit(&f, 0); /* bne s2, t1, spin */
+    fx_la(&f, T1, alias);
+    fx_emit(&f, ADDI(T2, ZERO, (int32_t)(ADDI(A0, A0, 5) >> 16)));
+    fx_emit(&f, SH(T2, T1, 0));
+    fx_emit(&f, JAL(ZERO, (int32_t)(pass - f.cursor)));
+    uint64_t spin = f.cursor;
+    fx_emit(&f, SPIN);
+    uint32_t bne[] = {BNE(S2, T1, (int32_t)(second - not_first)),
+                      BNE(S2, T1, (int32_t)(spin - not_second))};
+    memcpy(fx_ram(&f, not_first), &bne[0], 4);
+    memcpy(fx_ram(&f, not_second), &bne[1], 4);
+
+    fx_org(&f, top);
+    fx_emit(&f, ADDI(A1, A1, 1));
+    fx_emit(&f, ADDI(A0, A0, 3)); /* straddles into `next` */
+    fx_emit(&f, ADDI(S1, S1, -1));
+    fx_emit(&f, BNE(S1, ZERO, (int32_t)(top - f.cursor)));
+    fx_emit(&f, ADDI(S2, S2, 1));
+    fx_emit(&f, JAL(ZERO, (int32_t)(after - f.cursor)));
+    memcpy(fx_ram(&f, copy), fx_ram(&f, next), 0x1000);
+    uint16_t high7 = (uint16_t)(ADDI(A0, A0, 7) >> 16);
+    memcpy(fx_ram(&f, copy), &high7, 2);
+
+    fx_run(&f, 0, 100000);
+    CHECK_EQ("straddling loop: the passes", fx_reg(&f, S2), 3);
+    CHECK_EQ("straddling loop: iterations", fx_reg(&f, A1), 900);
+    CHECK_EQ("straddling loop: 300 x (3, then 7 remapped, then 5 rewritten)",
+             fx_reg(&f, A0), 300 * (3 + 7 + 5));
+    CHECK_EQ("straddling loop: ends at the spin", hart_pc(f.harts[0]), spin);
+    fx_free(&f);
 }
 
 /*
@@ -225,6 +304,8 @@ void test_mmu(void)
     test_non_canonical_address();
     test_straddling_instruction(true);
     test_straddling_instruction(false);
+    test_straddling_loop(false);
+    test_straddling_loop(true);
     test_sfence_one_address(false);
     test_sfence_one_address(true);
 }
