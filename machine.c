@@ -201,7 +201,8 @@ static bool create_devices(struct machine *m)
     return rc == 0;
 }
 
-static bool create_harts(struct machine *m, bool builtin_sbi, bool jit)
+static bool create_harts(struct machine *m, bool builtin_sbi,
+                         const struct machine_config *config)
 {
     m->env = (struct hart_env){
         .ram = &m->ram,
@@ -209,7 +210,8 @@ static bool create_harts(struct machine *m, bool builtin_sbi, bool jit)
         .opaque = m,
         .read_mtime = machine_read_mtime,
         .sbi_ecall = builtin_sbi ? machine_sbi_ecall : NULL,
-        .jit = jit,
+        .jit = config->jit,
+        .jit_perf_map = config->jit_perf_map,
     };
     for (unsigned h = 0; h < m->nharts; h++) {
         m->harts[h] = hart_new(&m->env, h);
@@ -368,7 +370,7 @@ struct machine *machine_new(const struct machine_config *config)
     m->bus = bus_new();
     if (!create_slots(m, config, err, sizeof(err)))
         goto fail;
-    if (!m->bus || !create_harts(m, !config->bios, config->jit) ||
+    if (!m->bus || !create_harts(m, !config->bios, config) ||
         !create_devices(m) || (!config->bios && !create_sbi(m)))
         goto fail;
     if (!read_boot_files(m, config, err, sizeof(err)) ||

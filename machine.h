@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct fs_share_options;
 
@@ -20,6 +21,7 @@ struct machine_config {
     const char *bios;   /* M-mode firmware at RAM_BASE, or NULL: built-in SBI */
     const char *append; /* kernel command line, or NULL for the default */
     bool jit;           /* translate guest code (--jit on) */
+    FILE *jit_perf_map; /* SEMU_PERF_MAP: name translated code, or NULL */
     /* -s: one virtio-fs device each, at most VIRTIO_MMIO_SLOTS (fs-share.h). */
     const struct fs_share_options *shares;
     unsigned nshares;

@@ -56,7 +56,9 @@ static const char usage_text[] =
     "hart's translator made, and each share's node, handle and host fd\n"
     "counts and requests, at exit.\n"
     "SEMU_PROFILE=FILE samples guest pcs and writes \"PC COUNT\" lines to\n"
-    "FILE at exit; scripts/guest-profile.sh names the kernel functions.\n";
+    "FILE at exit; scripts/guest-profile.sh names the kernel functions.\n"
+    "SEMU_PERF_MAP=1 writes /tmp/perf-PID.map, where perf report finds a\n"
+    "name for each translated block: guest-PC, the guest pc it starts at.\n";
 
 static void die(const char *fmt, const char *arg)
 {
@@ -369,6 +371,15 @@ int main(int argc, char **argv)
     struct machine_config config;
     parse_args(argc, argv, &config);
 
+    const char *perf_map = getenv("SEMU_PERF_MAP");
+    if (perf_map && strcmp(perf_map, "1") == 0) {
+        char path[64];
+        snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+        if (!(config.jit_perf_map = fopen(path, "w")))
+            fprintf(stderr, "semu: cannot write %s: %s\n", path,
+                    strerror(errno));
+    }
+
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     struct machine *m = machine_new(&config);
@@ -392,5 +403,7 @@ int main(int argc, char **argv)
     if (stats && strcmp(stats, "1") == 0)
         machine_print_stats(m, seconds_since(&start));
     machine_free(m);
+    if (config.jit_perf_map)
+        fclose(config.jit_perf_map);
     return status;
 }

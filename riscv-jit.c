@@ -241,6 +241,9 @@ bool jit_init(struct hart *h)
     emit_access_thunks(j);
     j->sealed = j->used = j->populated = j->prologue_bytes;
     protect(j, 0, j->sealed, PROT_READ | PROT_EXEC);
+    if (h->env.jit_perf_map)
+        fprintf(h->env.jit_perf_map, "%lx %zx semu-jit-runtime\n",
+                (unsigned long)(uintptr_t)j->buf, j->prologue_bytes);
     h->jump_caches =
         calloc((PRIV_M + 1) * JUMP_CACHE_ENTRIES, sizeof(struct jump_entry));
     if (!h->jump_caches) {
@@ -1790,6 +1793,10 @@ static void translate(struct hart *h, struct dcache_page *d, unsigned start)
         return;
     j->used = ((size_t)(b->e.p - j->buf) + 15) & ~(size_t)15;
     j->blocks++;
+    if (h->env.jit_perf_map)
+        fprintf(h->env.jit_perf_map, "%lx %tx guest-%llx\n",
+                (unsigned long)(uintptr_t)b->entry, b->e.p - b->entry,
+                (unsigned long long)((h->pc & PAGE_MASK) + slot_off(start)));
     j->bytes += (size_t)(b->e.p - b->entry);
     j->ops += count;
     j->pending[j->npending++] = (struct pending){

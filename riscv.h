@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "device.h"
 #include "ram.h"
@@ -51,6 +52,10 @@ struct hart_env {
     bool jit_eager;
     /* Tests: entries before a block is translated (0: the default, 32). */
     unsigned jit_hot;
+    /* When not NULL, each translated block gets a line "ADDR SIZE NAME" (a
+     * perf map: perf report names host code by the guest pc it came
+     * from). */
+    FILE *jit_perf_map;
 };
 
 /* True when this build can translate guest code (an x86-64 host). */

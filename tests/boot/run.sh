@@ -157,6 +157,22 @@ expect "linux-profile names kernel functions" \
 expect_eq "linux-profile: no pc outside the kernel's text" "" \
     "$(grep ' <unknown>$' "$tmp/profile.named")"
 
+# SEMU_PERF_MAP: a perf map naming each translated block by its guest pc.
+if "$semu" --jit on --help >/dev/null 2>&1; then
+    # semu's pid names the file: the shell records its own, then execs.
+    timeout "$limit" sh -c 'echo $$ >"$0"; exec "$@"' "$tmp/perf-map.pid" \
+        env SEMU_PERF_MAP=1 "$semu" -k "$image" -a 'semu.run="exit 0"' \
+        </dev/null >"$tmp/perf-map.log" 2>&1
+    mv "/tmp/perf-$(cat "$tmp/perf-map.pid").map" "$tmp/perf.map" 2>/dev/null
+    well_formed() { # every line ADDR SIZE NAME, and some of each name
+        ! grep -Ev '^[0-9a-f]+ [0-9a-f]+ (guest-[0-9a-f]+|semu-jit-runtime)$' \
+            "$tmp/perf.map" >/dev/null &&
+            grep -q ' semu-jit-runtime$' "$tmp/perf.map" &&
+            [ "$(grep -c ' guest-ffffffff8' "$tmp/perf.map")" -ge 100 ]
+    }
+    expect "SEMU_PERF_MAP: a line per translated block, by guest pc" well_formed
+fi
+
 # --- Linux under Debian's OpenSBI ---
 run opensbi 5 "$semu" --bios "$opensbi" -c 2 -k "$image" \
     -a 'semu.run="exit 5"' </dev/null
