@@ -21,7 +21,10 @@
  *   the decoded-page cache; only a miss there returns to jit_run().
  * - Loads and stores check the same software TLB entries as the
  *   interpreter inline and call mmu_load/mmu_store on a miss, so MMIO,
- *   faults, PMP and page-crossing accesses behave as they do there.
+ *   faults, PMP and page-crossing accesses behave as they do there. A
+ *   run of loads or of stores off one base register is checked once for
+ *   its whole span (plan_group), and emitted a second time, out of line
+ *   and access by access, for when that check fails.
  *   FP loads and stores are inline too. Everything else that is rare or
  *   long (CSRs, atomics, F and D arithmetic, system instructions) calls
  *   the interpreter's own handlers; after a call that may have changed
@@ -72,7 +75,7 @@
  * is an mprotect, which costs ~100 us on some virtual machines. */
 #define JIT_SEAL_WANTED 256
 /* Room a block may take, checked before translating one. */
-#define BLOCK_MAX_BYTES (BLOCK_MAX_OPS * 256 + 1024)
+#define BLOCK_MAX_BYTES (2 * BLOCK_MAX_OPS * 256 + 1024) /* groups: twice */
 
 /* Host registers the generated code keeps across a block. */
 enum {
@@ -81,7 +84,7 @@ enum {
     R_RETIRED = R12,
     R_BUDGET = R13,
     R_VBASE = R14, /* virtual address of the current page */
-    R_DTLB = R15,  /* h->dtlb */
+    R_GROUP = R15, /* the host page of the current access group */
 };
 
 /*
@@ -156,9 +159,10 @@ struct jit {
 };
 
 /* Out-of-line paths of a block, emitted after its straight-line code. */
-enum stub_kind { STUB_TAKEN, STUB_SLOW, STUB_ACCESS };
+enum stub_kind { STUB_TAKEN, STUB_SLOW, STUB_ACCESS, STUB_GROUP };
 struct stub {
     enum stub_kind kind;
+    unsigned end;          /* STUB_GROUP: the slot after its last op */
     uint8_t *from, *from2; /* jcc displacements to point here (or NULL) */
     const uint8_t *resume; /* where a completed slow access continues */
     const uint8_t *thunk;  /* STUB_ACCESS: the shared load or store path */
@@ -173,9 +177,13 @@ struct block {
     unsigned start;
     const uint8_t *entry;
     const uint8_t *body; /* after the entry's loads of cached registers */
-    struct stub stubs[BLOCK_MAX_OPS];
+    /* An op's stubs, and a group's ops emitted again with theirs. */
+    struct stub stubs[3 * BLOCK_MAX_OPS];
     unsigned nstubs;
     int8_t host[32]; /* the host register caching x[r], or -1 */
+    /* Emitting an access group's ops, which use R_GROUP (plan_group). */
+    bool in_group;
+    unsigned group_end, group_stub; /* its end slot, its STUB_GROUP */
 };
 
 bool hart_jit_supported(void)
@@ -213,7 +221,6 @@ static void emit_prologue(struct jit *j)
     x86_mov_rr(&e, R_VBASE, RCX);
     x86_mov_rr(&e, R_TABLE, R8);
     x86_alu_rr(&e, false, ALU_XOR, R_RETIRED, R_RETIRED);
-    x86_load64(&e, R_DTLB, R_HART, HART_OFF(dtlb));
     x86_jmp_r(&e, RSI);
     j->leave = e.p;
     x86_mov_rr(&e, RAX, R_RETIRED);
@@ -585,7 +592,7 @@ static uint8_t *emit_tlb_entry(struct emitter *e, unsigned size,
 {
     x86_mov_rr(e, RAX, RSI);
     emit_tlb_offset(e, RAX);
-    x86_alu_rr(e, true, ALU_ADD, RAX, R_DTLB);
+    x86_alu_rm(e, true, ALU_ADD, RAX, R_HART, HART_OFF(dtlb));
     /* The last byte's page must be the entry's: a crossing access misses. */
     x86_lea(e, RCX, RSI, (int32_t)size - 1);
     x86_alu_ri(e, true, ALU_AND, RCX, (int32_t)PAGE_MASK);
@@ -789,8 +796,6 @@ static void emit_slow_thunk(struct emitter *e, const uint8_t *leave)
     x86_call_r(e, RAX);
     x86_alu_ri(e, false, ALU_CMP, RAX, EXEC_NEXT);
     uint8_t *not_next = x86_jcc(e, CC_NE);
-    /* The mode may have changed without a refetch: reload the TLB set. */
-    x86_load64(e, R_DTLB, R_HART, HART_OFF(dtlb));
     x86_cmp_mem16_zero(e, R_HART, HART_OFF(refetch));
     uint8_t *dirty = x86_jcc(e, CC_NE);
     thunk_return(e, false);
@@ -921,6 +926,11 @@ static void emit_load(struct block *b, const struct op *op, unsigned kind,
     unsigned size = load_shapes[kind].size;
     bool sign = load_shapes[kind].sign;
     emit_address(b, op);
+    if (b->in_group) { /* the group's first op checked the TLB */
+        x86_load_sib(e, RDX, R_GROUP, RSI, size, sign);
+        store_x(b, op->rd, RDX);
+        return;
+    }
     uint8_t *miss =
         emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, r));
     x86_load_sib(e, RDX, RAX, RSI, size, sign);
@@ -936,6 +946,10 @@ static void emit_store(struct block *b, const struct op *op, unsigned kind,
     unsigned size = store_size(kind);
     emit_address(b, op);
     load_x(b, RDX, op->rs2);
+    if (b->in_group) { /* the group's first op checked the TLB */
+        x86_store_sib(e, R_GROUP, RSI, size, RDX);
+        return;
+    }
     uint8_t *miss =
         emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, w));
     x86_store_sib(e, RAX, RSI, size, RDX);
@@ -945,6 +959,8 @@ static void emit_store(struct block *b, const struct op *op, unsigned kind,
 
 static void emit_slow_call(struct block *b, const struct op *op, unsigned slot,
                            unsigned count);
+static bool emit_op(struct block *b, const struct op *op, unsigned slot,
+                    unsigned count);
 
 static void emit_stub(struct block *b, const struct stub *s)
 {
@@ -959,6 +975,17 @@ static void emit_stub(struct block *b, const struct stub *s)
     if (s->kind == STUB_ACCESS) {
         x86_call_to(e, s->thunk);
         x86_nop_data(e, access_data(s->op, s->slot, s->count));
+        x86_jmp_to(e, s->resume);
+        return;
+    }
+    if (s->kind == STUB_GROUP) { /* its ops again, each checking for itself */
+        unsigned slot = s->slot, count = s->count;
+        while (slot < s->end) {
+            const struct op *op = &b->d->ops[slot];
+            emit_op(b, op, slot, count);
+            slot += op->len;
+            count++;
+        }
         x86_jmp_to(e, s->resume);
         return;
     }
@@ -1658,6 +1685,111 @@ static void choose_cached(struct block *b)
     }
 }
 
+/*
+ * Access groups. A run of loads, or of stores, off one base register that
+ * no op of the run writes (but its last, a load), with only inline ALU ops
+ * and branches between them, and whose bytes span at most GROUP_SPAN: a
+ * function's saves and restores on the stack, a structure's fields. The
+ * run's first op checks the TLB once for the whole span; when it hits in
+ * one page, the run's accesses use that page's host address (R_GROUP)
+ * without a check of their own, and none of them can fault. Otherwise
+ * the run goes out of line: its ops emitted again as usual, each with its
+ * own check and slow path, so faults stay precise.
+ */
+#define GROUP_SPAN 2048
+
+struct group {
+    unsigned end, base; /* the slot after its last access; the base */
+    int32_t lo, hi;     /* its bytes: base + [lo, hi) */
+    bool store;
+};
+
+static bool is_load_kind(unsigned kind)
+{
+    return kind >= K_LB && kind <= K_LWU;
+}
+
+static bool is_store_kind(unsigned kind)
+{
+    return kind >= K_SB && kind <= K_SD;
+}
+
+/* Ops that may lie between a group's accesses: inline, calling nothing,
+ * not ending the block. */
+static bool group_filler(unsigned kind)
+{
+    return (kind < K_WIDE && simple_ops[kind].shape) || kind == K_LI ||
+           kind == K_AUIPC || kind == K_NOP ||
+           (kind >= K_BEQ && kind <= K_BGEU) ||
+           (kind >= K_MUL && kind <= K_REMUW);
+}
+
+/* The group that starts with the op at slot, `count` ops into the block. */
+static bool plan_group(struct block *b, unsigned slot, unsigned count,
+                       struct group *g)
+{
+    const struct op *op = &b->d->ops[slot];
+    unsigned kind = op->kind & (K_WIDE - 1), accesses = 0;
+    *g = (struct group){.base = op->rs1,
+                        .store = is_store_kind(kind),
+                        .lo = INT32_MAX,
+                        .hi = INT32_MIN};
+    if (g->base == 0 || (!g->store && !is_load_kind(kind)))
+        return false;
+    for (; count < BLOCK_MAX_OPS; count++) {
+        struct op *o = &b->d->ops[slot];
+        if (o->kind == K_DECODE)
+            decode_slot(o, slot, b->d->host);
+        kind = o->kind & (K_WIDE - 1);
+        bool member = (g->store ? is_store_kind(kind) : is_load_kind(kind)) &&
+                      o->rs1 == g->base;
+        if (member) {
+            int32_t size =
+                (int32_t)(g->store ? store_size(kind) : load_shapes[kind].size);
+            int32_t lo = o->imm < g->lo ? o->imm : g->lo;
+            int32_t hi = o->imm + size > g->hi ? o->imm + size : g->hi;
+            if (hi - lo > GROUP_SPAN)
+                break;
+            g->lo = lo;
+            g->hi = hi;
+            g->end = slot + o->len;
+            accesses++;
+            if (!g->store && o->rd == g->base)
+                break; /* the base changes after it */
+        } else if (!group_filler(kind) || o->rd == g->base) {
+            break;
+        }
+        slot += o->len;
+    }
+    return accesses >= 2;
+}
+
+/*
+ * A group's check, before its first op: R_GROUP = the host address's
+ * addend for its span, or out of line to the ops emitted one by one.
+ */
+static void emit_group_head(struct block *b, const struct group *g,
+                            unsigned slot, unsigned count)
+{
+    struct emitter *e = &b->e;
+    int h = host_of(b, g->base);
+    if (h >= 0) {
+        x86_lea(e, RSI, h, g->lo);
+    } else {
+        load_x(b, RSI, g->base);
+        x86_alu_ri(e, true, ALU_ADD, RSI, g->lo);
+    }
+    int32_t table = (int32_t)(g->store ? offsetof(struct tlb_set, w)
+                                       : offsetof(struct tlb_set, r));
+    uint8_t *miss = emit_tlb_lookup(e, (unsigned)(g->hi - g->lo), table);
+    x86_mov_rr(e, R_GROUP, RAX);
+    b->group_stub = b->nstubs;
+    add_stub(b, STUB_GROUP, miss, &b->d->ops[slot], slot, count);
+    b->stubs[b->group_stub].end = g->end;
+    b->in_group = true;
+    b->group_end = g->end;
+}
+
 /* Make the buffer's pages up to `end` present, a chunk at a time. */
 static void populate(struct jit *j, size_t end)
 {
@@ -1782,10 +1914,17 @@ static void translate(struct hart *h, struct dcache_page *d, unsigned start)
                 exit_at(b, slot_off(slot), count);
             break;
         }
+        struct group g;
+        if (!b->in_group && plan_group(b, slot, count, &g))
+            emit_group_head(b, &g, slot, count);
         if (!emit_op(b, op, slot, count))
             break;
         slot += op->len;
         count++;
+        if (b->in_group && slot == b->group_end) {
+            b->in_group = false;
+            b->stubs[b->group_stub].resume = b->e.p;
+        }
     }
     for (unsigned i = 0; i < b->nstubs; i++)
         emit_stub(b, &b->stubs[i]);

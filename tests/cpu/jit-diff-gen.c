@@ -437,6 +437,32 @@ static void item_mmio(struct gen *g)
         emit32(g, enc_s(0, rand_reg(g), base, f3, 0x23));
 }
 
+/*
+ * A run of loads, or of stores, off one base register, with ALU ops
+ * between them (which may write the base, as may a load): what the
+ * translator checks as one group. Around a data address (which may lie
+ * near a page's end, or in a page this mode may not access) or in the
+ * test device.
+ */
+static void item_mem_run(struct gen *g)
+{
+    unsigned base = rand_rd(g), n = 2 + pick(g, 5);
+    bool store = chance(g, 2);
+    if (chance(g, 6))
+        emit_li(g, base, DIFF_MMIO_VA + 64 + (pick(g, 64) & ~7u));
+    else
+        emit_li(g, base, data_addr(g, 8));
+    for (unsigned i = 0; i < n; i++) {
+        int32_t imm = (int32_t)pick(g, 64) - 32;
+        if (store)
+            emit32(g, enc_s(imm, rand_reg(g), base, pick(g, 4), 0x23));
+        else
+            emit32(g, enc_i(imm, base, pick(g, 7), rand_rd(g), 0x03));
+        if (chance(g, 4))
+            item_alu_i(g);
+    }
+}
+
 static void item_csr_read(struct gen *g)
 {
     static const uint16_t csrs[] = {
@@ -792,8 +818,10 @@ static void item(struct gen *g, unsigned depth)
         item_raw32(g);
     else if (r < 46)
         item_raw16(g);
-    else if (r < 58)
+    else if (r < 53)
         item_mem(g);
+    else if (r < 58)
+        item_mem_run(g);
     else if (r < 61)
         item_mmio(g);
     else if (r < 65)
