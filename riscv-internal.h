@@ -184,14 +184,31 @@ struct jump_entry {
 
 struct dcache_page {
     uint64_t ppage; /* NO_PAGE when empty */
-    uint64_t gen;   /* valid only while equal to hart.dcache_gen */
+    uint64_t gen;   /* current only while equal to hart.dcache_gen */
     uint8_t *host;
-    struct op *ops; /* SLOTS_PER_PAGE + 1 (a K_REFETCH sentinel) */
+    struct op *ops; /* SLOTS_PER_PAGE + 1 (a K_REFETCH sentinel), then
+                     * the page's bytes as decoded (page_snapshot) */
     /* Translated blocks (riscv-jit.c), or NULL; cleared whenever ops are. */
     struct jit_page *jit;
     uint64_t epoch; /* new each time the slot is filled with a page */
     uint64_t used;  /* hart.dcache_clock at the last entry: LRU eviction */
 };
+
+/*
+ * After a decoded page's ops array: a copy of the page's bytes when it
+ * was filled, then a byte set once a slot was decoded from bytes that
+ * differ from the copy (written behind the hart's back: by a device or
+ * another hart). fence.i makes every decoded page stale, but one whose
+ * bytes still equal its copy, and whose ops all came from it, keeps its
+ * ops and translations (dcache_lookup).
+ */
+#define DCACHE_ALLOC_BYTES                                                     \
+    ((SLOTS_PER_PAGE + 1) * sizeof(struct op) + PAGE_SIZE + 1)
+static inline uint8_t *page_snapshot(struct op *ops)
+{
+    return (uint8_t *)(ops + SLOTS_PER_PAGE + 1);
+}
+#define SNAPSHOT_DIVERGED PAGE_SIZE /* the byte's index */
 
 struct hart {
     uint64_t x[33]; /* x[32] swallows writes to x0 */

@@ -1836,7 +1836,11 @@ static bool emit_cross(struct block *b, unsigned slot, unsigned count)
     if (jp->cross_valid && jp->cross_high != high)
         return false;
     if (!jp->cross_valid) {
+        /* The lower half as the page's ops were decoded (see
+         * page_snapshot): what fence.i compares against. */
         memcpy(&low, b->d->host + PAGE_SIZE - 2, 2);
+        if (memcmp(&low, page_snapshot(b->d->ops) + PAGE_SIZE - 2, 2) != 0)
+            return false;
         decode_insn(&jp->cross, low | (uint32_t)high << 16);
         jp->cross_high = high;
         jp->cross_valid = true;

@@ -450,6 +450,18 @@ static void tlb_protect_code(struct hart *h, uint64_t ppage)
 }
 
 /*
+ * Whether a page that fence.i made stale may keep its ops: its bytes are
+ * those it was decoded from. Stores by this hart to a page with decoded
+ * code drop it at once; this catches everyone else's.
+ */
+static bool still_decoded(struct dcache_page *d, const uint8_t *host)
+{
+    const uint8_t *snapshot = page_snapshot(d->ops);
+    return d->host == host && !snapshot[SNAPSHOT_DIVERGED] &&
+           memcmp(snapshot, host, PAGE_SIZE) == 0;
+}
+
+/*
  * The decoded page for ppage, made empty if it was not cached. A kernel's
  * and a shell's code pages collided often in a direct-mapped cache, and
  * each miss decodes the page again: hence ways, and LRU among them.
@@ -461,15 +473,16 @@ static struct dcache_page *dcache_lookup(struct hart *h, uint64_t ppage,
     for (int w = 0; w < DCACHE_WAYS && !d; w++)
         if (set[w].ppage == ppage)
             d = &set[w]; /* a page is in at most one way */
-    if (d && d->gen == h->dcache_gen) {
+    if (d && (d->gen == h->dcache_gen || still_decoded(d, host))) {
+        d->gen = h->dcache_gen;
         d->used = ++h->dcache_clock;
         return d;
     }
-    if (!d) {
+    if (!d) { /* an empty way, else the least recently used */
         d = &set[0];
         for (int w = 0; w < DCACHE_WAYS; w++) {
             struct dcache_page *c = &set[w];
-            if (c->ppage == NO_PAGE || c->gen != h->dcache_gen) {
+            if (c->ppage == NO_PAGE) {
                 d = c;
                 break;
             }
@@ -479,7 +492,7 @@ static struct dcache_page *dcache_lookup(struct hart *h, uint64_t ppage,
     }
     d->used = ++h->dcache_clock;
     if (!d->ops) {
-        d->ops = malloc((SLOTS_PER_PAGE + 1) * sizeof(struct op));
+        d->ops = malloc(DCACHE_ALLOC_BYTES);
         if (!d->ops) {
             fprintf(stderr, "semu: out of memory for decoded code\n");
             abort();
@@ -495,6 +508,9 @@ static struct dcache_page *dcache_lookup(struct hart *h, uint64_t ppage,
     }
     d->epoch = ++h->dcache_epoch;
     d->ops[SLOTS_PER_PAGE] = (struct op){.kind = K_REFETCH};
+    uint8_t *snapshot = page_snapshot(d->ops);
+    memcpy(snapshot, host, PAGE_SIZE);
+    snapshot[SNAPSHOT_DIVERGED] = 0;
     d->ppage = ppage;
     d->gen = h->dcache_gen;
     d->host = host;
@@ -520,9 +536,10 @@ bool smc_page_hot(struct hart *h, uint64_t ppage)
 }
 
 /*
- * fence.i: a new generation makes every decoded page stale at once. The
- * code_page marks stay; a stale one costs a single slow store, which
- * clears it.
+ * fence.i: a new generation makes every decoded page stale at once; the
+ * next fetch from one keeps its ops if its bytes did not change
+ * (still_decoded). The code_page marks stay; a stale one costs a single
+ * slow store, which clears it.
  */
 void dcache_flush(struct hart *h)
 {

@@ -246,6 +246,10 @@ void decode_slot(struct op *op, unsigned slot, const uint8_t *page)
 {
     const uint8_t *p = page + 2 * slot;
     uint16_t low = p[0] | p[1] << 8;
+    unsigned bytes = (low & 3) != 3 || slot == SLOTS_PER_PAGE - 1 ? 2 : 4;
+    uint8_t *snapshot = page_snapshot(op - slot);
+    if (memcmp(p, snapshot + 2 * slot, bytes) != 0)
+        snapshot[SNAPSHOT_DIVERGED] = 1;
     if ((low & 3) != 3) {
         decode_compressed(op, low);
     } else if (slot == SLOTS_PER_PAGE - 1) {

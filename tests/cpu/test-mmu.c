@@ -295,6 +295,109 @@ static void test_pmp_closed_by_default(void)
     fx_free(&f);
 }
 
+#define FENCE_I            0x0000100fu
+#define BEQ(rs1, rs2, off) enc_b(off, rs2, rs1, 0)
+
+/* Run until the guest's done word (at `words` + 8) reaches n. */
+static bool run_until(struct fixture *f, uint64_t words, uint64_t n)
+{
+    for (int i = 0; i < 200; i++) {
+        uint64_t done;
+        memcpy(&done, fx_ram(f, words + 8), 8);
+        if (done == n)
+            return true;
+        fx_run(f, 0, 20000);
+    }
+    return false;
+}
+
+static void host_write32(struct fixture *f, uint64_t addr, uint32_t v)
+{
+    memcpy(fx_ram(f, addr), &v, 4);
+}
+
+/*
+ * Code written behind the hart's back (as a device would: the host here)
+ * is seen after fence.i, though fence.i keeps the decoded ops and blocks
+ * of pages whose bytes did not change. Also when the new bytes were
+ * decoded before fence.i and then changed back: the page still holds ops
+ * decoded from the bytes in between, so it must be decoded again.
+ */
+static void test_fence_i_behind_the_hart(bool jit)
+{
+    struct fixture f;
+    fx_init_jit(&f, NULL, jit, false);
+    fx_install_handler(&f);
+    uint64_t func = RAM_BASE + 0x8000, other = RAM_BASE + 0x9000,
+             later = other + 0x100, words = RAM_BASE + 0xa000;
+    /* words: +0 the host's step, +8 the guest's */
+
+    fx_la(&f, S1, words);
+    fx_emit(&f, ADDI(S2, ZERO, 300)); /* 300 calls: hot and sealed */
+    uint64_t loop1 = f.cursor;
+    fx_la(&f, T0, func);
+    fx_emit(&f, JALR(RA, T0, 0));
+    fx_emit(&f, ADDI(S2, S2, -1));
+    fx_emit(&f, BNE(S2, ZERO, (int32_t)(loop1 - f.cursor)));
+    fx_la(&f, T0, other); /* `other` is decoded, `later` not yet */
+    fx_emit(&f, JALR(RA, T0, 0));
+    for (int step = 1; step <= 4; step++) {
+        fx_emit(&f, ADDI(T1, ZERO, step));
+        fx_emit(&f, SD(T1, S1, 8));
+        if (step == 4)
+            break;
+        uint64_t wait = f.cursor;
+        fx_emit(&f, LD(T2, S1, 0));
+        fx_emit(&f, BNE(T2, T1, (int32_t)(wait - f.cursor)));
+        if (step == 1) { /* func now adds 2 */
+            fx_emit(&f, FENCE_I);
+            fx_emit(&f, ADDI(S2, ZERO, 300));
+            uint64_t loop2 = f.cursor;
+            fx_la(&f, T0, func);
+            fx_emit(&f, JALR(RA, T0, 0));
+            fx_emit(&f, ADDI(S2, S2, -1));
+            fx_emit(&f, BNE(S2, ZERO, (int32_t)(loop2 - f.cursor)));
+            fx_la(&f, T0, other); /* current again before `later` changes */
+            fx_emit(&f, JALR(RA, T0, 0));
+        } else { /* later adds 7 (no fence.i yet), then 5 again */
+            if (step == 3)
+                fx_emit(&f, FENCE_I);
+            fx_la(&f, T0, later);
+            fx_emit(&f, JALR(RA, T0, 0));
+        }
+    }
+    uint64_t spin = f.cursor;
+    fx_emit(&f, SPIN);
+    fx_org(&f, func);
+    fx_emit(&f, ADDI(A0, A0, 1));
+    fx_emit(&f, JALR(ZERO, RA, 0));
+    fx_org(&f, other);
+    fx_emit(&f, ADDI(A1, A1, 1));
+    fx_emit(&f, JALR(ZERO, RA, 0));
+    fx_org(&f, later);
+    fx_emit(&f, ADDI(A2, A2, 5));
+    fx_emit(&f, JALR(ZERO, RA, 0));
+
+    bool ran = run_until(&f, words, 1);
+    host_write32(&f, func, ADDI(A0, A0, 2));
+    host_write32(&f, words, 1);
+    ran = ran && run_until(&f, words, 2);
+    host_write32(&f, later, ADDI(A2, A2, 7));
+    host_write32(&f, words, 2);
+    ran = ran && run_until(&f, words, 3);
+    host_write32(&f, later, ADDI(A2, A2, 5));
+    host_write32(&f, words, 3);
+    ran = ran && run_until(&f, words, 4);
+    CHECK_EQ("fence.i behind the hart: every step ran", ran, true);
+    CHECK_EQ("fence.i: the rewritten function, 300 x 1 then 300 x 2",
+             fx_reg(&f, A0), 900);
+    CHECK_EQ("fence.i: the bytes in between, then the ones restored",
+             fx_reg(&f, A2), 7 + 5);
+    CHECK_EQ("fence.i behind the hart: ends at the spin", hart_pc(f.harts[0]),
+             spin);
+    fx_free(&f);
+}
+
 void test_mmu(void)
 {
     test_pmp_closed_by_default();
@@ -306,6 +409,8 @@ void test_mmu(void)
     test_straddling_instruction(false);
     test_straddling_loop(false);
     test_straddling_loop(true);
+    test_fence_i_behind_the_hart(false);
+    test_fence_i_behind_the_hart(true);
     test_sfence_one_address(false);
     test_sfence_one_address(true);
 }
