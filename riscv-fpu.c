@@ -15,7 +15,7 @@
 #include <math.h>
 #include <string.h>
 #if defined(__x86_64__)
-#include <xmmintrin.h>
+#include <immintrin.h>
 #endif
 
 #include "riscv-internal.h"
@@ -142,6 +142,31 @@ _Static_assert(FE_INVALID == 0x01 && FE_DIVBYZERO == 0x04 &&
                    FE_OVERFLOW == 0x08 && FE_UNDERFLOW == 0x10 &&
                    FE_INEXACT == 0x20,
                "fenv flags are MXCSR's bits");
+
+/*
+ * Fused multiply-add in the FMA unit, where the host has one: rounded by
+ * MXCSR, flags in MXCSR. (libm's fma may use the x87 elsewhere.)
+ */
+static bool host_has_fma(void)
+{
+    static int has = -1;
+    if (has < 0)
+        has = __builtin_cpu_supports("fma");
+    return has;
+}
+
+__attribute__((target("fma"))) static double hw_fma64(double a, double b,
+                                                      double c)
+{
+    return _mm_cvtsd_f64(
+        _mm_fmadd_sd(_mm_set_sd(a), _mm_set_sd(b), _mm_set_sd(c)));
+}
+
+__attribute__((target("fma"))) static float hw_fma32(float a, float b, float c)
+{
+    return _mm_cvtss_f32(
+        _mm_fmadd_ss(_mm_set_ss(a), _mm_set_ss(b), _mm_set_ss(c)));
+}
 #else
 #define host_rounding fe_rounding
 #define host_flags    fe_flags
@@ -149,6 +174,12 @@ static void host_nearest(void)
 {
     fesetround(FE_TONEAREST);
 }
+static bool host_has_fma(void)
+{
+    return false;
+}
+#define hw_fma64      fma
+#define hw_fma32      fmaf
 #endif
 
 static void raise_flags(struct hart *h, unsigned flags)
@@ -269,15 +300,19 @@ static double arith64(enum fp_op kind, double a, double b, int rm, unsigned *fl)
 
 /* a*b+c with one rounding; `negate_product` and `negate_addend` give
  * the FMSUB/FNMSUB/FNMADD forms. */
-#define FMA_CORE(r, fma_fn, a, b, c, rm, fl)                                   \
+#define FMA_CORE(r, fma_fn, hw_fn, a, b, c, rm, fl)                            \
     do {                                                                       \
-        fe_rounding(rm);                                                       \
+        bool hw = host_has_fma();                                              \
+        if (hw)                                                                \
+            host_rounding(rm);                                                 \
+        else                                                                   \
+            fe_rounding(rm);                                                   \
         FENCE(a);                                                              \
         FENCE(b);                                                              \
         FENCE(c);                                                              \
-        r = fma_fn(a, b, c);                                                   \
+        r = hw ? hw_fn(a, b, c) : fma_fn(a, b, c);                             \
         FENCE(r);                                                              \
-        *(fl) = fe_flags();                                                    \
+        *(fl) = hw ? host_flags() : fe_flags();                                \
         if ((isinf(a) && (b) == 0) || ((a) == 0 && isinf(b)))                  \
             *(fl) |= FLAG_NV; /* even when c is a quiet NaN */                 \
     } while (0)
@@ -285,7 +320,7 @@ static double arith64(enum fp_op kind, double a, double b, int rm, unsigned *fl)
 static float fma32(float a, float b, float c, int rm, unsigned *fl)
 {
     float r;
-    FMA_CORE(r, fmaf, a, b, c, rm, fl);
+    FMA_CORE(r, fmaf, hw_fma32, a, b, c, rm, fl);
     if (rm == RM_RMM && (*fl & FLAG_NX)) {
         feclearexcept(FE_ALL_EXCEPT);
         double d = fma((double)a, (double)b, (double)c);
@@ -310,7 +345,7 @@ static double fma64_rmm_fix(double a, double b, double c, double r)
 static double fma64(double a, double b, double c, int rm, unsigned *fl)
 {
     double r;
-    FMA_CORE(r, fma, a, b, c, rm, fl);
+    FMA_CORE(r, fma, hw_fma64, a, b, c, rm, fl);
     if (rm == RM_RMM && (*fl & FLAG_NX) && !isinf(r))
         r = fma64_rmm_fix(a, b, c, r);
     return r;
@@ -650,7 +685,10 @@ int exec_fp(struct hart *h, const struct op *op)
         if (rm < 0)
             return illegal(h, op);
         int result = exec_fma(h, op, rm);
-        fesetround(FE_TONEAREST);
+        if (host_has_fma())
+            host_nearest();
+        else
+            fesetround(FE_TONEAREST);
         return result;
     }
     if (fmt > 1)
