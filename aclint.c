@@ -41,7 +41,11 @@ uint64_t aclint_mtime(struct aclint *aclint)
 
 void aclint_update(struct aclint *aclint)
 {
-    uint64_t now = aclint_mtime(aclint);
+    aclint_update_at(aclint, aclint_mtime(aclint));
+}
+
+void aclint_update_at(struct aclint *aclint, uint64_t now)
+{
     for (unsigned h = 0; h < aclint->nharts; h++) {
         bool fire = now >= aclint->mtimecmp[h];
         if (fire != aclint->mtip[h]) {

@@ -17,6 +17,8 @@ void aclint_reset(struct aclint *aclint);
 uint64_t aclint_mtime(struct aclint *aclint);
 /* Raise or drop each MTIP from the current time; call it often. */
 void aclint_update(struct aclint *aclint);
+/* The same at mtime `now`, just read with aclint_mtime(). */
+void aclint_update_at(struct aclint *aclint, uint64_t now);
 /* Earliest mtime at which a still-low MTIP will rise, or UINT64_MAX. */
 uint64_t aclint_next_deadline(const struct aclint *aclint);
 

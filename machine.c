@@ -415,7 +415,7 @@ void machine_free(struct machine *m)
 
 static void update_timers(struct machine *m, uint64_t now)
 {
-    aclint_update(m->aclint);
+    aclint_update_at(m->aclint, now);
     rtc_update(m->rtc);
     if (m->sbi)
         sbi_update_timers(m->sbi, now);
