@@ -1048,12 +1048,24 @@ static void store_result(struct block *b, const struct op *op, bool w, int reg)
     store_x(b, op->rd, reg);
 }
 
+/* add, or, xor: x op 0 is x (li and mv are addi and add with x0). */
+static bool zero_is_identity(enum x86_alu alu)
+{
+    return alu == ALU_ADD || alu == ALU_OR || alu == ALU_XOR;
+}
+
 static void emit_alu_imm(struct block *b, const struct op *op, bool w,
                          enum x86_alu alu)
 {
     int dst = result_reg(b, op->rd, 0);
+    if (op->rs1 == 0 && zero_is_identity(alu)) {
+        x86_mov_imm(&b->e, dst, (uint64_t)(int64_t)op->imm);
+        store_x(b, op->rd, dst);
+        return;
+    }
     load_x(b, dst, op->rs1);
-    x86_alu_ri(&b->e, w, alu, dst, op->imm);
+    if (op->imm != 0 || !zero_is_identity(alu))
+        x86_alu_ri(&b->e, w, alu, dst, op->imm);
     store_result(b, op, w, dst);
 }
 
@@ -1061,6 +1073,11 @@ static void emit_alu_reg(struct block *b, const struct op *op, bool w,
                          enum x86_alu alu)
 {
     int dst = result_reg(b, op->rd, op->rs2);
+    if (op->rs1 == 0 && zero_is_identity(alu)) {
+        load_x(b, dst, op->rs2);
+        store_result(b, op, w, dst);
+        return;
+    }
     load_x(b, dst, op->rs1);
     alu_x(b, w, alu, dst, op->rs2);
     store_result(b, op, w, dst);
