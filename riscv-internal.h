@@ -202,13 +202,20 @@ struct dcache_page {
  * bytes still equal its copy, and whose ops all came from it, keeps its
  * ops and translations (dcache_lookup).
  */
-#define DCACHE_ALLOC_BYTES                                                     \
-    ((SLOTS_PER_PAGE + 1) * sizeof(struct op) + PAGE_SIZE + 1)
 static inline uint8_t *page_snapshot(struct op *ops)
 {
     return (uint8_t *)(ops + SLOTS_PER_PAGE + 1);
 }
 #define SNAPSHOT_DIVERGED PAGE_SIZE /* the byte's index */
+/* Then room for the page's jit_page, zero until the translator uses it. */
+#define JIT_SPACE_OFFSET                                                       \
+    (((SLOTS_PER_PAGE + 1) * sizeof(struct op) + PAGE_SIZE + 1 + 63) &         \
+     ~(size_t)63)
+#define DCACHE_ALLOC_BYTES (JIT_SPACE_OFFSET + sizeof(struct jit_page))
+static inline struct jit_page *page_jit_space(struct op *ops)
+{
+    return (struct jit_page *)((uint8_t *)ops + JIT_SPACE_OFFSET);
+}
 
 struct hart {
     uint64_t x[33]; /* x[32] swallows writes to x0 */
@@ -249,6 +256,9 @@ struct hart {
     /* Decoded instruction cache, per guest physical page. */
     struct dcache_page dcache[DCACHE_SETS][DCACHE_WAYS];
     uint64_t dcache_gen, dcache_clock, dcache_epoch;
+    /* Where decoded pages' ops come from (riscv-mmu.c dcache_pool_take). */
+    uint8_t *dcache_pool;
+    size_t dcache_pool_used;
     /* Per RAM page, then per window page (code_page_index()). */
     uint8_t *code_page; /* 1 when decoded ops exist */
     uint8_t *smc_heat;  /* how often its code was written */

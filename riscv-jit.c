@@ -1900,8 +1900,8 @@ static void translate(struct hart *h, struct dcache_page *d, unsigned start)
         decode_slot(first, start, d->host);
     if (first->kind == K_CROSS)
         return;
-    if (!d->jit && !(d->jit = calloc(1, sizeof(*d->jit))))
-        return;
+    if (!d->jit)
+        d->jit = page_jit_space(d->ops);
     if (j->npending == MAX_PENDING)
         jit_seal(h);
     if (j->used + BLOCK_MAX_BYTES > CODE_BUFFER_SIZE)

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "riscv-internal.h"
 
@@ -450,6 +451,39 @@ static void tlb_protect_code(struct hart *h, uint64_t ppage)
 }
 
 /*
+ * Room for one more decoded page's ops, copy and jit_page, which it keeps
+ * for good.
+ * They come from one region of transparent huge pages, reserved whole
+ * and touched as it fills: page faults cost about 15 us each on some
+ * virtual machines, and each decoded page took nine of them from malloc
+ * (half the faults of a Linux boot).
+ */
+#define DCACHE_ENTRY_BYTES ((DCACHE_ALLOC_BYTES + 63) & ~(size_t)63)
+#define DCACHE_POOL_BYTES  (DCACHE_SETS * DCACHE_WAYS * DCACHE_ENTRY_BYTES)
+
+static struct op *dcache_pool_take(struct hart *h)
+{
+    if (!h->dcache_pool) {
+        void *p = mmap(NULL, DCACHE_POOL_BYTES, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p == MAP_FAILED) {
+            fprintf(stderr, "semu: out of memory for decoded code\n");
+            abort();
+        }
+#ifdef MADV_HUGEPAGE
+        madvise(p, DCACHE_POOL_BYTES, MADV_HUGEPAGE);
+#endif
+        h->dcache_pool = p;
+    }
+    /* Every way takes one entry, once: the pool holds them all. */
+    if (h->dcache_pool_used + DCACHE_ENTRY_BYTES > DCACHE_POOL_BYTES)
+        abort();
+    struct op *ops = (struct op *)(h->dcache_pool + h->dcache_pool_used);
+    h->dcache_pool_used += DCACHE_ENTRY_BYTES;
+    return ops;
+}
+
+/*
  * Whether a page that fence.i made stale may keep its ops: its bytes are
  * those it was decoded from. Stores by this hart to a page with decoded
  * code drop it at once; this catches everyone else's.
@@ -492,11 +526,7 @@ static struct dcache_page *dcache_lookup(struct hart *h, uint64_t ppage,
     }
     d->used = ++h->dcache_clock;
     if (!d->ops) {
-        d->ops = malloc(DCACHE_ALLOC_BYTES);
-        if (!d->ops) {
-            fprintf(stderr, "semu: out of memory for decoded code\n");
-            abort();
-        }
+        d->ops = dcache_pool_take(h);
     } else if (d->ppage != NO_PAGE && d->ppage != ppage) {
         h->code_page[code_page_index(h, d->ppage)] = 0;
     }
@@ -652,11 +682,8 @@ void mmu_init(struct hart *h)
 
 void mmu_free(struct hart *h)
 {
-    for (int i = 0; i < DCACHE_SETS; i++)
-        for (int w = 0; w < DCACHE_WAYS; w++) {
-            free(h->dcache[i][w].ops);
-            free(h->dcache[i][w].jit);
-        }
+    if (h->dcache_pool)
+        munmap(h->dcache_pool, DCACHE_POOL_BYTES);
     free(h->code_page);
     free(h->smc_heat);
 }
