@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "loader.h"
@@ -39,11 +40,16 @@ bool file_blob_read(struct file_blob *blob, const char *path, char *err,
         fclose(f);
         return false;
     }
+    /* Anonymous memory made present in one call: each page fault costs
+     * about 15 us on some virtual machines, and an Image and initrd are
+     * thousands of pages. */
     size_t size = st.st_size;
-    uint8_t *data = malloc(size ? size : 1);
-    if (!data || fread(data, 1, size, f) != size) {
+    uint8_t *data = mmap(NULL, size ? size : 1, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (data == MAP_FAILED || fread(data, 1, size, f) != size) {
         snprintf(err, err_len, "%s: read failed", path);
-        free(data);
+        if (data != MAP_FAILED)
+            munmap(data, size ? size : 1);
         fclose(f);
         return false;
     }
@@ -55,7 +61,8 @@ bool file_blob_read(struct file_blob *blob, const char *path, char *err,
 
 void file_blob_free(struct file_blob *blob)
 {
-    free(blob->data);
+    if (blob->data)
+        munmap(blob->data, blob->size ? blob->size : 1);
     *blob = (struct file_blob){0};
 }
 
