@@ -236,6 +236,9 @@ struct hart {
     uint64_t stimecmp;
     uint64_t pmpcfg[16], pmpaddr[64];
     unsigned pmp_entries; /* 1 + the highest active PMP entry */
+    /* Entry 0 grants every mode everything in [0, pmp_open_end), as
+     * firmware sets it; 0 when not. */
+    uint64_t pmp_open_end;
     uint64_t cycle_offset, instret;
     uint64_t run_retired; /* retired so far inside the current hart_run */
     uint32_t fflags, frm;

@@ -57,6 +57,8 @@ bool pmp_allows(const struct hart *h, uint64_t pa, uint64_t size,
     static const uint8_t need[] = {
         [ACC_READ] = PMP_R, [ACC_WRITE] = PMP_W, [ACC_EXEC] = PMP_X};
     uint64_t last = pa + size - 1;
+    if (last < h->pmp_open_end && last >= pa)
+        return true;
     for (unsigned i = 0; i < h->pmp_entries; i++) {
         uint8_t cfg = pmp_cfg(h, i);
         uint64_t lo, hi;
@@ -80,6 +82,16 @@ void pmp_changed(struct hart *h)
     for (unsigned i = 0; i < 64; i++)
         if (pmp_cfg(h, i) & PMP_A)
             h->pmp_entries = i + 1;
+    /*
+     * What firmware sets (one unlocked RWX entry over all memory) answers
+     * every check the same: the walk's and the TLB refills' checks cost
+     * nothing then.
+     */
+    uint8_t cfg = pmp_cfg(h, 0);
+    uint64_t lo, hi;
+    bool open = pmp_range(h, 0, cfg, &lo, &hi) && lo == 0 && !(cfg & PMP_L) &&
+                (cfg & (PMP_R | PMP_W | PMP_X)) == (PMP_R | PMP_W | PMP_X);
+    h->pmp_open_end = open && hi < UINT64_MAX ? hi + 1 : 0;
     tlb_flush(h);
 }
 
