@@ -1606,6 +1606,16 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
  * count what they read as far as the choice is concerned; the handler
  * call reloads whatever they write.
  */
+static bool is_load_kind(unsigned kind)
+{
+    return kind >= K_LB && kind <= K_LWU;
+}
+
+static bool is_store_kind(unsigned kind)
+{
+    return kind >= K_SB && kind <= K_SD;
+}
+
 static uint32_t op_reads(const struct op *op, unsigned kind, unsigned *writes)
 {
     uint32_t rs1 = 1u << op->rs1, rs2 = 1u << op->rs2;
@@ -1616,20 +1626,17 @@ static uint32_t op_reads(const struct op *op, unsigned kind, unsigned *writes)
                    shape == SIMPLE_SET_IMM;
         return imm ? rs1 : rs1 | rs2;
     }
+    if (kind == K_JALR || is_load_kind(kind))
+        return rs1;
+    if ((kind >= K_BEQ && kind <= K_BGEU) || is_store_kind(kind)) {
+        *writes = 0;
+        return rs1 | rs2;
+    }
     switch (kind) {
     case K_LI:
     case K_AUIPC:
     case K_JAL:
         return 0;
-    case K_JALR:
-    case K_LB:
-    case K_LH:
-    case K_LW:
-    case K_LD:
-    case K_LBU:
-    case K_LHU:
-    case K_LWU:
-        return rs1;
     case K_FLW:
     case K_FLD:
     case K_FSW:
@@ -1641,10 +1648,6 @@ static uint32_t op_reads(const struct op *op, unsigned kind, unsigned *writes)
     case K_FP:
         *writes = 0; /* mostly F registers */
         return 0;
-    }
-    if ((kind >= K_BEQ && kind <= K_BGEU) || (kind >= K_SB && kind <= K_SD)) {
-        *writes = 0;
-        return rs1 | rs2;
     }
     if ((kind >= K_MUL && kind <= K_REMUW) || kind == K_AMO)
         return rs1 | rs2;
@@ -1720,16 +1723,6 @@ struct group {
     int32_t lo, hi;     /* its bytes: base + [lo, hi) */
     bool store;
 };
-
-static bool is_load_kind(unsigned kind)
-{
-    return kind >= K_LB && kind <= K_LWU;
-}
-
-static bool is_store_kind(unsigned kind)
-{
-    return kind >= K_SB && kind <= K_SD;
-}
 
 /* Ops that may lie between a group's accesses: inline, calling nothing,
  * not ending the block. */
