@@ -1040,6 +1040,64 @@ static void emit_fp_mem(struct block *b, const struct op *op, unsigned kind,
     add_slow_stub(b, miss, fpu_off, op, slot, count);
 }
 
+/*
+ * F/D ops that only move bits: fmv.x.w/d, fmv.w/d.x, fsgnj/fsgnjn/fsgnjx.d
+ * (a third of a userland workload's calls to the handlers: printf and
+ * awk's number handling). No rounding, no flags: inline while the FPU is
+ * on; with it off, the handler raises the illegal instruction.
+ */
+static bool is_fp_move(const struct op *op)
+{
+    uint32_t insn = op->insn;
+    unsigned fmt = (insn >> 25) & 3, funct5 = insn >> 27, f3 = (insn >> 12) & 7;
+    if ((insn & 0x7f) != 0x53 || fmt > 1)
+        return false;
+    if (funct5 == 0x04)
+        return fmt == 1 && f3 <= 2;
+    return (funct5 == 0x1c || funct5 == 0x1e) && f3 == 0 &&
+           ((insn >> 20) & 31) == 0;
+}
+
+static void emit_fp_move(struct block *b, const struct op *op, unsigned slot,
+                         unsigned count)
+{
+    struct emitter *e = &b->e;
+    unsigned funct5 = op->insn >> 27, f3 = (op->insn >> 12) & 7;
+    bool dbl = ((op->insn >> 25) & 3) == 1;
+    x86_test_mem32(e, R_HART, HART_OFF(mstatus), (uint32_t)MSTATUS_FS);
+    uint8_t *fpu_off = x86_jcc(e, CC_E);
+    if (funct5 == 0x1c) { /* x[rd] = the bits, a single's sign-extended */
+        x86_load64(e, RAX, R_HART, F_OFF(op->rs1));
+        if (!dbl)
+            x86_movsxd(e, RAX, RAX);
+        store_x(b, op->rd ? op->rd : 32, RAX); /* rd is raw here */
+    } else {
+        if (funct5 == 0x1e) { /* f[rd] = x[rs1], a single NaN-boxed */
+            load_x(b, RAX, op->rs1);
+            if (!dbl) {
+                x86_extend(e, RAX, 4, false);
+                x86_mov_imm(e, RCX, 0xffffffff00000000ull);
+                x86_alu_rr(e, true, ALU_OR, RAX, RCX);
+            }
+        } else { /* rs1's magnitude, a sign from rs2's */
+            x86_load64(e, RAX, R_HART, F_OFF(op->rs1));
+            x86_load64(e, RCX, R_HART, F_OFF(op->rs2));
+            if (f3 == 1)
+                x86_group3_r(e, true, 2, RCX); /* not: the opposite sign */
+            x86_mov_imm(e, RDX, 1ull << 63);
+            x86_alu_rr(e, true, ALU_AND, RCX, RDX);
+            if (f3 != 2) {                     /* fsgnjx: xor the signs */
+                x86_group3_r(e, true, 2, RDX); /* not */
+                x86_alu_rr(e, true, ALU_AND, RAX, RDX);
+            }
+            x86_alu_rr(e, true, f3 == 2 ? ALU_XOR : ALU_OR, RAX, RCX);
+        }
+        x86_store64(e, R_HART, F_OFF(op->rd), RAX);
+        x86_or_mem32(e, R_HART, HART_OFF(mstatus), (uint32_t)MSTATUS_FS);
+    }
+    add_slow_stub(b, fpu_off, NULL, op, slot, count);
+}
+
 /* x[rd] = reg, sign-extended from 32 bits for a W op (w false). */
 static void store_result(struct block *b, const struct op *op, bool w, int reg)
 {
@@ -1585,6 +1643,10 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     }
     if (kind == K_AMO && is_lr_sc(op)) {
         emit_lr_sc(b, op, slot, count);
+        return true;
+    }
+    if (kind == K_FP && is_fp_move(op)) {
+        emit_fp_move(b, op, slot, count);
         return true;
     }
     if (kind == K_CSR && is_sstatus_sie_op(op)) {
