@@ -157,6 +157,13 @@ static inline void x86_load32(struct emitter *e, int reg, int base,
     op_rm(e, false, 0x8b, reg, base, disp);
 }
 
+/* mov dword [base + disp], reg32 */
+static inline void x86_store32(struct emitter *e, int base, int32_t disp,
+                               int reg)
+{
+    op_rm(e, false, 0x89, reg, base, disp);
+}
+
 /* mov qword [base + disp], reg */
 static inline void x86_store64(struct emitter *e, int base, int32_t disp,
                                int reg)

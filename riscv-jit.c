@@ -1098,6 +1098,59 @@ static void emit_fp_move(struct block *b, const struct op *op, unsigned slot,
     add_slow_stub(b, fpu_off, NULL, op, slot, count);
 }
 
+/*
+ * The FP CSRs (fflags, frm, fcsr), which glibc's fenv functions read and
+ * write around printf's rounding: as exec_csr() does them, inline while
+ * the FPU is on; with it off, the handler raises the illegal instruction.
+ */
+static bool is_fp_csr_op(const struct op *op)
+{
+    unsigned csr = (unsigned)op->imm & 0xfff;
+    return csr >= 0x001 && csr <= 0x003 && (op->rm & 3) != 0;
+}
+
+static void emit_fp_csr(struct block *b, const struct op *op, unsigned slot,
+                        unsigned count)
+{
+    struct emitter *e = &b->e;
+    unsigned csr = (unsigned)op->imm & 0xfff, f3 = op->rm;
+    bool writes = (f3 & 3) == 1 || op->rs1 != 0;
+    x86_test_mem32(e, R_HART, HART_OFF(mstatus), (uint32_t)MSTATUS_FS);
+    uint8_t *fpu_off = x86_jcc(e, CC_E);
+    /* rax = the old value (the fields hold only their bits) */
+    x86_load32(e, RAX, R_HART, csr == 0x001 ? HART_OFF(fflags) : HART_OFF(frm));
+    if (csr == 0x003) {
+        x86_shift_ri(e, false, SH_SHL, RAX, 5);
+        x86_alu_rm(e, false, ALU_OR, RAX, R_HART, HART_OFF(fflags));
+    }
+    if (writes) {
+        if (f3 & 4)
+            x86_mov_imm(e, RCX, op->rs1);
+        else
+            load_x(b, RCX, op->rs1);
+        if ((f3 & 3) == 2) {
+            x86_alu_rr(e, true, ALU_OR, RCX, RAX);
+        } else if ((f3 & 3) == 3) {
+            x86_group3_r(e, true, 2, RCX); /* not */
+            x86_alu_rr(e, true, ALU_AND, RCX, RAX);
+        }
+        if (csr != 0x002) {
+            x86_mov_rr(e, RDX, RCX);
+            x86_alu_ri(e, false, ALU_AND, RDX, 0x1f);
+            x86_store32(e, R_HART, HART_OFF(fflags), RDX);
+        }
+        if (csr != 0x001) {
+            if (csr == 0x003)
+                x86_shift_ri(e, true, SH_SHR, RCX, 5);
+            x86_alu_ri(e, false, ALU_AND, RCX, 7);
+            x86_store32(e, R_HART, HART_OFF(frm), RCX);
+        }
+        x86_or_mem32(e, R_HART, HART_OFF(mstatus), (uint32_t)MSTATUS_FS);
+    }
+    store_x(b, op->rd, RAX);
+    add_slow_stub(b, fpu_off, NULL, op, slot, count);
+}
+
 /* x[rd] = reg, sign-extended from 32 bits for a W op (w false). */
 static void store_result(struct block *b, const struct op *op, bool w, int reg)
 {
@@ -1647,6 +1700,10 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     }
     if (kind == K_FP && is_fp_move(op)) {
         emit_fp_move(b, op, slot, count);
+        return true;
+    }
+    if (kind == K_CSR && is_fp_csr_op(op)) {
+        emit_fp_csr(b, op, slot, count);
         return true;
     }
     if (kind == K_CSR && is_sstatus_sie_op(op)) {

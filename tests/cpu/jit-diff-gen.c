@@ -487,10 +487,20 @@ static void item_csr_write(struct gen *g)
         return;
     }
     unsigned csr = 1 + pick(g, 3), f3 = 1 + pick(g, 3);
+    /* Sometimes FS clean first, and sstatus read after: a write to an FP
+     * CSR must make it dirty. */
+    bool clean = chance(g, 4);
+    if (clean) {
+        unsigned t = rand_rd(g);
+        emit_li(g, t, 0x2000); /* FS dirty (3) -> clean (2) */
+        emit32(g, enc_i(0x100, t, 3, ZERO, 0x73));
+    }
     if (chance(g, 2))
         emit32(g, enc_i((int32_t)csr, rand_reg(g), f3, rd, 0x73));
     else
         emit32(g, enc_i((int32_t)csr, pick(g, 32), f3 + 4, rd, 0x73));
+    if (clean)
+        emit32(g, enc_i(0x100, ZERO, 2, rand_rd(g), 0x73));
 }
 
 /*
