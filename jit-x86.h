@@ -365,6 +365,26 @@ static inline void x86_movsxd(struct emitter *e, int dst, int src)
     modrm_reg(e, dst, src);
 }
 
+/* movq xmm, r64 */
+static inline void x86_movq_xmm_r(struct emitter *e, int xmm, int reg)
+{
+    emit8(e, 0x66);
+    rex(e, true, xmm, 0, reg, -1);
+    emit8(e, 0x0f);
+    emit8(e, 0x6e);
+    modrm_reg(e, xmm, reg);
+}
+
+/* ucomisd xmm_a, xmm_b: ZF, PF, CF as for unsigned a - b */
+static inline void x86_ucomisd(struct emitter *e, int xmm_a, int xmm_b)
+{
+    emit8(e, 0x66);
+    rex(e, false, xmm_a, 0, xmm_b, -1);
+    emit8(e, 0x0f);
+    emit8(e, 0x2e);
+    modrm_reg(e, xmm_a, xmm_b);
+}
+
 /* setcc reg8; then movzx reg32, reg8 */
 static inline void x86_setcc_zx(struct emitter *e, enum x86_cond cc, int reg)
 {

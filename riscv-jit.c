@@ -1043,8 +1043,9 @@ static void emit_fp_mem(struct block *b, const struct op *op, unsigned kind,
 /*
  * F/D ops that only move bits: fmv.x.w/d, fmv.w/d.x, fsgnj/fsgnjn/fsgnjx.d
  * (a third of a userland workload's calls to the handlers: printf and
- * awk's number handling). No rounding, no flags: inline while the FPU is
- * on; with it off, the handler raises the illegal instruction.
+ * awk's number handling), and comparisons (feq/flt/fle.d) of numbers. No
+ * rounding, no flags: inline while the FPU is on; with it off, or for a
+ * comparison with a NaN (which may raise NV), the handler.
  */
 static bool is_fp_move(const struct op *op)
 {
@@ -1052,7 +1053,7 @@ static bool is_fp_move(const struct op *op)
     unsigned fmt = (insn >> 25) & 3, funct5 = insn >> 27, f3 = (insn >> 12) & 7;
     if ((insn & 0x7f) != 0x53 || fmt > 1)
         return false;
-    if (funct5 == 0x04)
+    if (funct5 == 0x04 || funct5 == 0x14)
         return fmt == 1 && f3 <= 2;
     return (funct5 == 0x1c || funct5 == 0x1e) && f3 == 0 &&
            ((insn >> 20) & 31) == 0;
@@ -1065,8 +1066,27 @@ static void emit_fp_move(struct block *b, const struct op *op, unsigned slot,
     unsigned funct5 = op->insn >> 27, f3 = (op->insn >> 12) & 7;
     bool dbl = ((op->insn >> 25) & 3) == 1;
     x86_test_mem32(e, R_HART, HART_OFF(mstatus), (uint32_t)MSTATUS_FS);
-    uint8_t *fpu_off = x86_jcc(e, CC_E);
-    if (funct5 == 0x1c) { /* x[rd] = the bits, a single's sign-extended */
+    uint8_t *fpu_off = x86_jcc(e, CC_E), *nan = NULL, *nan2 = NULL;
+    if (funct5 == 0x14) { /* fle, flt, feq.d of two numbers (no NaN) */
+        x86_load64(e, RAX, R_HART, F_OFF(op->rs1));
+        x86_load64(e, RCX, R_HART, F_OFF(op->rs2));
+        /* A NaN, which may raise NV, goes to the handler. */
+        x86_mov_imm(e, RSI, 0xffe0000000000000ull); /* infinity << 1 */
+        uint8_t **nans[] = {&nan, &nan2};
+        for (int i = 0; i < 2; i++) {
+            x86_mov_rr(e, RDX, i ? RCX : RAX);
+            x86_alu_rr(e, true, ALU_ADD, RDX, RDX); /* drop the sign */
+            x86_alu_rr(e, true, ALU_CMP, RDX, RSI);
+            *nans[i] = x86_jcc(e, CC_A);
+        }
+        x86_movq_xmm_r(e, 0, RAX);
+        x86_movq_xmm_r(e, 1, RCX);
+        x86_ucomisd(e, 0, 1);
+        static const enum x86_cond conds[] = {CC_BE, CC_B, CC_E};
+        x86_setcc_zx(e, conds[f3], RAX);
+        store_x(b, op->rd ? op->rd : 32, RAX);
+    } else if (funct5 ==
+               0x1c) { /* x[rd] = the bits, a single's sign-extended */
         x86_load64(e, RAX, R_HART, F_OFF(op->rs1));
         if (!dbl)
             x86_movsxd(e, RAX, RAX);
@@ -1095,7 +1115,9 @@ static void emit_fp_move(struct block *b, const struct op *op, unsigned slot,
         x86_store64(e, R_HART, F_OFF(op->rd), RAX);
         x86_or_mem32(e, R_HART, HART_OFF(mstatus), (uint32_t)MSTATUS_FS);
     }
-    add_slow_stub(b, fpu_off, NULL, op, slot, count);
+    add_slow_stub(b, fpu_off, nan, op, slot, count);
+    if (nan2)
+        add_slow_stub(b, nan2, NULL, op, slot, count);
 }
 
 /*
