@@ -269,6 +269,14 @@ static inline void x86_cmp_mem8(struct emitter *e, int base, int32_t disp,
     emit8(e, imm);
 }
 
+/* cmp dword [base + disp], imm8 (sign-extended) */
+static inline void x86_cmp_mem32_imm(struct emitter *e, int base, int32_t disp,
+                                     int8_t imm)
+{
+    op_mem_digit(e, 0x83, ALU_CMP, base, disp);
+    emit8(e, (uint8_t)imm);
+}
+
 /* test dword [base + disp], imm32 */
 static inline void x86_test_mem32(struct emitter *e, int base, int32_t disp,
                                   uint32_t imm)
@@ -372,6 +380,26 @@ static inline void x86_movq_xmm_r(struct emitter *e, int xmm, int reg)
     rex(e, true, xmm, 0, reg, -1);
     emit8(e, 0x0f);
     emit8(e, 0x6e);
+    modrm_reg(e, xmm, reg);
+}
+
+/* movq r64, xmm */
+static inline void x86_movq_r_xmm(struct emitter *e, int reg, int xmm)
+{
+    emit8(e, 0x66);
+    rex(e, true, xmm, 0, reg, -1);
+    emit8(e, 0x0f);
+    emit8(e, 0x7e);
+    modrm_reg(e, xmm, reg);
+}
+
+/* cvtsi2sd xmm, r64 */
+static inline void x86_cvtsi2sd(struct emitter *e, int xmm, int reg)
+{
+    emit8(e, 0xf2);
+    rex(e, true, xmm, 0, reg, -1);
+    emit8(e, 0x0f);
+    emit8(e, 0x2a);
     modrm_reg(e, xmm, reg);
 }
 

@@ -1055,6 +1055,8 @@ static bool is_fp_move(const struct op *op)
         return false;
     if (funct5 == 0x04 || funct5 == 0x14)
         return fmt == 1 && f3 <= 2;
+    if (funct5 == 0x1a) /* fcvt.d.w/wu/l/lu with a valid or dynamic rm */
+        return fmt == 1 && ((insn >> 20) & 31) <= 3 && f3 != 5 && f3 != 6;
     return (funct5 == 0x1c || funct5 == 0x1e) && f3 == 0 &&
            ((insn >> 20) & 31) == 0;
 }
@@ -1085,8 +1087,34 @@ static void emit_fp_move(struct block *b, const struct op *op, unsigned slot,
         static const enum x86_cond conds[] = {CC_BE, CC_B, CC_E};
         x86_setcc_zx(e, conds[f3], RAX);
         store_x(b, op->rd ? op->rd : 32, RAX);
-    } else if (funct5 ==
-               0x1c) { /* x[rd] = the bits, a single's sign-extended */
+    } else if (funct5 == 0x1a) { /* an integer converted exactly */
+        /* No rounding happens, but a dynamic rm must still be valid. */
+        if (f3 == 7) {
+            x86_cmp_mem32_imm(e, R_HART, HART_OFF(frm), 4);
+            nan = x86_jcc(e, CC_A);
+        }
+        unsigned type = (op->insn >> 20) & 31; /* w, wu, l, lu */
+        load_x(b, RAX, op->rs1);
+        if (type == 0) {
+            x86_movsxd(e, RAX, RAX);
+        } else if (type == 1) {
+            x86_extend(e, RAX, 4, false);
+        } else { /* beyond 2^53 it may round: the handler */
+            x86_mov_rr(e, RDX, RAX);
+            if (type == 2) {
+                x86_mov_imm(e, RCX, 1ull << 53);
+                x86_alu_rr(e, true, ALU_ADD, RDX, RCX);
+            }
+            x86_mov_imm(e, RCX, type == 2 ? 1ull << 54 : 1ull << 53);
+            x86_alu_rr(e, true, ALU_CMP, RDX, RCX);
+            nan2 = x86_jcc(e, CC_A);
+        }
+        x86_cvtsi2sd(e, 0, RAX);
+        x86_movq_r_xmm(e, RAX, 0);
+        x86_store64(e, R_HART, F_OFF(op->rd), RAX);
+        x86_or_mem32(e, R_HART, HART_OFF(mstatus), (uint32_t)MSTATUS_FS);
+    } else if (funct5 == 0x1c) {
+        /* x[rd] = the bits, a single's sign-extended */
         x86_load64(e, RAX, R_HART, F_OFF(op->rs1));
         if (!dbl)
             x86_movsxd(e, RAX, RAX);
@@ -1741,12 +1769,6 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     return false;
 }
 
-/*
- * The integer registers op reads (as a mask) and writes (its result, 0 for
- * none), for choosing what a block caches. Kinds that go to a handler
- * count what they read as far as the choice is concerned; the handler
- * call reloads whatever they write.
- */
 static bool is_load_kind(unsigned kind)
 {
     return kind >= K_LB && kind <= K_LWU;
@@ -1757,6 +1779,14 @@ static bool is_store_kind(unsigned kind)
     return kind >= K_SB && kind <= K_SD;
 }
 
+/*
+ * The integer registers op reads (as a mask) and writes (its result, 0 for
+ * none), for choosing what a block caches and what its entry loads. Every
+ * register an op's inline code may read must be in the mask, or a cached
+ * register first read there would be read unloaded: what is not known
+ * counts as reading rs1 and rs2 (a needless load at worst). Handler calls
+ * reload whatever they write.
+ */
 static uint32_t op_reads(const struct op *op, unsigned kind, unsigned *writes)
 {
     uint32_t rs1 = 1u << op->rs1, rs2 = 1u << op->rs2;
@@ -1786,14 +1816,11 @@ static uint32_t op_reads(const struct op *op, unsigned kind, unsigned *writes)
         return rs1;
     case K_CSR:
         return op->rm & 4 ? 0 : rs1; /* csrr*i: rs1 is an immediate */
-    case K_FP:
-        *writes = 0; /* mostly F registers */
-        return 0;
     }
     if ((kind >= K_MUL && kind <= K_REMUW) || kind == K_AMO)
         return rs1 | rs2;
-    *writes = 0;
-    return 0;
+    *writes = 0; /* F/D (fmv.d.x, fcvt.d.l read x[rs1]), system, ... */
+    return rs1 | rs2;
 }
 
 /* Whether the block goes on after op (as far as choosing registers goes). */

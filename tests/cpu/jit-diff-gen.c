@@ -760,10 +760,22 @@ static void item_fp_op(struct gen *g)
     case 5: /* feq flt fle */
         emit32(g, enc_r(0x50 | fmt, rs2, rs1, pick(g, 3), rd, 0x53));
         break;
-    case 6: /* fcvt.{w,wu,l,lu}.fmt and back */
-        emit32(g, enc_r((chance(g, 2) ? 0x60 : 0x68) | fmt, pick(g, 4),
-                        chance(g, 2) ? rs1 : rand_reg(g), rm, rd, 0x53));
+    case 6: { /* fcvt.{w,wu,l,lu}.fmt and back */
+        bool to_fp = chance(g, 2);
+        unsigned src = chance(g, 2) ? rs1 : rand_reg(g);
+        if (to_fp && src != 0 && src != DIFF_COUNTER && chance(g, 2)) {
+            /* integers where a double's 53 bits end, exact or not */
+            static const uint64_t edges[] = {
+                (1ull << 53) - 1, 1ull << 53,       (1ull << 53) + 1,
+                (1ull << 54) + 3, (1ull << 62) + 5, -(1ull << 53) - 1,
+                1ull << 63,       UINT64_MAX,       0x80000001u,
+            };
+            emit_li(g, src, edges[pick(g, sizeof(edges) / sizeof(edges[0]))]);
+        }
+        emit32(g, enc_r((to_fp ? 0x68 : 0x60) | fmt, pick(g, 4), src, rm, rd,
+                        0x53));
         break;
+    }
     case 7: /* fmv.x.fmt, fclass */
         emit32(g, enc_r(0x70 | fmt, 0, rs1, pick(g, 2), rd, 0x53));
         break;
