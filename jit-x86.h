@@ -373,44 +373,39 @@ static inline void x86_movsxd(struct emitter *e, int dst, int src)
     modrm_reg(e, dst, src);
 }
 
+/* An SSE op reg, rm on registers: prefix (0x66 or 0xf2), 0f, opcode. */
+static inline void sse_op_rr(struct emitter *e, unsigned prefix, bool w,
+                             unsigned opcode, int reg, int rm)
+{
+    emit8(e, prefix);
+    rex(e, w, reg, 0, rm, -1);
+    emit8(e, 0x0f);
+    emit8(e, opcode);
+    modrm_reg(e, reg, rm);
+}
+
 /* movq xmm, r64 */
 static inline void x86_movq_xmm_r(struct emitter *e, int xmm, int reg)
 {
-    emit8(e, 0x66);
-    rex(e, true, xmm, 0, reg, -1);
-    emit8(e, 0x0f);
-    emit8(e, 0x6e);
-    modrm_reg(e, xmm, reg);
+    sse_op_rr(e, 0x66, true, 0x6e, xmm, reg);
 }
 
 /* movq r64, xmm */
 static inline void x86_movq_r_xmm(struct emitter *e, int reg, int xmm)
 {
-    emit8(e, 0x66);
-    rex(e, true, xmm, 0, reg, -1);
-    emit8(e, 0x0f);
-    emit8(e, 0x7e);
-    modrm_reg(e, xmm, reg);
+    sse_op_rr(e, 0x66, true, 0x7e, xmm, reg);
 }
 
 /* cvtsi2sd xmm, r64 */
 static inline void x86_cvtsi2sd(struct emitter *e, int xmm, int reg)
 {
-    emit8(e, 0xf2);
-    rex(e, true, xmm, 0, reg, -1);
-    emit8(e, 0x0f);
-    emit8(e, 0x2a);
-    modrm_reg(e, xmm, reg);
+    sse_op_rr(e, 0xf2, true, 0x2a, xmm, reg);
 }
 
 /* ucomisd xmm_a, xmm_b: ZF, PF, CF as for unsigned a - b */
 static inline void x86_ucomisd(struct emitter *e, int xmm_a, int xmm_b)
 {
-    emit8(e, 0x66);
-    rex(e, false, xmm_a, 0, xmm_b, -1);
-    emit8(e, 0x0f);
-    emit8(e, 0x2e);
-    modrm_reg(e, xmm_a, xmm_b);
+    sse_op_rr(e, 0x66, false, 0x2e, xmm_a, xmm_b);
 }
 
 /* setcc reg8; then movzx reg32, reg8 */

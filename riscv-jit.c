@@ -1605,6 +1605,23 @@ static bool emit_simple(struct block *b, const struct op *op, unsigned kind)
 }
 
 /*
+ * The handlers' kinds (atomics, F/D, CSRs) that run inline in the cases
+ * Linux and libc use most; the rest of each kind calls the handler.
+ */
+static const struct {
+    unsigned kind;
+    bool (*applies)(const struct op *op);
+    void (*emit)(struct block *b, const struct op *op, unsigned slot,
+                 unsigned count);
+} inline_cases[] = {
+    {K_AMO, is_inline_amo, emit_amo},
+    {K_AMO, is_lr_sc, emit_lr_sc},
+    {K_FP, is_fp_move, emit_fp_move},
+    {K_CSR, is_fp_csr_op, emit_fp_csr},
+    {K_CSR, is_sstatus_sie_op, emit_sstatus_sie},
+};
+
+/*
  * Emit one op; `count` ops of the block precede it. Returns false when
  * the block ends with it (every path has left or chained).
  */
@@ -1740,26 +1757,12 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
         emit_fp_mem(b, op, kind, slot, count);
         return true;
     }
-    if (kind == K_AMO && is_inline_amo(op)) {
-        emit_amo(b, op, slot, count);
-        return true;
-    }
-    if (kind == K_AMO && is_lr_sc(op)) {
-        emit_lr_sc(b, op, slot, count);
-        return true;
-    }
-    if (kind == K_FP && is_fp_move(op)) {
-        emit_fp_move(b, op, slot, count);
-        return true;
-    }
-    if (kind == K_CSR && is_fp_csr_op(op)) {
-        emit_fp_csr(b, op, slot, count);
-        return true;
-    }
-    if (kind == K_CSR && is_sstatus_sie_op(op)) {
-        emit_sstatus_sie(b, op, slot, count);
-        return true;
-    }
+    for (unsigned i = 0; i < sizeof(inline_cases) / sizeof(inline_cases[0]);
+         i++)
+        if (kind == inline_cases[i].kind && inline_cases[i].applies(op)) {
+            inline_cases[i].emit(b, op, slot, count);
+            return true;
+        }
     /* CSRs, atomics, FP, system, illegal. */
     emit_slow_call(b, op, slot, count);
     if (kind == K_CSR || kind == K_AMO || kind == K_FP)
