@@ -475,6 +475,23 @@ static void emit_tlb_offset(struct emitter *e, int reg)
 }
 
 /*
+ * Whether the instruction TLB maps the page whose address is in rsi:
+ * rdx = its entry's set (add the x table's offset), rsi clobbered; returns
+ * the jcc taken when it does not.
+ */
+static uint8_t *emit_itlb_check(struct emitter *e)
+{
+    x86_mov_rr(e, RDX, RSI);
+    emit_tlb_offset(e, RDX);
+    x86_alu_rm(e, true, ALU_ADD, RDX, R_HART, HART_OFF(itlb));
+    x86_alu_rm(e, true, ALU_OR, RSI, R_HART, HART_OFF(tlb_gen));
+    x86_alu_rm(e, true, ALU_CMP, RSI, RDX,
+               (int32_t)(offsetof(struct tlb_set, x) +
+                         offsetof(struct tlb_entry, tag)));
+    return x86_jcc(e, CC_NE);
+}
+
+/*
  * Continue at the pc in rax, in another page, with R_RETIRED up to date:
  * enter its block directly when the budget allows and it is translated.
  */
@@ -505,16 +522,10 @@ static void goto_other_page(struct block *b)
                (int32_t)offsetof(struct jump_entry, gen));
     uint8_t *stale = x86_jcc(e, CC_NE);
     /* The instruction TLB must still map pc to the entry's page. */
-    x86_mov_rr(e, RDX, RAX);
-    emit_tlb_offset(e, RDX);
-    x86_alu_rm(e, true, ALU_ADD, RDX, R_HART, HART_OFF(itlb));
     x86_mov_rr(e, RSI, RAX);
     x86_alu_ri(e, true, ALU_AND, RSI, (int32_t)PAGE_MASK);
-    x86_alu_rm(e, true, ALU_OR, RSI, R_HART, HART_OFF(tlb_gen));
+    uint8_t *unmapped = emit_itlb_check(e);
     int32_t x_off = (int32_t)offsetof(struct tlb_set, x);
-    x86_alu_rm(e, true, ALU_CMP, RSI, RDX,
-               x_off + (int32_t)offsetof(struct tlb_entry, tag));
-    uint8_t *unmapped = x86_jcc(e, CC_NE);
     x86_load64(e, RSI, RDX, x_off + (int32_t)offsetof(struct tlb_entry, ppage));
     x86_alu_rm(e, true, ALU_CMP, RSI, RCX,
                (int32_t)offsetof(struct jump_entry, ppage));
@@ -853,17 +864,23 @@ static void emit_access_thunks(struct jit *j)
     j->prologue_bytes = page_round_up((size_t)(e.p - j->buf));
 }
 
-/* rsi = x[rs1] + imm */
-static void emit_address(struct block *b, const struct op *op)
+/* rsi = x[base] + offset */
+static void emit_base_offset(struct block *b, unsigned base, int32_t offset)
 {
-    int h = host_of(b, op->rs1);
+    int h = host_of(b, base);
     if (h >= 0) {
-        x86_lea(&b->e, RSI, h, op->imm);
+        x86_lea(&b->e, RSI, h, offset);
         return;
     }
-    load_x(b, RSI, op->rs1);
-    if (op->imm)
-        x86_alu_ri(&b->e, true, ALU_ADD, RSI, op->imm);
+    load_x(b, RSI, base);
+    if (offset)
+        x86_alu_ri(&b->e, true, ALU_ADD, RSI, offset);
+}
+
+/* rsi = x[rs1] + imm: a load's or store's address */
+static void emit_address(struct block *b, const struct op *op)
+{
+    emit_base_offset(b, op->rs1, op->imm);
 }
 
 static const struct {
@@ -1007,6 +1024,14 @@ static void emit_slow_call(struct block *b, const struct op *op, unsigned slot,
     reload_cached(b);
 }
 
+/* The jcc taken when the FPU is off (mstatus.FS 0): to the handler,
+ * which raises the illegal instruction. */
+static uint8_t *emit_fpu_off_check(struct emitter *e)
+{
+    x86_test_mem32(e, R_HART, HART_OFF(mstatus), (uint32_t)MSTATUS_FS);
+    return x86_jcc(e, CC_E);
+}
+
 /*
  * FP loads and stores: inline while the FPU is on and the TLB hits, else
  * the interpreter's handler (which also raises the illegal instruction).
@@ -1017,8 +1042,7 @@ static void emit_fp_mem(struct block *b, const struct op *op, unsigned kind,
     struct emitter *e = &b->e;
     bool load = kind == K_FLW || kind == K_FLD;
     unsigned size = kind == K_FLW || kind == K_FSW ? 4 : 8;
-    x86_test_mem32(e, R_HART, HART_OFF(mstatus), (uint32_t)MSTATUS_FS);
-    uint8_t *fpu_off = x86_jcc(e, CC_E);
+    uint8_t *fpu_off = emit_fpu_off_check(e);
     emit_address(b, op);
     if (!load)
         x86_load64(e, RDX, R_HART, F_OFF(op->rs2));
@@ -1041,13 +1065,15 @@ static void emit_fp_mem(struct block *b, const struct op *op, unsigned kind,
 }
 
 /*
- * F/D ops that only move bits: fmv.x.w/d, fmv.w/d.x, fsgnj/fsgnjn/fsgnjx.d
- * (a third of a userland workload's calls to the handlers: printf and
- * awk's number handling), and comparisons (feq/flt/fle.d) of numbers. No
- * rounding, no flags: inline while the FPU is on; with it off, or for a
- * comparison with a NaN (which may raise NV), the handler.
+ * The F/D ops that round nothing and raise no flag: those that only move
+ * bits (fmv.x.w/d, fmv.w/d.x, fsgnj/fsgnjn/fsgnjx.d: a third of a
+ * userland workload's calls to the handlers, printf's and awk's number
+ * handling), comparisons (feq/flt/fle.d) of numbers, and conversions of
+ * integers a double holds exactly (fcvt.d.w/wu/l/lu). Inline while the
+ * FPU is on; with it off, for a comparison with a NaN (which may raise
+ * NV), or for a conversion that would round, the handler.
  */
-static bool is_fp_move(const struct op *op)
+static bool is_fp_inline(const struct op *op)
 {
     uint32_t insn = op->insn;
     unsigned fmt = (insn >> 25) & 3, funct5 = insn >> 27, f3 = (insn >> 12) & 7;
@@ -1061,14 +1087,13 @@ static bool is_fp_move(const struct op *op)
            ((insn >> 20) & 31) == 0;
 }
 
-static void emit_fp_move(struct block *b, const struct op *op, unsigned slot,
-                         unsigned count)
+static void emit_fp_inline(struct block *b, const struct op *op, unsigned slot,
+                           unsigned count)
 {
     struct emitter *e = &b->e;
     unsigned funct5 = op->insn >> 27, f3 = (op->insn >> 12) & 7;
     bool dbl = ((op->insn >> 25) & 3) == 1;
-    x86_test_mem32(e, R_HART, HART_OFF(mstatus), (uint32_t)MSTATUS_FS);
-    uint8_t *fpu_off = x86_jcc(e, CC_E), *nan = NULL, *nan2 = NULL;
+    uint8_t *fpu_off = emit_fpu_off_check(e), *nan = NULL, *nan2 = NULL;
     if (funct5 == 0x14) { /* fle, flt, feq.d of two numbers (no NaN) */
         x86_load64(e, RAX, R_HART, F_OFF(op->rs1));
         x86_load64(e, RCX, R_HART, F_OFF(op->rs2));
@@ -1165,8 +1190,7 @@ static void emit_fp_csr(struct block *b, const struct op *op, unsigned slot,
     struct emitter *e = &b->e;
     unsigned csr = (unsigned)op->imm & 0xfff, f3 = op->rm;
     bool writes = (f3 & 3) == 1 || op->rs1 != 0;
-    x86_test_mem32(e, R_HART, HART_OFF(mstatus), (uint32_t)MSTATUS_FS);
-    uint8_t *fpu_off = x86_jcc(e, CC_E);
+    uint8_t *fpu_off = emit_fpu_off_check(e);
     /* rax = the old value (the fields hold only their bits) */
     x86_load32(e, RAX, R_HART, csr == 0x001 ? HART_OFF(fflags) : HART_OFF(frm));
     if (csr == 0x003) {
@@ -1616,7 +1640,7 @@ static const struct {
 } inline_cases[] = {
     {K_AMO, is_inline_amo, emit_amo},
     {K_AMO, is_lr_sc, emit_lr_sc},
-    {K_FP, is_fp_move, emit_fp_move},
+    {K_FP, is_fp_inline, emit_fp_inline},
     {K_CSR, is_fp_csr_op, emit_fp_csr},
     {K_CSR, is_sstatus_sie_op, emit_sstatus_sie},
 };
@@ -1953,13 +1977,7 @@ static void emit_group_head(struct block *b, const struct group *g,
                             unsigned slot, unsigned count)
 {
     struct emitter *e = &b->e;
-    int h = host_of(b, g->base);
-    if (h >= 0) {
-        x86_lea(e, RSI, h, g->lo);
-    } else {
-        load_x(b, RSI, g->base);
-        x86_alu_ri(e, true, ALU_ADD, RSI, g->lo);
-    }
+    emit_base_offset(b, g->base, g->lo);
     int32_t table = (int32_t)(g->store ? offsetof(struct tlb_set, w)
                                        : offsetof(struct tlb_set, r));
     uint8_t *miss = emit_tlb_lookup(e, (unsigned)(g->hi - g->lo), table);
@@ -2028,17 +2046,11 @@ static bool emit_cross(struct block *b, unsigned slot, unsigned count)
     }
 
     struct emitter *e = &b->e;
-    int32_t x_off = (int32_t)offsetof(struct tlb_set, x);
     x86_lea(e, RSI, R_VBASE, PAGE_SIZE);
-    x86_mov_rr(e, RDX, RSI);
-    emit_tlb_offset(e, RDX);
-    x86_alu_rm(e, true, ALU_ADD, RDX, R_HART, HART_OFF(itlb));
-    x86_alu_rm(e, true, ALU_OR, RSI, R_HART, HART_OFF(tlb_gen));
-    x86_alu_rm(e, true, ALU_CMP, RSI, RDX,
-               x_off + (int32_t)offsetof(struct tlb_entry, tag));
-    uint8_t *unmapped = x86_jcc(e, CC_NE);
+    uint8_t *unmapped = emit_itlb_check(e);
     x86_load64(e, RAX, RDX,
-               x_off + (int32_t)offsetof(struct tlb_entry, addend));
+               (int32_t)(offsetof(struct tlb_set, x) +
+                         offsetof(struct tlb_entry, addend)));
     x86_lea(e, RSI, R_VBASE, PAGE_SIZE);
     x86_load_sib(e, RAX, RAX, RSI, 2, false);
     x86_alu_ri(e, false, ALU_CMP, RAX, high);
