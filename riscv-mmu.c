@@ -205,6 +205,24 @@ static void tlb_fill(struct hart *h, struct tlb_entry *table, uint64_t va,
     e->code = NULL;
 }
 
+/*
+ * Fill the data TLB entry for an access of acc to ppage (at host) from va,
+ * when the page allows one: not a page with decoded code for a write (its
+ * stores must be seen), and the PMP granting the whole page. Whether it
+ * did.
+ */
+static bool data_tlb_fill(struct hart *h, uint64_t va, uint64_t ppage,
+                          uint8_t *host, enum access acc)
+{
+    int64_t index = code_page_index(h, ppage);
+    if (acc == ACC_WRITE && index >= 0 && h->code_page[index])
+        return false;
+    if (!pmp_allows(h, ppage, PAGE_SIZE, acc, data_priv(h)))
+        return false;
+    tlb_fill(h, acc == ACC_WRITE ? h->dtlb->w : h->dtlb->r, va, ppage, host);
+    return true;
+}
+
 /* One access wholly inside a page, after translation. */
 static bool phys_read(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
                       uint64_t *val)
@@ -215,8 +233,7 @@ static bool phys_read(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
         return false;
     uint8_t *host = host_page(h, ppage, ACC_READ);
     if (host) {
-        if (pmp_allows(h, ppage, PAGE_SIZE, ACC_READ, priv))
-            tlb_fill(h, h->dtlb->r, va, ppage, host);
+        data_tlb_fill(h, va, ppage, host, ACC_READ);
         *val = 0;
         memcpy(val, host + (pa & ~PAGE_MASK), size);
         return true;
@@ -299,11 +316,8 @@ static bool phys_write(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
     uint8_t *host = host_page(h, ppage, ACC_WRITE);
     if (host) {
         memcpy(host + (pa & ~PAGE_MASK), &val, size);
-        int64_t index = code_page_index(h, ppage);
-        if (index >= 0 && h->code_page[index])
-            invalidate_code(h, ppage);
-        else if (pmp_allows(h, ppage, PAGE_SIZE, ACC_WRITE, priv))
-            tlb_fill(h, h->dtlb->w, va, ppage, host);
+        if (!data_tlb_fill(h, va, ppage, host, ACC_WRITE))
+            invalidate_code(h, ppage); /* drops decoded code, if any */
         return true;
     }
     uint8_t *p = guest_ram_ptr(h->env.ram, pa, size);
@@ -329,14 +343,8 @@ uint8_t *mmu_atomic_fill(struct hart *h, uint64_t va, uint64_t pa,
 {
     uint64_t ppage = pa & PAGE_MASK;
     uint8_t *host = host_page(h, ppage, acc);
-    if (!host)
+    if (!host || !data_tlb_fill(h, va, ppage, host, acc))
         return NULL;
-    int64_t index = code_page_index(h, ppage);
-    if (acc == ACC_WRITE && index >= 0 && h->code_page[index])
-        return NULL;
-    if (!pmp_allows(h, ppage, PAGE_SIZE, acc, data_priv(h)))
-        return NULL;
-    tlb_fill(h, acc == ACC_WRITE ? h->dtlb->w : h->dtlb->r, va, ppage, host);
     return host + (pa & ~PAGE_MASK);
 }
 
