@@ -301,9 +301,12 @@ static void write_satp(struct hart *h, uint64_t val)
     unsigned mode = val >> 60;
     if (mode != 0 && mode != 8 && mode != 9)
         return; /* unsupported mode: the write has no effect */
-    /* ASIDs are not implemented (ASIDLEN = 0): the field reads zero. */
-    h->satp = val & ((0xfull << 60) | ((1ull << 44) - 1));
-    tlb_flush(h);
+    uint64_t old = h->satp;
+    h->satp = val; /* MODE, a 16-bit ASID, PPN */
+    if ((old ^ val) >> 60)
+        tlb_flush(h);
+    else if (old != val)
+        tlb_flush_address_space(h);
 }
 
 static void write_mip(struct hart *h, uint64_t val, uint64_t writable)
@@ -578,9 +581,15 @@ int exec_system(struct hart *h, const struct op *op)
         if (h->priv == PRIV_U ||
             (h->priv == PRIV_S && (h->mstatus & MSTATUS_TVM)))
             return illegal_instruction(h, op);
-        /* No ASIDs: rs2 does not narrow the flush. */
+        /*
+         * The TLB holds only the current address space's translations and
+         * the global ones: an ASID's flush drops all but the global ones,
+         * whichever ASID it names (more than needed is allowed).
+         */
         if (op->rs1)
             tlb_flush_page(h, h->x[op->rs1]);
+        else if (op->rs2)
+            tlb_flush_address_space(h);
         else
             tlb_flush(h);
         h->pc = pc_next(op, h->pc);

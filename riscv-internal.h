@@ -149,6 +149,11 @@ struct tlb_set {
     struct tlb_entry r[TLB_ENTRIES], w[TLB_ENTRIES], x[TLB_ENTRIES];
 };
 enum { TLB_SET_U, TLB_SET_S, TLB_SET_S_SUM, TLB_SET_M, TLB_SETS };
+_Static_assert(sizeof(struct tlb_set) ==
+                   3 * TLB_ENTRIES * sizeof(struct tlb_entry),
+               "a hart's TLB entries form one array");
+_Static_assert(TLB_SETS * 3 * TLB_ENTRIES <= UINT16_MAX + 1,
+               "a TLB entry's index fits hart.tlb_own");
 
 /* What the translator keeps per decoded page, by starting slot. */
 struct jit_page {
@@ -255,6 +260,15 @@ struct hart {
     /* Superpage translations made since the last full TLB flush lie in
      * [super_lo, super_hi]: sfence.vma of an address there flushes all. */
     uint64_t super_lo, super_hi;
+    /* The TLB entries (by index in h->tlb) filled from non-global
+     * mappings since the last change of address space, listed once each
+     * (tlb_listed marks them): what such a change drops; the global
+     * ones stay. And the last walk's page, and whether it was global. */
+    uint16_t tlb_own[TLB_SETS * 3 * TLB_ENTRIES];
+    unsigned n_tlb_own;
+    bool tlb_listed[TLB_SETS * 3 * TLB_ENTRIES];
+    uint64_t walk_page;
+    bool walk_global;
 
     /* Decoded instruction cache, per guest physical page. */
     struct dcache_page dcache[DCACHE_SETS][DCACHE_WAYS];
@@ -312,6 +326,7 @@ uint8_t *mmu_atomic_fill(struct hart *h, uint64_t va, uint64_t pa,
 bool mmu_phys_read(struct hart *h, uint64_t pa, unsigned size, uint64_t *val);
 bool mmu_phys_write(struct hart *h, uint64_t pa, unsigned size, uint64_t val);
 void tlb_flush(struct hart *h);
+void tlb_flush_address_space(struct hart *h);
 void tlb_flush_page(struct hart *h, uint64_t va);
 struct op *fetch_page(struct hart *h, uint8_t **host);
 struct dcache_page *fetch_code(struct hart *h);

@@ -26,6 +26,7 @@
 #define PTE_W (1ull << 2)
 #define PTE_X (1ull << 3)
 #define PTE_U (1ull << 4)
+#define PTE_G (1ull << 5)
 #define PTE_A (1ull << 6)
 #define PTE_D (1ull << 7)
 
@@ -51,8 +52,31 @@ void tlb_flush(struct hart *h)
         memset(h->tlb, 0, sizeof(h->tlb));
         h->tlb_gen = 1;
     }
+    h->refetch = true;
+    memset(h->tlb_listed, 0, sizeof(h->tlb_listed));
+    h->n_tlb_own = 0;
     h->super_lo = UINT64_MAX;
     h->super_hi = 0;
+}
+
+/*
+ * Another address space (a satp write, or sfence.vma of an ASID): drop the
+ * translations of the old one but keep the global ones, which every
+ * address space shares (Linux maps the kernel global, and with ASIDs it
+ * switches satp without a fence). Only the current address space's
+ * entries are ever held, so nothing needs an ASID tag, and those are the
+ * ones listed since the last change: a process touches far fewer pages
+ * between switches than the kernel keeps global. The superpage range
+ * stays: kept entries may lie in it.
+ */
+void tlb_flush_address_space(struct hart *h)
+{
+    struct tlb_entry *entries = &h->tlb[0].r[0];
+    for (unsigned k = 0; k < h->n_tlb_own; k++) {
+        entries[h->tlb_own[k]].tag = 0; /* generations start at 1 */
+        h->tlb_listed[h->tlb_own[k]] = false;
+    }
+    h->n_tlb_own = 0;
     h->refetch = true;
 }
 
@@ -105,6 +129,8 @@ int mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
 {
     enum priv_mode priv = acc == ACC_EXEC ? h->priv : data_priv(h);
     unsigned mode = h->satp >> 60;
+    bool global = false; /* a G bit anywhere on the way makes it global */
+    h->walk_global = false;
     if (priv == PRIV_M || mode == 0) {
         *pa = va;
         return 0;
@@ -129,6 +155,7 @@ int mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
         if (!(pte & PTE_V) || ((pte & PTE_W) && !(pte & PTE_R)) || (pte >> 54))
             return page_fault_cause[acc];
         uint64_t ppn = (pte >> 10) & PPN_MASK;
+        global |= (pte & PTE_G) != 0;
         if (!(pte & (PTE_R | PTE_X))) {
             table = ppn << 12;
             continue;
@@ -150,6 +177,8 @@ int mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
                 h->super_hi = hi;
         }
         *pa = (ppn << 12) | (va & offset_mask);
+        h->walk_page = va & PAGE_MASK;
+        h->walk_global = global;
         return 0;
     }
     return page_fault_cause[acc];
@@ -199,6 +228,12 @@ static void tlb_fill(struct hart *h, struct tlb_entry *table, uint64_t va,
                      uint64_t ppage, uint8_t *host)
 {
     struct tlb_entry *e = &table[(va >> PAGE_SHIFT) % TLB_ENTRIES];
+    size_t i = (size_t)(e - &h->tlb[0].r[0]);
+    bool global = h->walk_global && h->walk_page == (va & PAGE_MASK);
+    if (!global && !h->tlb_listed[i]) { /* each is listed once: room */
+        h->tlb_listed[i] = true;
+        h->tlb_own[h->n_tlb_own++] = (uint16_t)i;
+    }
     e->tag = (va & PAGE_MASK) | h->tlb_gen;
     e->addend = (uintptr_t)host - (uintptr_t)(va & PAGE_MASK);
     e->ppage = ppage;

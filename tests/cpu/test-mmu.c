@@ -12,6 +12,7 @@
 #define PTE_R (1u << 1)
 #define PTE_W (1u << 2)
 #define PTE_X (1u << 3)
+#define PTE_G (1u << 5)
 #define PTE_A (1u << 6)
 #define PTE_D (1u << 7)
 
@@ -279,6 +280,51 @@ static void test_sfence_one_address(bool superpage)
     fx_free(&f);
 }
 
+/*
+ * A satp write to another ASID drops the old address space's
+ * translations but keeps the global ones (what spares Linux's kernel a
+ * TLB refill on every process switch). Both pages are remapped in memory
+ * before the switch, with no fence: the global one still reads through
+ * its kept translation (allowed: the fence was never made), the other
+ * through the new one.
+ */
+static void test_switch_keeps_global(void)
+{
+    struct fixture f;
+    setup_s(&f);
+    uint64_t va_global = 0x50000000, va_own = 0x50001000;
+    uint64_t old_pa = RAM_BASE + 0x200000, new_pa = RAM_BASE + 0x201000;
+    fx_map(&f, va_global, old_pa, PTE_R | PTE_W | PTE_G);
+    fx_map(&f, va_own, old_pa, PTE_R | PTE_W);
+    uint64_t table = fx_addr(&f, fx_pte(&f, va_global)) & ~0xfffull;
+    fx_map(&f, table, table, PTE_R | PTE_W);
+    *(uint64_t *)fx_ram(&f, old_pa) = 111;
+    *(uint64_t *)fx_ram(&f, new_pa) = 222;
+    struct hart *h = f.harts[0];
+    hart_set_reg(h, A3, va_global);
+    hart_set_reg(h, A4, va_own);
+    hart_set_reg(h, A5, fx_addr(&f, fx_pte(&f, va_global)));
+    hart_set_reg(h, A6, fx_addr(&f, fx_pte(&f, va_own)));
+    hart_set_reg(h, A7, (new_pa >> 12) << 10 | PTE_R | PTE_W | 1);
+    hart_set_reg(h, T1, fx_satp(&f) | 5ull << 44); /* ASID 5 */
+    fx_emit(&f, LD(A1, A3, 0));
+    fx_emit(&f, LD(A2, A4, 0));
+    fx_emit(&f, SD(A7, A5, 0));
+    fx_emit(&f, SD(A7, A6, 0));
+    fx_emit(&f, CSRW(CSR_SATP, T1));
+    fx_emit(&f, LD(S0, A3, 0));
+    fx_emit(&f, LD(S1, A4, 0));
+    fx_emit(&f, SPIN);
+    fx_run(&f, 0, 200);
+    CHECK_EQ("ASID switch: no trap", fx_reg(&f, T3), 0);
+    CHECK_EQ("ASID switch: both read the old page before",
+             fx_reg(&f, A1) + fx_reg(&f, A2), 222);
+    CHECK_EQ("ASID switch: the global translation is kept", fx_reg(&f, S0),
+             111);
+    CHECK_EQ("ASID switch: the other one is walked again", fx_reg(&f, S1), 222);
+    fx_free(&f);
+}
+
 /* With PMP implemented but no entry active, S-mode may not fetch. */
 static void test_pmp_closed_by_default(void)
 {
@@ -413,4 +459,5 @@ void test_mmu(void)
     test_fence_i_behind_the_hart(true);
     test_sfence_one_address(false);
     test_sfence_one_address(true);
+    test_switch_keeps_global();
 }
