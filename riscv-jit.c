@@ -728,7 +728,13 @@ static void emit_access_thunk(struct emitter *e, bool load, unsigned size,
     uint8_t *dirty = x86_jcc(e, CC_NE);
     thunk_return(e, true);
 
-    /* Changed code or interrupts: retire the op and leave after it. */
+    /*
+     * Changed code or interrupts: the op retired. When only interrupts may
+     * have changed (a device's register was read or written), check them
+     * here, as the interpreter's loop would, and go on if none is taken
+     * (an interrupt raised while they are masked, as a virtqueue notify
+     * does under its lock); else leave after the op.
+     */
     x86_patch(dirty, e->p);
     x86_load64(e, R8, RSP, 8);
     if (load) { /* x[rd] = rdx */
@@ -737,6 +743,26 @@ static void emit_access_thunk(struct emitter *e, bool load, unsigned size,
         x86_alu_rr(e, true, ALU_ADD, RCX, R_HART);
         x86_store64(e, RCX, HART_OFF(x), RDX);
     }
+    x86_cmp_mem8(e, R_HART, HART_OFF(refetch), 0);
+    uint8_t *refetch = x86_jcc(e, CC_NE);
+    emit_next_pc(e);
+    x86_store8_imm(e, R_HART, HART_OFF(irq_dirty), 0);
+    x86_mov_rr(e, RDI, R_HART);
+    x86_mov_imm(e, RAX,
+                (uint64_t)(uintptr_t)(const void *)hart_check_interrupts);
+    x86_call_r(e, RAX);
+    x86_extend(e, RAX, 1, false); /* a bool: only al is defined */
+    x86_test_rr(e, RAX, RAX);
+    uint8_t *taken = x86_jcc(e, CC_NE);
+    if (load) {
+        x86_load64(e, RDX, RSP, 0);
+        x86_extend(e, RDX, size, sign);
+    }
+    thunk_return(e, true);
+    x86_patch(taken, e->p); /* h->pc is the interrupt's handler */
+    emit_thunk_leave(e, 1, leave);
+
+    x86_patch(refetch, e->p);
     emit_thunk_exits(e, trapped, leave);
 }
 
@@ -1472,6 +1498,14 @@ static void emit_lr_sc(struct block *b, const struct op *op, unsigned slot,
  * that touch no bit but SIE run here; anything else, U mode, or a source
  * register with other bits takes the interpreter's handler.
  */
+/*
+ * sstatus set or cleared by bits among SIE and SUM: Linux toggles SIE
+ * around critical sections and SUM around every access to user memory.
+ * Either stays in the block; a change of SUM only points h->dtlb at the
+ * other S-mode TLB set, which every access reads when it runs.
+ */
+#define SSTATUS_INLINE_BITS (MSTATUS_SIE | MSTATUS_SUM)
+
 static bool is_sstatus_sie_op(const struct op *op)
 {
     unsigned f3 = op->rm;
@@ -1507,8 +1541,14 @@ static void emit_sstatus_sie(struct block *b, const struct op *op,
     if (imm) {
         x86_mov_imm(e, RSI, op->rs1);
     } else {
+        /* SUM only in S-mode: in M-mode the data TLB set also depends on
+         * MPRV and MPP. */
         load_x(b, RSI, op->rs1);
+        x86_mov_imm(e, RAX, ~SSTATUS_INLINE_BITS);
+        x86_cmp_mem8(e, R_HART, HART_OFF(priv), PRIV_S);
+        uint8_t *in_s = x86_jcc(e, CC_E);
         x86_mov_imm(e, RAX, ~MSTATUS_SIE);
+        x86_patch(in_s, e->p);
         x86_test_rr(e, RSI, RAX);
         other_bits = x86_jcc(e, CC_NE);
     }
@@ -1526,6 +1566,19 @@ static void emit_sstatus_sie(struct block *b, const struct op *op,
         x86_alu_rr(e, true, ALU_AND, RDX, RAX);
     }
     x86_store64(e, R_HART, HART_OFF(mstatus), RDX);
+    if (!imm) { /* S-mode here when SUM is among the bits */
+        int32_t set_bytes = (int32_t)sizeof(struct tlb_set);
+        x86_lea(e, RAX, R_HART, HART_OFF(tlb) + TLB_SET_S * set_bytes);
+        x86_mov_imm(e, R8, MSTATUS_SUM);
+        x86_alu_rr(e, true, ALU_AND, R8, RSI);
+        uint8_t *keep = x86_jcc(e, CC_E);
+        x86_alu_rr(e, true, ALU_AND, R8, RDX);
+        uint8_t *sum_clear = x86_jcc(e, CC_E);
+        x86_lea(e, RAX, R_HART, HART_OFF(tlb) + TLB_SET_S_SUM * set_bytes);
+        x86_patch(sum_clear, e->p);
+        x86_store64(e, R_HART, HART_OFF(dtlb), RAX);
+        x86_patch(keep, e->p);
+    }
     if (!set) {
         add_slow_stub(b, user, other_bits, op, slot, count);
         return;
@@ -1552,6 +1605,59 @@ static void emit_sstatus_sie(struct block *b, const struct op *op,
     x86_patch(not_enabled, e->p);
     x86_patch(none_pending, e->p);
     add_slow_stub(b, user, other_bits, op, slot, count);
+}
+
+/*
+ * sscratch, sepc, scause and stval: plain fields, which Linux reads and
+ * writes on every trap's entry and exit.
+ */
+static int32_t s_plain_csr_offset(unsigned csr)
+{
+    switch (csr) {
+    case 0x140:
+        return HART_OFF(sscratch);
+    case 0x141:
+        return HART_OFF(sepc);
+    case 0x142:
+        return HART_OFF(scause);
+    case 0x143:
+        return HART_OFF(stval);
+    }
+    return -1;
+}
+
+static bool is_s_plain_csr_op(const struct op *op)
+{
+    return (op->rm & 3) != 0 && s_plain_csr_offset(op->imm & 0xfff) >= 0;
+}
+
+static void emit_s_plain_csr(struct block *b, const struct op *op,
+                             unsigned slot, unsigned count)
+{
+    struct emitter *e = &b->e;
+    unsigned csr = (unsigned)op->imm & 0xfff, f3 = op->rm;
+    int32_t field = s_plain_csr_offset(csr);
+    bool writes = (f3 & 3) == 1 || op->rs1 != 0;
+    x86_cmp_mem8(e, R_HART, HART_OFF(priv), PRIV_S);
+    uint8_t *user = x86_jcc(e, CC_B); /* U-mode: illegal */
+    x86_load64(e, RAX, R_HART, field);
+    if (writes) {
+        if (f3 & 4)
+            x86_mov_imm(e, RCX, op->rs1);
+        else
+            load_x(b, RCX, op->rs1);
+        if ((f3 & 3) == 2) {
+            x86_alu_rr(e, true, ALU_OR, RCX, RAX);
+        } else if ((f3 & 3) == 3) {
+            x86_group3_r(e, true, 2, RCX); /* not */
+            x86_alu_rr(e, true, ALU_AND, RCX, RAX);
+        }
+        if (csr == 0x141)
+            x86_alu_ri(e, true, ALU_AND, RCX, -2); /* sepc[0] is 0 */
+        x86_store64(e, R_HART, field, RCX);
+    }
+    store_x(b, op->rd, RAX);
+    add_slow_stub(b, user, NULL, op, slot, count);
 }
 
 /* The integer ops that are one x86 ALU, shift or compare: how to emit each
@@ -1643,6 +1749,7 @@ static const struct {
     {K_FP, is_fp_inline, emit_fp_inline},
     {K_CSR, is_fp_csr_op, emit_fp_csr},
     {K_CSR, is_sstatus_sie_op, emit_sstatus_sie},
+    {K_CSR, is_s_plain_csr_op, emit_s_plain_csr},
 };
 
 /*

@@ -476,10 +476,24 @@ static void item_csr_read(struct gen *g)
     emit32(g, enc_i((int32_t)csr, 0, f3s[pick(g, 4)], rand_rd(g), 0x73));
 }
 
-/* Writes the handlers do not depend on: FP status, SUM and MXR. */
+/*
+ * Writes the handlers do not depend on: FP status, SUM and MXR; sepc,
+ * scause and stval (a trap sets them before the S handler reads them).
+ * Not sscratch: a branch may land between a write and its undoing.
+ */
 static void item_csr_write(struct gen *g)
 {
     unsigned rd = rand_rd(g);
+    if (chance(g, 4)) {
+        unsigned csr = 0x141 + pick(g, 3), f3 = 1 + pick(g, 3);
+        if (chance(g, 2))
+            emit32(g, enc_i((int32_t)csr, rand_reg(g), f3, rd, 0x73));
+        else
+            emit32(g, enc_i((int32_t)csr, pick(g, 32), f3 + 4, rd, 0x73));
+        if (chance(g, 2)) /* what the write left */
+            emit32(g, enc_i((int32_t)csr, ZERO, 2, rand_rd(g), 0x73));
+        return;
+    }
     if (chance(g, 3)) {
         unsigned t = rand_rd(g);
         emit_li(g, t, chance(g, 2) ? MSTATUS_SUM : MSTATUS_MXR);

@@ -260,6 +260,72 @@ static void test_mmio_and_access_fault(void)
     fx_free(&f);
 }
 
+/* A device whose register raises the hart's external interrupt line from
+ * a value of 2 up, and lowers it below; a read lowers it too (a claim). */
+static bool irq_dev_read(void *opaque, uint64_t offset, unsigned bytes,
+                         uint64_t *value)
+{
+    (void)bytes;
+    hart_irq_set_level(opaque, IRQ_MEIP, false);
+    *value = 0x1200 + offset;
+    return true;
+}
+
+static bool irq_dev_write(void *opaque, uint64_t offset, unsigned bytes,
+                          uint64_t value)
+{
+    (void)offset;
+    (void)bytes;
+    hart_irq_set_level(opaque, IRQ_MEIP, value >= 2);
+    return true;
+}
+
+/*
+ * A store to a device that raises an enabled interrupt is followed by the
+ * interrupt at once (mepc = the next instruction, which has not run); a
+ * masked one lets the code go on, and so does a load that lowers it, with
+ * the value read. The loop's third pass raises it, so with the translator
+ * (eager) it runs in a translated block.
+ */
+static void test_device_raises_interrupt(bool jit, bool enabled)
+{
+    struct fixture f;
+    fx_init_jit(&f, NULL, jit, true);
+    bus_register(f.bus, 0x10000000, 0x100, f.harts[0], irq_dev_read,
+                 irq_dev_write, WIDTH_4);
+    fx_install_handler(&f);
+    fx_emit(&f, ADDI(T1, ZERO, 1));
+    fx_emit(&f, SLLI(T1, T1, IRQ_MEIP));
+    fx_emit(&f, CSRW(CSR_MIE, T1));
+    fx_emit(&f, ADDI(T1, ZERO, enabled ? 8 : 0));
+    fx_emit(&f, CSRRS(ZERO, CSR_MSTATUS, T1)); /* MIE */
+    fx_emit(&f, LUI(T0, 0x10000));
+    fx_emit(&f, ADDI(A1, ZERO, 0));
+    fx_emit(&f, ADDI(A2, ZERO, 4));
+    fx_emit(&f, SW(A1, T0, 0));
+    uint64_t next = f.cursor;
+    fx_emit(&f, ADDI(A1, A1, 1));
+    fx_emit(&f, LW(A3, T0, 8));
+    fx_emit(&f, ADDI(A2, A2, -1));
+    fx_emit(&f, BNE(A2, ZERO, -16));
+    fx_emit(&f, SPIN);
+    fx_run(&f, 0, 100);
+    if (enabled) {
+        CHECK_EQ("device interrupt: taken", fx_reg(&f, T3), CAUSE_IRQ | 11);
+        CHECK_EQ("device interrupt: right after the store", fx_reg(&f, T5),
+                 next);
+        CHECK_EQ("device interrupt: nothing after the store ran",
+                 fx_reg(&f, A2), 2);
+    } else {
+        CHECK_EQ("masked device interrupt: not taken", fx_reg(&f, T3), 0);
+        CHECK_EQ("masked device interrupt: the code went on", fx_reg(&f, A2),
+                 0);
+        CHECK_EQ("masked device interrupt: the load's value", fx_reg(&f, A3),
+                 0x1208);
+    }
+    fx_free(&f);
+}
+
 /* Hart 0 takes a reservation and waits; hart 1 may store in between. */
 static uint64_t lr_sc_with(bool other_hart_stores)
 {
@@ -349,6 +415,10 @@ void test_priv(void)
     test_budget_and_instret();
     test_counter_writes();
     test_mmio_and_access_fault();
+    for (int jit = 0; jit < 2; jit++) {
+        test_device_raises_interrupt(jit, true);
+        test_device_raises_interrupt(jit, false);
+    }
     test_lr_sc();
     test_self_modifying_code();
 }
