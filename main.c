@@ -54,7 +54,7 @@ static const char usage_text[] =
     "test finisher otherwise; 1 if every hart stops. A guest reset reboots.\n"
     "SEMU_STATS=1 prints the guest instruction count and rate, what each\n"
     "hart's translator made, and each share's node, handle and host fd\n"
-    "counts and requests, at exit.\n"
+    "counts, requests and host time serving them, at exit.\n"
     "SEMU_PROFILE=FILE samples guest pcs and writes \"PC COUNT\" lines to\n"
     "FILE at exit; scripts/guest-profile.sh names the kernel functions.\n"
     "SEMU_PERF_MAP=1 writes /tmp/perf-PID.map, where perf report finds a\n"

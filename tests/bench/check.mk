@@ -13,3 +13,11 @@ bench-fs: semu images $(TEST_DEPS_STAMP)
 BENCH_TARGETS += bench-userland
 bench-userland: semu images $(TEST_DEPS_STAMP)
 	scripts/bench-userland.sh ./semu
+
+# make bench: loops that spend their time in Linux (fork+exec, creating
+# files on the share) on semu --jit on and off and QEMU TCG, with semu's
+# guest instructions per second.
+.PHONY: bench-kernel
+BENCH_TARGETS += bench-kernel
+bench-kernel: semu images $(TEST_DEPS_STAMP)
+	scripts/bench-kernel.sh ./semu

@@ -28,6 +28,10 @@ expect_eq "find saw every file" 100000 "$(cat "$share/count" 2>/dev/null)"
 nodes=$(nodes_at_exit "$log")
 expect "node table back near its start after drop_caches (${nodes:-none} nodes)" \
     test -n "$nodes" -a "${nodes:-999999}" -le 16
+serving=$(sed -n 's/^semu: share myfs: \([0-9.]*\) s serving requests$/\1/p' "$log")
+run=$(sed -n 's/^semu: [0-9]* instructions in \([0-9.]*\) s.*/\1/p' "$log")
+expect "host time serving requests counted, within the run (${serving:-none} of ${run:-none} s)" \
+    awk -v a="${serving:-0}" -v b="${run:-0}" 'BEGIN { exit !(a > 0 && a < b) }'
 log_if_failed "$log" 20
 
 boot 'ls -l many | head -n 2000 >/dev/null; stat many/file00[0-1]* >/dev/null' "$log"
