@@ -685,6 +685,25 @@ static void emit_next_pc(struct emitter *e);
 static void emit_thunk_leave(struct emitter *e, unsigned retired,
                              const uint8_t *leave);
 
+/*
+ * In a thunk whose call retired its op and set only irq_dirty (r8 = the
+ * data word): h->pc = after the op, and interrupts checked there, as the
+ * interpreter's loop would. Returns the jcc taken when one was (h->pc is
+ * then its handler).
+ */
+static uint8_t *emit_irq_check(struct emitter *e)
+{
+    emit_next_pc(e);
+    x86_store8_imm(e, R_HART, HART_OFF(irq_dirty), 0);
+    x86_mov_rr(e, RDI, R_HART);
+    x86_mov_imm(e, RAX,
+                (uint64_t)(uintptr_t)(const void *)hart_check_interrupts);
+    x86_call_r(e, RAX);
+    x86_extend(e, RAX, 1, false); /* a bool: only al is defined */
+    x86_test_rr(e, RAX, RAX);
+    return x86_jcc(e, CC_NE);
+}
+
 static void emit_access_thunk(struct emitter *e, bool load, unsigned size,
                               bool sign, const uint8_t *leave)
 {
@@ -745,15 +764,7 @@ static void emit_access_thunk(struct emitter *e, bool load, unsigned size,
     }
     x86_cmp_mem8(e, R_HART, HART_OFF(refetch), 0);
     uint8_t *refetch = x86_jcc(e, CC_NE);
-    emit_next_pc(e);
-    x86_store8_imm(e, R_HART, HART_OFF(irq_dirty), 0);
-    x86_mov_rr(e, RDI, R_HART);
-    x86_mov_imm(e, RAX,
-                (uint64_t)(uintptr_t)(const void *)hart_check_interrupts);
-    x86_call_r(e, RAX);
-    x86_extend(e, RAX, 1, false); /* a bool: only al is defined */
-    x86_test_rr(e, RAX, RAX);
-    uint8_t *taken = x86_jcc(e, CC_NE);
+    uint8_t *taken = emit_irq_check(e);
     if (load) {
         x86_load64(e, RDX, RSP, 0);
         x86_extend(e, RDX, size, sign);
@@ -852,15 +863,7 @@ static void emit_slow_thunk(struct emitter *e, const uint8_t *leave)
     x86_load64(e, R8, RSP, 8);
     x86_cmp_mem8(e, R_HART, HART_OFF(refetch), 0);
     uint8_t *refetch = x86_jcc(e, CC_NE);
-    emit_next_pc(e);
-    x86_store8_imm(e, R_HART, HART_OFF(irq_dirty), 0);
-    x86_mov_rr(e, RDI, R_HART);
-    x86_mov_imm(e, RAX,
-                (uint64_t)(uintptr_t)(const void *)hart_check_interrupts);
-    x86_call_r(e, RAX);
-    x86_extend(e, RAX, 1, false); /* a bool: only al is defined */
-    x86_test_rr(e, RAX, RAX);
-    uint8_t *taken = x86_jcc(e, CC_NE);
+    uint8_t *taken = emit_irq_check(e);
     thunk_return(e, false);
     x86_patch(taken, e->p); /* h->pc is the interrupt's handler */
     emit_thunk_leave(e, 1, leave);
@@ -1204,6 +1207,24 @@ static void emit_fp_inline(struct block *b, const struct op *op, unsigned slot,
  * write around printf's rounding: as exec_csr() does them, inline while
  * the FPU is on; with it off, the handler raises the illegal instruction.
  */
+/* rcx = what a CSR op writes (csrrw, csrrs, csrrc, or their immediate
+ * forms), given the CSR's old value in rax. */
+static void emit_csr_new_value(struct block *b, const struct op *op)
+{
+    struct emitter *e = &b->e;
+    unsigned f3 = op->rm;
+    if (f3 & 4)
+        x86_mov_imm(e, RCX, op->rs1);
+    else
+        load_x(b, RCX, op->rs1);
+    if ((f3 & 3) == 2) {
+        x86_alu_rr(e, true, ALU_OR, RCX, RAX);
+    } else if ((f3 & 3) == 3) {
+        x86_group3_r(e, true, 2, RCX); /* not */
+        x86_alu_rr(e, true, ALU_AND, RCX, RAX);
+    }
+}
+
 static bool is_fp_csr_op(const struct op *op)
 {
     unsigned csr = (unsigned)op->imm & 0xfff;
@@ -1224,16 +1245,7 @@ static void emit_fp_csr(struct block *b, const struct op *op, unsigned slot,
         x86_alu_rm(e, false, ALU_OR, RAX, R_HART, HART_OFF(fflags));
     }
     if (writes) {
-        if (f3 & 4)
-            x86_mov_imm(e, RCX, op->rs1);
-        else
-            load_x(b, RCX, op->rs1);
-        if ((f3 & 3) == 2) {
-            x86_alu_rr(e, true, ALU_OR, RCX, RAX);
-        } else if ((f3 & 3) == 3) {
-            x86_group3_r(e, true, 2, RCX); /* not */
-            x86_alu_rr(e, true, ALU_AND, RCX, RAX);
-        }
+        emit_csr_new_value(b, op);
         if (csr != 0x002) {
             x86_mov_rr(e, RDX, RCX);
             x86_alu_ri(e, false, ALU_AND, RDX, 0x1f);
@@ -1642,16 +1654,7 @@ static void emit_s_plain_csr(struct block *b, const struct op *op,
     uint8_t *user = x86_jcc(e, CC_B); /* U-mode: illegal */
     x86_load64(e, RAX, R_HART, field);
     if (writes) {
-        if (f3 & 4)
-            x86_mov_imm(e, RCX, op->rs1);
-        else
-            load_x(b, RCX, op->rs1);
-        if ((f3 & 3) == 2) {
-            x86_alu_rr(e, true, ALU_OR, RCX, RAX);
-        } else if ((f3 & 3) == 3) {
-            x86_group3_r(e, true, 2, RCX); /* not */
-            x86_alu_rr(e, true, ALU_AND, RCX, RAX);
-        }
+        emit_csr_new_value(b, op);
         if (csr == 0x141)
             x86_alu_ri(e, true, ALU_AND, RCX, -2); /* sepc[0] is 0 */
         x86_store64(e, R_HART, field, RCX);

@@ -11,9 +11,8 @@
 #   scripts/bench-kernel.sh [SEMU]
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/bench-lib.sh"
 semu=${1:-$top/semu}
-image=$top/build/Image
-limit=${BOOT_TIMEOUT:-600}
 tries=${BENCH_TRIES:-3}
 
 # The share on a host tmpfs when there is one: the host's disk is not
@@ -83,14 +82,6 @@ for l in "${loops[@]}"; do
     }
 done
 
-ratio() { # A / B, or - when either is missing
-    if [[ ${1:-} =~ ^[0-9.]+$ && ${2:-} =~ ^[0-9.]+$ ]] &&
-        awk -v b="$2" 'BEGIN { exit !(b > 0) }'; then
-        awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
-    else
-        echo -
-    fi
-}
 echo
 printf '%-8s' "loop (s)"
 for m in "${modes[@]}"; do printf ' %10s' "semu-$m"; done

@@ -9,9 +9,8 @@
 #   scripts/bench-userland.sh [SEMU]
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/bench-lib.sh"
 semu=${1:-$top/semu}
-image=$top/build/Image
-limit=${BOOT_TIMEOUT:-600}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -66,14 +65,6 @@ collect qemu
 columns=()
 for m in "${modes[@]}"; do columns+=("semu-$m"); done
 columns+=(qemu)
-ratio() { # ratio A B: A / B, or - when either is missing
-    if [[ ${1:-} =~ ^[0-9.]+$ && ${2:-} =~ ^[0-9.]+$ ]] &&
-        awk -v b="$2" 'BEGIN { exit !(b > 0) }'; then
-        awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
-    else
-        echo -
-    fi
-}
 
 echo
 printf '%-12s' "part (s)"

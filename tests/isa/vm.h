@@ -128,6 +128,54 @@
     sd t0, 0(t1)
 .endm
 
+/* rd = satp for Sv39 with root table `root` and ASID `asid`; t0, t1 */
+.macro SATP_ASID rd, root, asid
+    la t0, \root
+    srli t0, t0, 12
+    li t1, SATP_SV39 | (\asid << 44)
+    or \rd, t0, t1
+.endm
+
+/*
+ * Two address spaces for the ASID tests (after VM_BUILD): root B has root A's entries, but VA_MEGA's L1 table
+ * maps the megapage at `other_pa`, which starts with 0xb0b0...b0.
+ * s4 = 1 if the hart keeps ASID bits; s2 = satp for root A and s3 for
+ * root B, Sv39, with ASIDs 1 and 2 if it does. Clobbers t0-t3.
+ */
+.macro VM_ROOTS_AB other_pa
+    li t0, \other_pa
+    li t1, 0xb0b0b0b0b0b0b0b0
+    sd t1, 0(t0)
+    la t0, pt_root
+    la t1, pt_root_b
+    li t2, 512
+1:  ld t3, 0(t0)
+    sd t3, 0(t1)
+    addi t0, t0, 8
+    addi t1, t1, 8
+    addi t2, t2, -1
+    bnez t2, 1b
+    SETPTE pt_root_b, 1, pt_l1_b, 0, PTE_V
+    li t2, \other_pa
+    PTE(t0, t2, RWAD)
+    la t1, pt_l1_b
+    sd t0, 0(t1)
+    li t0, SATP_SV39 | (0xffff << 44)
+    csrw satp, t0
+    csrr t0, satp
+    srli t0, t0, 44
+    andi s4, t0, 1
+    csrw satp, zero
+    SATP_ASID s2, pt_root, 1
+    SATP_ASID s3, pt_root_b, 2
+    bnez s4, 2f
+    li t0, 0xffff << 44             /* no ASIDs: plain roots */
+    not t0, t0
+    and s2, s2, t0
+    and s3, s3, t0
+2:
+.endm
+
 /* Test data: page_a and page_b start with distinct markers. */
 .macro VM_DATA
     .data
@@ -139,6 +187,8 @@ pt_l1_t:    .fill 512, 8, 0
 pt_l0_t:    .fill 512, 8, 0
 pt_root48:  .fill 512, 8, 0
 pt_l2_high: .fill 512, 8, 0
+pt_root_b:  .fill 512, 8, 0     /* VM_ROOTS_AB's root B */
+pt_l1_b:    .fill 512, 8, 0
 page_a:     .dword 0xaaaa0000aaaa0001
             .fill 511, 8, 0
 page_b:     .dword 0xbbbb0000bbbb0001

@@ -31,42 +31,10 @@
     .globl main
 main:
     VM_BUILD
-    li t0, OTHER_PA                 /* a marker at OTHER_PA */
-    li t1, 0xb0b0b0b0b0b0b0b0
-    sd t1, 0(t0)
+    VM_ROOTS_AB OTHER_PA
+    beqz s4, done                   /* no ASIDs: nothing to check */
     la t0, _start
     ld s7, 0(t0)                    /* what VA_MEGA shows in root A */
-    /* root B: root A's entries, but VA_MEGA's L1 table maps OTHER_PA */
-    la t0, pt_root
-    la t1, pt_root_b
-    li t2, 512
-1:  ld t3, 0(t0)
-    sd t3, 0(t1)
-    addi t0, t0, 8
-    addi t1, t1, 8
-    addi t2, t2, -1
-    bnez t2, 1b
-    SETPTE pt_root_b, 1, pt_l1_b, 0, PTE_V
-    li t2, OTHER_PA
-    PTE(t0, t2, RWAD)
-    la t1, pt_l1_b
-    sd t0, 0(t1)
-
-    li t0, SATP_SV39 | (0xffff << 44)
-    csrw satp, t0
-    csrr t0, satp
-    srli t0, t0, 44
-    andi t0, t0, 1
-    csrw satp, zero
-    beqz t0, done                   /* no ASIDs: nothing to check */
-    la t0, pt_root
-    srli t0, t0, 12
-    li t1, SATP_SV39 | (1 << 44)
-    or s2, t0, t1                   /* s2: root A, ASID 1 */
-    la t0, pt_root_b
-    srli t0, t0, 12
-    li t1, SATP_SV39 | (2 << 44)
-    or s3, t0, t1                   /* s3: root B, ASID 2 */
     li s1, VA_MEGA
 
     /* A global entry, then the same page mapped non-global: the new
@@ -133,7 +101,3 @@ done:
     PASS
 
     VM_DATA
-    .data
-    .align 12
-pt_root_b:  .fill 512, 8, 0
-pt_l1_b:    .fill 512, 8, 0
