@@ -1202,11 +1202,6 @@ static void emit_fp_inline(struct block *b, const struct op *op, unsigned slot,
         add_slow_stub(b, nan2, NULL, op, slot, count);
 }
 
-/*
- * The FP CSRs (fflags, frm, fcsr), which glibc's fenv functions read and
- * write around printf's rounding: as exec_csr() does them, inline while
- * the FPU is on; with it off, the handler raises the illegal instruction.
- */
 /* rcx = what a CSR op writes (csrrw, csrrs, csrrc, or their immediate
  * forms), given the CSR's old value in rax. */
 static void emit_csr_new_value(struct block *b, const struct op *op)
@@ -1225,6 +1220,11 @@ static void emit_csr_new_value(struct block *b, const struct op *op)
     }
 }
 
+/*
+ * The FP CSRs (fflags, frm, fcsr), which glibc's fenv functions read and
+ * write around printf's rounding: as exec_csr() does them, inline while
+ * the FPU is on; with it off, the handler raises the illegal instruction.
+ */
 static bool is_fp_csr_op(const struct op *op)
 {
     unsigned csr = (unsigned)op->imm & 0xfff;
@@ -1505,16 +1505,12 @@ static void emit_lr_sc(struct block *b, const struct op *op, unsigned slot,
 }
 
 /*
- * Linux masks and unmasks interrupts with csrrci/csrrsi/csrrs on sstatus
- * (about a quarter of a FUSE round trip's calls to the handlers). Those
- * that touch no bit but SIE run here; anything else, U mode, or a source
- * register with other bits takes the interpreter's handler.
- */
-/*
- * sstatus set or cleared by bits among SIE and SUM: Linux toggles SIE
- * around critical sections and SUM around every access to user memory.
- * Either stays in the block; a change of SUM only points h->dtlb at the
- * other S-mode TLB set, which every access reads when it runs.
+ * sstatus set or cleared (csrrs/csrrc, csrrsi/csrrci) by bits among SIE
+ * and SUM: Linux toggles SIE around critical sections and SUM around
+ * every access to user memory. Either stays in the block; a change of SUM
+ * only points h->dtlb at the other S-mode TLB set, which every access
+ * reads when it runs. Anything else, U mode, SUM outside S mode, or a
+ * source register with other bits takes the interpreter's handler.
  */
 #define SSTATUS_INLINE_BITS (MSTATUS_SIE | MSTATUS_SUM)
 
@@ -1580,10 +1576,10 @@ static void emit_sstatus_sie(struct block *b, const struct op *op,
     x86_store64(e, R_HART, HART_OFF(mstatus), RDX);
     if (!imm) { /* S-mode here when SUM is among the bits */
         int32_t set_bytes = (int32_t)sizeof(struct tlb_set);
-        x86_lea(e, RAX, R_HART, HART_OFF(tlb) + TLB_SET_S * set_bytes);
         x86_mov_imm(e, R8, MSTATUS_SUM);
         x86_alu_rr(e, true, ALU_AND, R8, RSI);
         uint8_t *keep = x86_jcc(e, CC_E);
+        x86_lea(e, RAX, R_HART, HART_OFF(tlb) + TLB_SET_S * set_bytes);
         x86_alu_rr(e, true, ALU_AND, R8, RDX);
         uint8_t *sum_clear = x86_jcc(e, CC_E);
         x86_lea(e, RAX, R_HART, HART_OFF(tlb) + TLB_SET_S_SUM * set_bytes);
