@@ -72,9 +72,9 @@ static int fault(struct hart *h, int cause, uint64_t va)
 static uint8_t *amo_tlb_hit(struct hart *h, uint64_t va, enum access acc,
                             uint64_t *pa)
 {
-    const struct tlb_entry *table = acc == ACC_READ ? h->dtlb->r : h->dtlb->w;
-    const struct tlb_entry *e = &table[(va >> PAGE_SHIFT) % TLB_ENTRIES];
-    if (e->tag != ((va & PAGE_MASK) | h->tlb_gen))
+    const struct tlb_entry *e =
+        tlb_hit(h, acc == ACC_READ ? h->dtlb->r : h->dtlb->w, va);
+    if (!e)
         return NULL;
     *pa = e->ppage | (va & ~PAGE_MASK);
     return (uint8_t *)(uintptr_t)(va + e->addend);

@@ -360,6 +360,15 @@ int exec_fp_mem(struct hart *h, const struct op *op);
  */
 enum { EXEC_NEXT, EXEC_REDIRECT, EXEC_TRAP };
 
+/* table's entry for va's page while it holds a current translation of
+ * it, else NULL. */
+static inline struct tlb_entry *tlb_hit(const struct hart *h,
+                                        struct tlb_entry *table, uint64_t va)
+{
+    struct tlb_entry *e = &table[(va >> PAGE_SHIFT) % TLB_ENTRIES];
+    return e->tag == ((va & PAGE_MASK) | h->tlb_gen) ? e : NULL;
+}
+
 /*
  * The decoded page at pc when the instruction TLB maps pc and the page is
  * decoded and current (the fast path of every fetch), else NULL. Marks
@@ -367,8 +376,8 @@ enum { EXEC_NEXT, EXEC_REDIRECT, EXEC_TRAP };
  */
 static inline struct dcache_page *code_page_cached(struct hart *h, uint64_t pc)
 {
-    const struct tlb_entry *e = &h->itlb->x[(pc >> PAGE_SHIFT) % TLB_ENTRIES];
-    if (e->tag != ((pc & PAGE_MASK) | h->tlb_gen))
+    const struct tlb_entry *e = tlb_hit(h, h->itlb->x, pc);
+    if (!e)
         return NULL;
     struct dcache_page *d = e->code;
     if (!d || d->ppage != e->ppage || d->gen != h->dcache_gen)

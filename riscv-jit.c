@@ -2132,9 +2132,8 @@ static bool emit_cross(struct block *b, unsigned slot, unsigned count)
     struct hart *h = b->h;
     struct jit_page *jp = b->d->jit;
     uint64_t next = (h->pc & PAGE_MASK) + PAGE_SIZE;
-    const struct tlb_entry *te =
-        &h->itlb->x[(next >> PAGE_SHIFT) % TLB_ENTRIES];
-    if (te->tag != (next | h->tlb_gen))
+    const struct tlb_entry *te = tlb_hit(h, h->itlb->x, next);
+    if (!te)
         return false;
     uint16_t high, low;
     memcpy(&high, (const uint8_t *)(uintptr_t)(te->addend + next), 2);

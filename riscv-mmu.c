@@ -627,8 +627,8 @@ void dcache_flush(struct hart *h)
  */
 static uint8_t *fetch_host_page(struct hart *h, uint64_t pc, uint64_t *ppage)
 {
-    struct tlb_entry *e = &h->itlb->x[(pc >> PAGE_SHIFT) % TLB_ENTRIES];
-    if (e->tag == ((pc & PAGE_MASK) | h->tlb_gen)) {
+    const struct tlb_entry *e = tlb_hit(h, h->itlb->x, pc);
+    if (e) {
         *ppage = e->ppage;
         return (uint8_t *)(e->addend + (uintptr_t)(pc & PAGE_MASK));
     }
@@ -665,8 +665,8 @@ struct dcache_page *fetch_code(struct hart *h)
     if (!host)
         return NULL;
     struct dcache_page *d = dcache_lookup(h, ppage, host);
-    struct tlb_entry *e = &h->itlb->x[(pc >> PAGE_SHIFT) % TLB_ENTRIES];
-    if (e->tag == ((pc & PAGE_MASK) | h->tlb_gen))
+    struct tlb_entry *e = tlb_hit(h, h->itlb->x, pc);
+    if (e)
         e->code = d; /* the next entry to this page skips the lookup */
     return d;
 }
