@@ -130,20 +130,22 @@ static int create_new(struct fuse_req *req, struct fs_node *dir,
 {
     struct fuse_server *srv = req->srv;
     char path[FS_FD_PATH_MAX];
+    struct stat st;
 
     fs_fd_budget_take(&srv->fds); /* room was made for both */
     fs_fd_budget_take(&srv->fds);
     fs_fd_path(fd, path, sizeof(path));
     int node_fd = open(path, O_PATH | O_CLOEXEC); /* the same inode */
-    int ret = node_fd < 0
-                  ? -errno
-                  : fuse_new_node_adopt(req, dir, node_fd, S_IFREG, mode, 0);
+    int ret = node_fd < 0 ? -errno
+                          : fuse_new_node_adopt(req, dir, node_fd, S_IFREG,
+                                                mode, 0, &st);
     if (ret < 0) {
         if (node_fd >= 0)
             close(node_fd);
         fs_fd_budget_give(&srv->fds);
     } else {
-        ret = fuse_node_entry_from_fd(srv, node_fd, &req->out.create.entry);
+        ret = fuse_node_entry_from_stat(srv, node_fd, &st,
+                                        &req->out.create.entry);
     }
     if (ret == 0) {
         ret = reply_open(req, fd, &req->out.create.open); /* takes fd */

@@ -27,6 +27,7 @@ static int finish_new(struct fuse_req *req, struct fs_node *dir,
                       const char *name, mode_t type, mode_t mode, dev_t rdev)
 {
     struct fuse_server *srv = req->srv;
+    struct stat st;
     int fd = -1, ret;
     if (!fs_fd_budget_take(&srv->fds)) {
         ret = -EMFILE;
@@ -34,9 +35,9 @@ static int finish_new(struct fuse_req *req, struct fs_node *dir,
                0) {
         ret = -errno;
         fs_fd_budget_give(&srv->fds);
-    } else if ((ret = fuse_new_node_adopt(req, dir, fd, type, mode, rdev)) ==
-               0) {
-        ret = fuse_node_entry_from_fd(srv, fd, &req->out.entry); /* takes fd */
+    } else if ((ret = fuse_new_node_adopt(req, dir, fd, type, mode, rdev,
+                                          &st)) == 0) {
+        ret = fuse_node_entry_from_stat(srv, fd, &st, &req->out.entry);
         if (ret == 0)
             return sizeof(req->out.entry);
         fd = -1;

@@ -37,36 +37,64 @@ static int adopt_mapped(struct fuse_req *req, struct fs_node *dir,
 }
 
 /*
+ * Whether chowning a new inode (now with ids `st`) to the caller's ids
+ * would change them; a setgid directory's group stays. A chown that
+ * changes nothing is skipped: two syscalls, and the setuid bits it would
+ * clear are set again by the mode's fix-up anyway.
+ */
+static int needs_chown(struct fuse_req *req, struct fs_node *dir,
+                       const struct stat *st, gid_t *gid)
+{
+    struct stat parent;
+    *gid = req->in.gid;
+    if (st->st_gid != *gid) {
+        if (fstat(dir->fd, &parent) < 0)
+            return -errno;
+        if (parent.st_mode & S_ISGID)
+            *gid = (gid_t)-1;
+    }
+    return st->st_uid != req->in.uid ||
+           (*gid != (gid_t)-1 && st->st_gid != *gid);
+}
+
+/*
  * A new inode in dir gets the guest's ids (as root) and exactly its mode,
  * whatever the host umask; a setgid directory passes on its group (and,
  * to subdirectories, its setgid bit) as it would in the guest.
  */
 int fuse_new_node_adopt(struct fuse_req *req, struct fs_node *dir, int fd,
-                        mode_t type, mode_t mode, dev_t rdev)
+                        mode_t type, mode_t mode, dev_t rdev, struct stat *st)
 {
-    struct stat parent, st;
     char path[FS_FD_PATH_MAX];
+    gid_t gid;
+    int ret;
 
-    if (fstat(dir->fd, &parent) < 0)
+    if (fuse_mapped_on(req->srv)) {
+        struct stat parent;
+        if (fstat(dir->fd, &parent) < 0)
+            return -errno;
+        ret = adopt_mapped(req, dir, &parent, fd, type, mode, rdev);
+        return ret < 0 ? ret : fstat(fd, st) < 0 ? -errno : 0;
+    }
+    if (fstat(fd, st) < 0)
         return -errno;
-    if (fuse_mapped_on(req->srv))
-        return adopt_mapped(req, dir, &parent, fd, type, mode, rdev);
-    if (req->srv->chown_created) {
-        gid_t gid = parent.st_mode & S_ISGID ? (gid_t)-1 : req->in.gid;
+    if (req->srv->chown_created &&
+        (ret = needs_chown(req, dir, st, &gid)) != 0) {
+        if (ret < 0)
+            return ret;
         if (fchownat(fd, "", req->in.uid, gid,
-                     AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+                     AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0 ||
+            fstat(fd, st) < 0)
             return -errno;
     }
     if (type == S_IFLNK)
         return 0;
-    if (fstat(fd, &st) < 0)
-        return -errno;
     mode_t want = mode;
     if (type == S_IFDIR)
-        want |= st.st_mode & S_ISGID;
-    if ((st.st_mode & 07777) != want) {
+        want |= st->st_mode & S_ISGID;
+    if ((st->st_mode & 07777) != want) {
         fs_fd_path(fd, path, sizeof(path));
-        if (fchmodat(AT_FDCWD, path, want, 0) < 0)
+        if (fchmodat(AT_FDCWD, path, want, 0) < 0 || fstat(fd, st) < 0)
             return -errno;
     }
     return 0;

@@ -9,10 +9,11 @@
 
 /*
  * Give a just-created inode the guest's ids (as root) and exact mode, or
- * on a mapped share its attribute (guest type, mode and device number).
+ * on a mapped share its attribute (guest type, mode and device number);
+ * st = its host attributes after that.
  */
 int fuse_new_node_adopt(struct fuse_req *req, struct fs_node *dir, int fd,
-                        mode_t type, mode_t mode, dev_t rdev);
+                        mode_t type, mode_t mode, dev_t rdev, struct stat *st);
 /*
  * A create that failed after the host object was made: remove `name` from
  * dir again, if it still names the inode made_fd is open on (made_fd -1:

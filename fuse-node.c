@@ -59,6 +59,16 @@ void fuse_node_fill_entry(const struct fuse_server *srv, struct fs_node *node,
     fuse_node_fill_attr(&seen, &out->attr);
 }
 
+int fuse_node_entry_from_stat(struct fuse_server *srv, int fd,
+                              const struct stat *st, struct fuse_entry_out *out)
+{
+    struct fs_node *node = fs_inode_ref(&srv->inodes, fd, st);
+    if (!node)
+        return -ENOMEM;
+    fuse_node_fill_entry(srv, node, st, out);
+    return 0;
+}
+
 int fuse_node_entry_from_fd(struct fuse_server *srv, int fd,
                             struct fuse_entry_out *out)
 {
@@ -68,11 +78,7 @@ int fuse_node_entry_from_fd(struct fuse_server *srv, int fd,
         fs_fd_budget_close(&srv->fds, fd);
         return ret;
     }
-    struct fs_node *node = fs_inode_ref(&srv->inodes, fd, &st);
-    if (!node)
-        return -ENOMEM;
-    fuse_node_fill_entry(srv, node, &st, out);
-    return 0;
+    return fuse_node_entry_from_stat(srv, fd, &st, out);
 }
 
 int fuse_node_lookup(struct fuse_server *srv, int dir_fd, const char *name,

@@ -20,6 +20,10 @@ int fuse_node_lookup(struct fuse_server *srv, int dir_fd, const char *name,
 /* As fuse_node_lookup, for an O_PATH fd already open on the inode (claimed). */
 int fuse_node_entry_from_fd(struct fuse_server *srv, int fd,
                             struct fuse_entry_out *out);
+/* As fuse_node_entry_from_fd, with fd's host attributes already in st. */
+int fuse_node_entry_from_stat(struct fuse_server *srv, int fd,
+                              const struct stat *st,
+                              struct fuse_entry_out *out);
 /* Open a node's regular file or directory for I/O through its O_PATH fd. */
 int fuse_node_open(struct fuse_server *srv, struct fs_node *node, int flags);
 /*

@@ -341,7 +341,14 @@ static void test_create_io(void)
     ft_path(&t, "new", path, sizeof(path));
     CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0664);
     CHECK(S_ISREG(e.attr.mode) && e.attr.size == 0);
+    CHECK((e.attr.mode & 07777) == 0664 &&
+          e.attr.ctime == (uint64_t)st.st_ctime &&
+          e.attr.ctimensec == st.st_ctim.tv_nsec);
     CHECK(st.st_uid == (geteuid() == 0 ? t.uid : geteuid()));
+    /* setuid and setgid as asked, whether or not ids needed a chown. */
+    CHECK_ERR(ft_create(&t, FUSE_ROOT_ID, "suid", O_RDWR, 06755, &e2, &fh2), 0);
+    CHECK(host_mode(&t, "suid") == 06755 && (e2.attr.mode & 07777) == 06755);
+    CHECK_ERR(ft_release(&t, e2.nodeid, fh2), 0);
     CHECK_ERR(ft_write(&t, e.nodeid, fh, 0, "abcdef", 6, &written), 0);
     CHECK(written == 6);
     CHECK(ft_host_read(&t, "new", buf, sizeof(buf)) == 6 &&
@@ -472,6 +479,7 @@ static void test_namespace(void)
         ft_path(&t, "sg/f", path, sizeof(path));
         CHECK(stat(path, &st) == 0 && st.st_uid == 1000 && st.st_gid == 4321 &&
               (st.st_mode & 07777) == 0640);
+        CHECK(e.attr.uid == 1000 && e.attr.gid == 4321);
         t.uid = getuid();
         t.gid = getgid();
     } else {
