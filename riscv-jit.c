@@ -558,6 +558,20 @@ static void jump_other_page(struct block *b, int32_t offset, unsigned retired)
 }
 
 /*
+ * A block of page d emitted but not yet sealed. A block may jump to it
+ * directly: it is of the same page, so the seal publishes both or neither.
+ */
+static const uint8_t *pending_code(const struct jit *j,
+                                   const struct dcache_page *d, unsigned slot)
+{
+    for (unsigned i = 0; i < j->npending; i++)
+        if (j->pending[i].d == d && j->pending[i].slot == slot &&
+            j->pending[i].epoch == d->epoch)
+            return j->pending[i].code;
+    return NULL;
+}
+
+/*
  * Continue at another slot of this page after `retired` more ops: jump
  * to its block if there is one and the budget allows, else leave.
  */
@@ -569,6 +583,8 @@ static void chain_to_slot(struct block *b, unsigned slot, unsigned retired)
     x86_alu_rr(e, true, ALU_CMP, R_RETIRED, R_BUDGET);
     uint8_t *over_budget = x86_jcc(e, CC_AE);
     const uint8_t *known = b->d->jit->code[slot];
+    if (!known && b->d->jit->pending[slot])
+        known = pending_code(b->h->jit, b->d, slot);
     if (slot == b->start) /* its cached registers are current: skip loads */
         known = b->body;
     if (known) {
@@ -2173,6 +2189,47 @@ static bool emit_cross(struct block *b, unsigned slot, unsigned count)
  * next seal. Nothing is emitted when its first op is one the interpreter
  * must run (a page-straddling instruction) or memory is short.
  */
+static void translate(struct hart *h, struct dcache_page *d, unsigned start);
+
+static uint8_t *heat_of(struct jit *j, const struct dcache_page *d,
+                        unsigned slot)
+{
+    return &j->heat[((d->ppage >> PAGE_SHIFT) * SLOTS_PER_PAGE + slot) %
+                    JIT_HEAT_ENTRIES];
+}
+
+/*
+ * Before the block at `start` is emitted: the blocks that its branches and
+ * jal reach in this page, where the interpreter has begun a block at all,
+ * so that its exits to them are direct jumps. A side exit's target tends
+ * to become hot just after its source, and an exit to a block that did not
+ * exist yet loads the page's table every time it is taken.
+ */
+static void translate_targets(struct hart *h, struct dcache_page *d,
+                              unsigned start)
+{
+    unsigned slot = start;
+    for (unsigned n = 0; n < BLOCK_MAX_OPS; n++) {
+        struct op *op = &d->ops[slot];
+        if (op->kind == K_DECODE)
+            decode_slot(op, slot, d->host);
+        unsigned kind = op->kind & (K_WIDE - 1);
+        if (kind == K_REFETCH || kind == K_CROSS)
+            break;
+        int64_t target = (int64_t)slot_off(slot) + op->imm;
+        if (((kind >= K_BEQ && kind <= K_BGEU) || kind == K_JAL) &&
+            target >= 0 && target < (int64_t)PAGE_SIZE) {
+            unsigned t = (unsigned)target / 2;
+            if (t != start && d->jit && !d->jit->code[t] &&
+                !d->jit->pending[t] && *heat_of(h->jit, d, t))
+                translate(h, d, t);
+        }
+        if (!op_continues(kind))
+            break;
+        slot += op->len;
+    }
+}
+
 static void translate(struct hart *h, struct dcache_page *d, unsigned start)
 {
     struct jit *j = h->jit;
@@ -2264,13 +2321,15 @@ static const uint8_t *block_at(struct hart *h, struct dcache_page *d)
         jit_seal(h);
         return d->jit->code[slot];
     }
-    uint8_t *heat =
-        &j->heat[((d->ppage >> PAGE_SHIFT) * SLOTS_PER_PAGE + slot) %
-                 JIT_HEAT_ENTRIES];
+    uint8_t *heat = heat_of(j, d, slot);
     unsigned hot = eager ? 1 : j->hot;
     if (*heat < hot)
         ++*heat;
     if (*heat >= hot && !smc_page_hot(h, d->ppage)) {
+        if (!d->jit)
+            d->jit = page_jit_space(d->ops);
+        if (d->jit)
+            translate_targets(h, d, slot);
         translate(h, d, slot); /* nothing, if its first op straddles */
         *heat = 0;
     }
