@@ -826,6 +826,54 @@ static void item_fence(struct gen *g)
 
 static void item(struct gen *g, unsigned depth);
 
+/*
+ * A call and its return through a link register (ra or t0), which a
+ * translator may predict from the call; the callee may move its return
+ * address on by one instruction, which a prediction must notice.
+ *   jal L, callee   (or auipc L + jalr L, L)
+ *   j over          the usual return
+ *   addi r, r, 1    the moved one
+ *   j over
+ *   callee: a few addi on other registers; maybe L += 4 when bit 2 of
+ *           instret is set (so that both returns are taken)
+ *   jalr x0, 0(L) or c.jr L
+ * over:
+ */
+static void item_call(struct gen *g)
+{
+    unsigned link = chance(g, 4) ? 5 : RA, mark = rand_rd(g);
+    if (chance(g, 2)) {
+        emit32(g, JAL(link, 16));
+    } else {
+        emit32(g, link << 7 | 0x17); /* auipc L, 0 */
+        emit32(g, JALR(link, link, 20));
+    }
+    uint64_t usual = g->f->cursor;
+    emit32(g, JAL(ZERO, 0));
+    emit32(g, ADDI(mark, mark, 1));
+    uint64_t moved = g->f->cursor;
+    emit32(g, JAL(ZERO, 0));
+    for (unsigned n = pick(g, 4); n > 0; n--) {
+        unsigned r = rand_rd(g);
+        if (r != link)
+            emit32(g, ADDI(r, r, rand_imm12(g)));
+    }
+    if (chance(g, 2)) { /* moved when bit 2 of instret is set */
+        unsigned t = rand_rd(g);
+        if (t != link) {
+            emit32(g, 0xc0202073u | t << 7); /* rdinstret t */
+            emit32(g, ANDI(t, t, 4));
+            emit32(g, ADD(link, link, t));
+        }
+    }
+    if (chance(g, 2))
+        emit32(g, JALR(ZERO, link, 0));
+    else
+        emit16(g, (uint16_t)(0x8002 | link << 7)); /* c.jr L */
+    write32(g, usual, JAL(ZERO, (int32_t)(g->f->cursor - usual)));
+    write32(g, moved, JAL(ZERO, (int32_t)(g->f->cursor - moved)));
+}
+
 /* A counted loop of 1-12 iterations over a few items. */
 static void item_loop(struct gen *g)
 {
@@ -844,8 +892,10 @@ static void item_loop(struct gen *g)
 static void item(struct gen *g, unsigned depth)
 {
     unsigned r = pick(g, 100);
-    if (r < 14)
+    if (r < 12)
         item_alu_r(g);
+    else if (r < 14)
+        item_call(g);
     else if (r < 26)
         item_alu_i(g);
     else if (r < 32)
