@@ -15,7 +15,9 @@
  * - A block runs straight through conditional branches (taken ones leave
  *   by a side exit) and ends at a jump, a page's end or 64 instructions.
  *   Exits to a target in the same page chain to its block through the
- *   page's table (or directly, when it already existed). Jumps that leave
+ *   page's table, or directly when it already existed; the warm in-page
+ *   targets of a block's branches are translated just before it, so that
+ *   most exits are direct (translate_targets). Jumps that leave
  *   the page (calls, returns) look in a jump cache per privilege, indexed
  *   by virtual pc and checked inline against the instruction TLB, then in
  *   the decoded-page cache; only a miss there returns to jit_run().
