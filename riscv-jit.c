@@ -18,9 +18,10 @@
  *   page's table, or directly when it already existed; the warm in-page
  *   targets of a block's branches are translated just before it, so that
  *   most exits are direct (translate_targets). Jumps that leave
- *   the page (calls, returns) look in a jump cache per privilege, indexed
- *   by virtual pc and checked inline against the instruction TLB, then in
- *   the decoded-page cache; only a miss there returns to jit_run().
+ *   the page (calls, returns) call one shared routine that looks in a
+ *   jump cache per privilege, indexed by virtual pc and checked against
+ *   the instruction TLB, then in the decoded-page cache; only a miss there
+ *   returns to jit_run(). Each such exit keeps its own indirect jump.
  * - Loads and stores check the same software TLB entries as the
  *   interpreter inline and call mmu_load/mmu_store on a miss, so MMIO,
  *   faults, PMP and page-crossing accesses behave as they do there. A
@@ -149,6 +150,7 @@ struct jit {
      * [size log2][sign], stores by [size log2]. */
     const uint8_t *load_thunk[4][2], *store_thunk[4];
     const uint8_t *slow_thunk; /* emit_slow_thunk */
+    const uint8_t *other_page; /* emit_other_page_lookup */
     size_t prologue_bytes;
     struct pending pending[MAX_PENDING];
     unsigned npending;
@@ -494,15 +496,21 @@ static uint8_t *emit_itlb_check(struct emitter *e)
 }
 
 /*
- * Continue at the pc in rax, in another page, with R_RETIRED up to date:
- * enter its block directly when the budget allows and it is translated.
+ * The lookup of a block in another page, shared by every exit that needs
+ * one (goto_other_page) and called from it with the pc in rax and
+ * R_RETIRED up to date: stores h->pc; returns the block's code in rcx,
+ * with R_TABLE and R_VBASE set for it, or rcx = 0 when the block must be
+ * left (over budget, or no translated block there). Inline, these ~200
+ * bytes per exit made a quarter of the generated code, and kernel code
+ * missed the instruction cache; the call and return cost little, and
+ * each exit keeps its own indirect jump (and its prediction).
  */
-static void goto_other_page(struct block *b)
+static void emit_other_page_lookup(struct emitter *e)
 {
-    struct emitter *e = &b->e;
     x86_store64(e, R_HART, HART_OFF(pc), RAX);
+    x86_alu_rr(e, false, ALU_XOR, RCX, RCX);
     x86_alu_rr(e, true, ALU_CMP, R_RETIRED, R_BUDGET);
-    x86_jcc_to(e, CC_AE, b->h->jit->leave);
+    uint8_t *over_budget = x86_jcc(e, CC_AE);
     /* The jump cache first: a few loads, no call. */
     x86_mov_rr(e, RCX, RAX);
     x86_shift_ri(e, true, SH_SHR, RCX, 1);
@@ -536,18 +544,37 @@ static void goto_other_page(struct block *b)
     x86_mov_rr(e, R_VBASE, RAX);
     x86_alu_ri(e, true, ALU_AND, R_VBASE, (int32_t)PAGE_MASK);
     x86_load64(e, RCX, RCX, (int32_t)offsetof(struct jump_entry, code));
-    x86_jmp_r(e, RCX);
+    x86_ret(e);
     x86_patch(miss, e->p);
     x86_patch(stale, e->p);
     x86_patch(unmapped, e->p);
     x86_patch(remapped, e->p);
+    /* rsp is 8 off 16-byte alignment here, inside a call from a block. */
+    x86_alu_ri(e, true, ALU_SUB, RSP, 8);
     x86_mov_rr(e, RDI, R_HART);
     call_helper(e, (const void *)helper_lookup);
+    x86_alu_ri(e, true, ALU_ADD, RSP, 8);
+    x86_mov_rr(e, RCX, RAX);
     x86_test_rr(e, RAX, RAX);
-    x86_jcc_to(e, CC_E, b->h->jit->leave);
+    uint8_t *none = x86_jcc(e, CC_E);
     x86_load64(e, R_VBASE, R_HART, HART_OFF(jit_next_vbase));
     x86_load64(e, R_TABLE, R_HART, HART_OFF(jit_next_page));
-    x86_jmp_r(e, RAX);
+    x86_patch(none, e->p);
+    x86_patch(over_budget, e->p);
+    x86_ret(e);
+}
+
+/*
+ * Continue at the pc in rax, in another page, with R_RETIRED up to date:
+ * enter its block directly when the budget allows and it is translated.
+ */
+static void goto_other_page(struct block *b)
+{
+    struct emitter *e = &b->e;
+    x86_call_to(e, b->h->jit->other_page);
+    x86_test_rr(e, RCX, RCX);
+    x86_jcc_to(e, CC_E, b->h->jit->leave);
+    x86_jmp_r(e, RCX);
 }
 
 /* Continue at the page's base + byte offset, outside this page. */
@@ -896,6 +923,8 @@ static void emit_access_thunks(struct jit *j)
                         false};
     j->slow_thunk = e.p;
     emit_slow_thunk(&e, j->leave);
+    j->other_page = e.p;
+    emit_other_page_lookup(&e);
     for (unsigned log2 = 0; log2 < 4; log2++) {
         for (unsigned sign = 0; sign < 2; sign++) {
             j->load_thunk[log2][sign] = e.p;
