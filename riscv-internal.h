@@ -223,9 +223,13 @@ static inline struct jit_page *page_jit_space(struct op *ops)
 }
 
 struct hart {
+    /* First what generated code uses most, so that it lies within a byte
+     * displacement of the translator's hart pointer (riscv-jit.c). */
+    struct tlb_set *dtlb; /* the data TLB set the current mode uses */
+    uint64_t tlb_gen;
+    uint64_t pc;
     uint64_t x[33]; /* x[32] swallows writes to x0 */
     uint64_t f[32];
-    uint64_t pc;
     enum priv_mode priv;
     struct hart_env env;
     unsigned hartid;
@@ -253,9 +257,8 @@ struct hart {
     uint64_t lr_addr, lr_value;
 
     /* Address translation caches. */
-    uint64_t tlb_gen;
     struct tlb_set tlb[TLB_SETS];
-    struct tlb_set *dtlb, *itlb; /* the sets current mode uses */
+    struct tlb_set *itlb; /* the set current mode fetches with */
 
     /* Superpage translations made since the last full TLB flush lie in
      * [super_lo, super_hi]: sfence.vma of an address there flushes all. */

@@ -101,7 +101,13 @@ enum {
 static const int cache_regs[] = {RDI, R9, R10, R11};
 #define CACHE_REGS ((unsigned)(sizeof(cache_regs) / sizeof(cache_regs[0])))
 
-#define HART_OFF(field) ((int32_t)offsetof(struct hart, field))
+/*
+ * R_HART points HART_BIAS bytes into struct hart, so that a byte
+ * displacement reaches its first 256 bytes: the data TLB, its generation,
+ * pc and x[1..28] (3 bytes less in most loads and stores of them).
+ */
+#define HART_BIAS       128
+#define HART_OFF(field) ((int32_t)offsetof(struct hart, field) - HART_BIAS)
 #define X_OFF(r)        (HART_OFF(x) + 8 * (int32_t)(r))
 #define F_OFF(r)        (HART_OFF(f) + 8 * (int32_t)(r))
 /* Stack: the prologue's frame keeps rsp 16-byte aligned in blocks. */
@@ -220,7 +226,7 @@ static void emit_prologue(struct jit *j)
     for (unsigned i = 0; i < 6; i++)
         x86_push(&e, saved[i]);
     x86_alu_ri(&e, true, ALU_SUB, RSP, FRAME_BYTES);
-    x86_mov_rr(&e, R_HART, RDI);
+    x86_lea(&e, R_HART, RDI, HART_BIAS);
     x86_mov_rr(&e, R_BUDGET, RDX);
     x86_mov_rr(&e, R_VBASE, RCX);
     x86_mov_rr(&e, R_TABLE, R8);
@@ -551,7 +557,7 @@ static void emit_other_page_lookup(struct emitter *e)
     x86_patch(remapped, e->p);
     /* rsp is 8 off 16-byte alignment here, inside a call from a block. */
     x86_alu_ri(e, true, ALU_SUB, RSP, 8);
-    x86_mov_rr(e, RDI, R_HART);
+    x86_lea(e, RDI, R_HART, -HART_BIAS);
     call_helper(e, (const void *)helper_lookup);
     x86_alu_ri(e, true, ALU_ADD, RSP, 8);
     x86_mov_rr(e, RCX, RAX);
@@ -740,7 +746,7 @@ static uint8_t *emit_irq_check(struct emitter *e)
 {
     emit_next_pc(e);
     x86_store8_imm(e, R_HART, HART_OFF(irq_dirty), 0);
-    x86_mov_rr(e, RDI, R_HART);
+    x86_lea(e, RDI, R_HART, -HART_BIAS);
     x86_mov_imm(e, RAX,
                 (uint64_t)(uintptr_t)(const void *)hart_check_interrupts);
     x86_call_r(e, RAX);
@@ -770,7 +776,7 @@ static void emit_access_thunk(struct emitter *e, bool load, unsigned size,
     access_field(e, 0, 12);
     x86_alu_rr(e, true, ALU_ADD, RCX, R_VBASE);
     x86_store64(e, R_HART, HART_OFF(pc), RCX);
-    x86_mov_rr(e, RDI, R_HART);
+    x86_lea(e, RDI, R_HART, -HART_BIAS);
     if (load) {
         x86_mov_rr(e, RCX, RSP);
     } else {
@@ -884,7 +890,7 @@ static void emit_slow_thunk(struct emitter *e, const uint8_t *leave)
     access_field(e, ACCESS_COUNT_SHIFT, 7);
     x86_alu_rr(e, true, ALU_ADD, RCX, R_RETIRED);
     x86_store64(e, R_HART, HART_OFF(run_retired), RCX);
-    x86_mov_rr(e, RDI, R_HART);
+    x86_lea(e, RDI, R_HART, -HART_BIAS);
     x86_mov_imm(e, RAX, (uint64_t)(uintptr_t)(const void *)hart_exec_slow);
     x86_call_r(e, RAX);
     x86_alu_ri(e, false, ALU_CMP, RAX, EXEC_NEXT);
@@ -1678,12 +1684,13 @@ static int32_t s_plain_csr_offset(unsigned csr)
     case 0x143:
         return HART_OFF(stval);
     }
-    return -1;
+    return INT32_MIN;
 }
 
 static bool is_s_plain_csr_op(const struct op *op)
 {
-    return (op->rm & 3) != 0 && s_plain_csr_offset(op->imm & 0xfff) >= 0;
+    return (op->rm & 3) != 0 &&
+           s_plain_csr_offset(op->imm & 0xfff) != INT32_MIN;
 }
 
 static void emit_s_plain_csr(struct block *b, const struct op *op,
