@@ -169,22 +169,28 @@ struct jit_page {
 
 /*
  * The translator's jump cache, one per privilege: a virtual pc's block.
- * An entry is valid while the instruction TLB still maps pc to ppage and
- * gen == hart.jump_gen, which dropping blocks or decoded pages that had
- * blocks bumps. Two ways per set, the newest first: two hot return
- * addresses of the kernel that shared one entry of a direct-mapped cache
- * missed it about 3,600 times each in 6,000 file creates.
+ * An entry is valid while the instruction TLB still maps pc to its page
+ * and it was made in the current hart.jump_gen, which dropping blocks or
+ * decoded pages that had blocks bumps (jump_cache_invalidate); the two
+ * are one word, the page's address or'ed with the generation, which
+ * wraps at JUMP_GEN_LIMIT by clearing every entry. Two ways per set, the
+ * newest first: two hot return addresses of the kernel that shared one
+ * entry of a direct-mapped cache missed it about 3,600 times each in
+ * 6,000 file creates. A set is one 64-byte line: the table is probed on
+ * every jump out of a page, and its misses were the costliest loads of
+ * kernel code.
  */
 #define JUMP_CACHE_SETS    2048
 #define JUMP_CACHE_WAYS    2
 #define JUMP_CACHE_ENTRIES (JUMP_CACHE_SETS * JUMP_CACHE_WAYS)
 /* pc's set: halfword offset mixed with the page number. */
 #define JUMP_CACHE_SET(pc) ((((pc) >> 1) ^ ((pc) >> 12)) % JUMP_CACHE_SETS)
+#define JUMP_GEN_LIMIT     4096 /* below the page offset bits */
 struct jump_entry {
-    uint64_t pc, gen, ppage;
+    uint64_t pc;
+    uint64_t page_gen; /* physical page | jump_gen */
     const void *code;
     struct jit_page *page;
-    uint64_t pad[3]; /* 64 bytes: index by shifting */
 };
 
 struct dcache_page {
@@ -300,6 +306,18 @@ struct hart {
     bool irq_dirty;  /* mip/mie/mstatus changed: check interrupts */
     bool stip_timer; /* Sstc: mtime >= stimecmp */
 };
+
+/* Every jump-cache entry made so far stops being valid. */
+static inline void jump_cache_invalidate(struct hart *h)
+{
+    if (++h->jump_gen < JUMP_GEN_LIMIT)
+        return;
+    if (h->jump_caches)
+        __builtin_memset(h->jump_caches, 0,
+                         (PRIV_M + 1) * JUMP_CACHE_ENTRIES *
+                             sizeof(struct jump_entry));
+    h->jump_gen = 1; /* entries start at 0: invalid */
+}
 
 /* riscv-csr.c: traps, interrupts, CSRs, privileged instructions */
 void hart_trap(struct hart *h, uint64_t cause, uint64_t tval);

@@ -127,7 +127,7 @@ _Static_assert(offsetof(struct hart, irq_dirty) ==
                    offsetof(struct hart, refetch) + 1,
                "one 16-bit compare tests refetch and irq_dirty");
 _Static_assert(sizeof(struct tlb_entry) == 32, "TLB index scaling");
-_Static_assert(sizeof(struct jump_entry) * JUMP_CACHE_WAYS == 128,
+_Static_assert(sizeof(struct jump_entry) * JUMP_CACHE_WAYS == 64,
                "jump cache index scaling");
 _Static_assert(offsetof(struct jit_page, code) == 0, "R_TABLE is the page");
 
@@ -337,7 +337,7 @@ static void jit_flush(struct hart *h)
     protect(j, j->prologue_bytes, j->sealed, PROT_READ | PROT_WRITE);
     j->sealed = j->used = j->prologue_bytes;
     j->flushes++;
-    h->jump_gen++;
+    jump_cache_invalidate(h);
 }
 
 /* ---- helpers called from generated code ---------------------------- */
@@ -367,8 +367,7 @@ static const void *helper_lookup(struct hart *h)
     else if (set[0].pc != pc)
         set[1] = set[0];
     *slot = (struct jump_entry){.pc = pc,
-                                .gen = h->jump_gen,
-                                .ppage = d->ppage,
+                                .page_gen = d->ppage | h->jump_gen,
                                 .code = code,
                                 .page = d->jit};
     return code;
@@ -524,7 +523,7 @@ static void emit_other_page_lookup(struct emitter *e)
     x86_shift_ri(e, true, SH_SHR, RDX, 12);
     x86_alu_rr(e, false, ALU_XOR, RCX, RDX);
     x86_alu_ri(e, false, ALU_AND, RCX, JUMP_CACHE_SETS - 1);
-    x86_shift_ri(e, false, SH_SHL, RCX, 7); /* 128 bytes a set */
+    x86_shift_ri(e, false, SH_SHL, RCX, 6); /* 64 bytes a set */
     x86_alu_rm(e, true, ALU_ADD, RCX, R_HART, HART_OFF(jump_cache));
     int32_t pc_off = (int32_t)offsetof(struct jump_entry, pc);
     x86_alu_rm(e, true, ALU_CMP, RAX, RCX, pc_off);
@@ -533,28 +532,25 @@ static void emit_other_page_lookup(struct emitter *e)
     x86_alu_rm(e, true, ALU_CMP, RAX, RCX, pc_off);
     uint8_t *miss = x86_jcc(e, CC_NE);
     x86_patch(first_way, e->p);
-    x86_load64(e, RDX, R_HART, HART_OFF(jump_gen));
-    x86_alu_rm(e, true, ALU_CMP, RDX, RCX,
-               (int32_t)offsetof(struct jump_entry, gen));
-    uint8_t *stale = x86_jcc(e, CC_NE);
-    /* The instruction TLB must still map pc to the entry's page. */
+    /* The instruction TLB must still map pc to the entry's page, and the
+     * entry must be of this generation: one compare. */
     x86_mov_rr(e, RSI, RAX);
     x86_alu_ri(e, true, ALU_AND, RSI, (int32_t)PAGE_MASK);
     uint8_t *unmapped = emit_itlb_check(e);
     int32_t x_off = (int32_t)offsetof(struct tlb_set, x);
     x86_load64(e, RSI, RDX, x_off + (int32_t)offsetof(struct tlb_entry, ppage));
+    x86_alu_rm(e, true, ALU_OR, RSI, R_HART, HART_OFF(jump_gen));
     x86_alu_rm(e, true, ALU_CMP, RSI, RCX,
-               (int32_t)offsetof(struct jump_entry, ppage));
-    uint8_t *remapped = x86_jcc(e, CC_NE);
+               (int32_t)offsetof(struct jump_entry, page_gen));
+    uint8_t *stale = x86_jcc(e, CC_NE);
     x86_load64(e, R_TABLE, RCX, (int32_t)offsetof(struct jump_entry, page));
     x86_mov_rr(e, R_VBASE, RAX);
     x86_alu_ri(e, true, ALU_AND, R_VBASE, (int32_t)PAGE_MASK);
     x86_load64(e, RCX, RCX, (int32_t)offsetof(struct jump_entry, code));
     x86_ret(e);
     x86_patch(miss, e->p);
-    x86_patch(stale, e->p);
     x86_patch(unmapped, e->p);
-    x86_patch(remapped, e->p);
+    x86_patch(stale, e->p);
     /* rsp is 8 off 16-byte alignment here, inside a call from a block. */
     x86_alu_ri(e, true, ALU_SUB, RSP, 8);
     x86_lea(e, RDI, R_HART, -HART_BIAS);

@@ -302,7 +302,7 @@ static bool drop_code(struct hart *h, uint64_t ppage, int64_t index)
         if (set[w].ppage == ppage) {
             set[w].ppage = NO_PAGE;
             if (set[w].jit && set[w].jit->published)
-                h->jump_gen++;
+                jump_cache_invalidate(h);
         }
     h->refetch = true;
     return true;
@@ -576,7 +576,7 @@ static struct dcache_page *dcache_lookup(struct hart *h, uint64_t ppage,
     memset(d->ops, 0, SLOTS_PER_PAGE * sizeof(struct op));
     if (d->jit) {
         if (d->jit->published)
-            h->jump_gen++; /* the jump cache may point at its blocks */
+            jump_cache_invalidate(h); /* entries may point at its blocks */
         memset(d->jit, 0, sizeof(*d->jit));
     }
     d->epoch = ++h->dcache_epoch;
@@ -618,7 +618,7 @@ void dcache_flush(struct hart *h)
 {
     h->dcache_gen++;
     h->refetch = true;
-    h->jump_gen++;
+    jump_cache_invalidate(h);
 }
 
 /*

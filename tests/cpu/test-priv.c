@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "riscv-internal.h"
 #include "tests/check.h"
 #include "tests.h"
 
@@ -404,6 +405,46 @@ static void test_self_modifying_code(void)
              1);
 }
 
+/*
+ * The translator's jump cache tells a current entry by its generation,
+ * which wraps: an entry made before the code it leads to changed must not
+ * come back to life when the generation comes round to its value again.
+ */
+static void test_jump_cache_generation_wraps(void)
+{
+    if (!hart_jit_supported()) {
+        check_skip("jump cache generations (no translator on this host)");
+        return;
+    }
+    struct fixture f;
+    fx_init(&f, NULL);
+    uint64_t callee = RAM_BASE + 0x3000; /* another page */
+    fx_org(&f, callee);
+    fx_emit(&f, ADDI(A0, ZERO, 1));
+    fx_emit(&f, JALR(ZERO, RA, 0));
+    fx_org(&f, RAM_BASE);
+    fx_la(&f, S1, callee);
+    uint64_t loop = f.cursor;
+    fx_emit(&f, JALR(RA, S1, 0));
+    fx_emit(&f, ADD(A6, A6, A0));
+    fx_emit(&f, ADDI(A7, A7, 1));
+    fx_emit(&f, JAL(ZERO, (int32_t)(loop - f.cursor)));
+    struct hart *h = f.harts[0];
+    fx_run(&f, 0, 2000);
+    uint64_t gen = h->jump_gen; /* the loop's entries are of this one */
+    *(uint32_t *)fx_ram(&f, callee) = ADDI(A0, ZERO, 2); /* as a device */
+    hart_flush_icache(h);                                /* and fence.i */
+    while (h->jump_gen != gen)
+        hart_flush_icache(h);
+    hart_set_reg(h, A6, 0);
+    hart_set_reg(h, A7, 0);
+    fx_run(&f, 0, 2000);
+    uint64_t sum = fx_reg(&f, A6), calls = fx_reg(&f, A7);
+    CHECK_EQ("jump cache: the new code ran after the generation wrapped",
+             calls > 0 && (sum == 2 * calls || sum == 2 * calls + 2), 1);
+    fx_free(&f);
+}
+
 void test_priv(void)
 {
     test_sbi_ecall();
@@ -421,4 +462,5 @@ void test_priv(void)
     }
     test_lr_sc();
     test_self_modifying_code();
+    test_jump_cache_generation_wraps();
 }
