@@ -30,7 +30,7 @@ static void lru_unlink(struct fs_inode_table *t, struct fs_node *node)
 static void touch(struct fs_inode_table *t, struct fs_node *node)
 {
     node->used_in = t->request;
-    if (!node->handle || t->lru_head == node)
+    if (!t->handles || node->pinned || t->lru_head == node)
         return;
     lru_unlink(t, node);
     node->lru_next = t->lru_head;
@@ -41,17 +41,28 @@ static void touch(struct fs_inode_table *t, struct fs_node *node)
         t->lru_tail = node;
 }
 
-/* Close the least recently used node fd not in use by this request. */
+static struct file_handle *handle_of(struct fs_inode_table *t, int fd);
+
+/*
+ * Close the least recently used node fd not in use by this request, after
+ * taking its file handle; a node without one keeps its fd for good.
+ */
 static bool reclaim_fd(void *ctx)
 {
     struct fs_inode_table *t = ctx;
-    struct fs_node *node = t->lru_tail;
-    if (!node || node->used_in == t->request)
-        return false;
-    lru_unlink(t, node);
-    fs_fd_budget_close(t->fds, node->fd);
-    node->fd = -1;
-    return true;
+    for (;;) {
+        struct fs_node *node = t->lru_tail;
+        if (!node || node->used_in == t->request)
+            return false;
+        lru_unlink(t, node);
+        if (!node->handle && !(node->handle = handle_of(t, node->fd))) {
+            node->pinned = true;
+            continue;
+        }
+        fs_fd_budget_close(t->fds, node->fd);
+        node->fd = -1;
+        return true;
+    }
 }
 
 /* The file handle of fd's inode, if it can be reopened on the share. */
@@ -171,6 +182,8 @@ int fs_inode_table_init(struct fs_inode_table *t, struct fs_fd_budget *fds,
     t->root = node_new(t, FUSE_ROOT_ID, root_fd, &st, NULL);
     if (!t->root)
         return -ENOMEM;
+    t->root->pinned = true;
+    lru_unlink(t, t->root);
     t->root->nlookup = 1;
     fds->reclaim = reclaim_fd;
     fds->reclaim_ctx = t;
@@ -276,8 +289,8 @@ struct fs_node *fs_inode_ref(struct fs_inode_table *t, int fd,
             fs_fd_budget_close(t->fds, fd);
         touch(t, node);
     } else {
-        if (!handle)
-            handle = handle_of(t, fd);
+        /* An inode seen before under a node whose fd was closed keeps
+         * the handle just taken; a new one gets it if its fd closes. */
         node = node_new(t, t->next_id, fd, st, handle);
         if (!node) {
             free(handle);

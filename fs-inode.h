@@ -40,8 +40,12 @@ struct fs_node {
     int fd;           /* O_PATH|O_NOFOLLOW; -1 while closed for the budget */
     mode_t type;      /* S_IFMT bits, fixed for the inode's life */
     uint64_t nlookup; /* references the guest holds (FORGET drops them) */
-    struct file_handle *handle; /* to reopen fd; NULL: fd is never closed */
-    uint64_t used_in;           /* the request that last used fd */
+    /* To reopen fd: taken when the fd is first closed (while it still
+     * pins the inode), not when the node is made; one syscall less per
+     * new node, and most are forgotten with their fd never closed. */
+    struct file_handle *handle;
+    bool pinned;      /* its fd is never closed (the root, or no handle) */
+    uint64_t used_in; /* the request that last used fd */
     struct fs_node *lru_prev, *lru_next; /* nodes with a closable fd */
     bool keyed;                          /* in by_key */
     /* security=mapped: the attribute as read at host ctime map_ctime. */
