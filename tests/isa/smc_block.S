@@ -76,10 +76,7 @@ patch_b:
 
     /* S, Sv39: write via the identity map, run via VA_CODE */
     VM_BUILD
-    la t0, pt_root
-    srli t0, t0, 12
-    li t1, SATP_SV39
-    or t0, t0, t1
+    SATP_ASID t0, pt_root, 0
     csrw satp, t0
     sfence.vma
     GO_MODE 1, s_code

@@ -14,10 +14,7 @@
     .globl main
 main:
     VM_BUILD
-    la t0, pt_root
-    srli t0, t0, 12
-    li t1, SATP_SV39
-    or t0, t0, t1
+    SATP_ASID t0, pt_root, 0
     csrw satp, t0
     sfence.vma
     GO_MODE 1, s_code

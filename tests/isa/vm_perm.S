@@ -21,10 +21,7 @@ main:
     ld t2, 0(t1)
     ori t2, t2, PTE_U
     sd t2, 0(t1)
-    la t0, pt_root
-    srli t0, t0, 12
-    li t1, SATP_SV39
-    or t0, t0, t1
+    SATP_ASID t0, pt_root, 0
     csrw satp, t0
     sfence.vma
     li t0, MSTATUS_SUM | MSTATUS_MXR

@@ -12,10 +12,7 @@
     .globl main
 main:
     VM_BUILD
-    la t0, pt_root
-    srli t0, t0, 12
-    li t1, SATP_SV39
-    or s0, t0, t1
+    SATP_ASID s0, pt_root, 0
     csrw satp, s0
     sfence.vma
     csrr a0, satp
