@@ -75,11 +75,7 @@ patch_b:
     CHECK(a0, 0x123)
 
     /* S, Sv39: write via the identity map, run via VA_CODE */
-    VM_BUILD
-    SATP_ASID t0, pt_root, 0
-    csrw satp, t0
-    sfence.vma
-    GO_MODE 1, s_code
+    VM_ENTER_S s_code
 s_code:
     li s1, VA_CODE
     jalr s1

@@ -136,6 +136,15 @@
     or \rd, t0, t1
 .endm
 
+/* VM_BUILD, Sv39 on with pt_root (ASID 0), then S-mode at `target` */
+.macro VM_ENTER_S target
+    VM_BUILD
+    SATP_ASID t0, pt_root, 0
+    csrw satp, t0
+    sfence.vma
+    GO_MODE 1, \target
+.endm
+
 /*
  * Two address spaces for the ASID tests (after VM_BUILD): root B has root A's entries, but VA_MEGA's L1 table
  * maps the megapage at `other_pa`, which starts with 0xb0b0...b0.

@@ -13,11 +13,7 @@
     .text
     .globl main
 main:
-    VM_BUILD
-    SATP_ASID t0, pt_root, 0
-    csrw satp, t0
-    sfence.vma
-    GO_MODE 1, s_code
+    VM_ENTER_S s_code
 
 s_code:
     li s1, VA_CODE2                 /* code_page: returns 42 */
