@@ -41,7 +41,25 @@ static void touch(struct fs_inode_table *t, struct fs_node *node)
         t->lru_tail = node;
 }
 
-static struct file_handle *handle_of(struct fs_inode_table *t, int fd);
+/* The file handle of fd's inode, if it can be reopened on the share. */
+static struct file_handle *handle_of(struct fs_inode_table *t, int fd)
+{
+    struct {
+        struct file_handle fh;
+        unsigned char bytes[MAX_HANDLE_SZ];
+    } h = {.fh.handle_bytes = MAX_HANDLE_SZ};
+    int mount_id;
+
+    if (!t->handles ||
+        name_to_handle_at(fd, "", &h.fh, &mount_id, AT_EMPTY_PATH) < 0 ||
+        mount_id != t->mount_id)
+        return NULL;
+    size_t size = sizeof(h.fh) + h.fh.handle_bytes;
+    struct file_handle *fh = malloc(size);
+    if (fh)
+        memcpy(fh, &h, size);
+    return fh;
+}
 
 /*
  * Close the least recently used node fd not in use by this request, after
@@ -63,26 +81,6 @@ static bool reclaim_fd(void *ctx)
         node->fd = -1;
         return true;
     }
-}
-
-/* The file handle of fd's inode, if it can be reopened on the share. */
-static struct file_handle *handle_of(struct fs_inode_table *t, int fd)
-{
-    struct {
-        struct file_handle fh;
-        unsigned char bytes[MAX_HANDLE_SZ];
-    } h = {.fh.handle_bytes = MAX_HANDLE_SZ};
-    int mount_id;
-
-    if (!t->handles ||
-        name_to_handle_at(fd, "", &h.fh, &mount_id, AT_EMPTY_PATH) < 0 ||
-        mount_id != t->mount_id)
-        return NULL;
-    size_t size = sizeof(h.fh) + h.fh.handle_bytes;
-    struct file_handle *fh = malloc(size);
-    if (fh)
-        memcpy(fh, &h, size);
-    return fh;
 }
 
 static bool same_handle(const struct file_handle *a,

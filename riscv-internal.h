@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "riscv.h"
 
@@ -185,7 +186,8 @@ struct jit_page {
 #define JUMP_CACHE_ENTRIES (JUMP_CACHE_SETS * JUMP_CACHE_WAYS)
 /* pc's set: halfword offset mixed with the page number. */
 #define JUMP_CACHE_SET(pc) ((((pc) >> 1) ^ ((pc) >> 12)) % JUMP_CACHE_SETS)
-#define JUMP_GEN_LIMIT     4096 /* below the page offset bits */
+#define JUMP_GEN_LIMIT     4096 /* within the page offset bits */
+_Static_assert(JUMP_GEN_LIMIT <= PAGE_SIZE, "jump_gen fits beside the page");
 struct jump_entry {
     uint64_t pc;
     uint64_t page_gen; /* physical page | jump_gen */
@@ -313,9 +315,8 @@ static inline void jump_cache_invalidate(struct hart *h)
     if (++h->jump_gen < JUMP_GEN_LIMIT)
         return;
     if (h->jump_caches)
-        __builtin_memset(h->jump_caches, 0,
-                         (PRIV_M + 1) * JUMP_CACHE_ENTRIES *
-                             sizeof(struct jump_entry));
+        memset(h->jump_caches, 0,
+               (PRIV_M + 1) * JUMP_CACHE_ENTRIES * sizeof(struct jump_entry));
     h->jump_gen = 1; /* entries start at 0: invalid */
 }
 

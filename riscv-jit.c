@@ -2218,11 +2218,6 @@ static bool emit_cross(struct block *b, unsigned slot, unsigned count)
     return true;
 }
 
-/*
- * Emit the block at `start` of decoded page d, to be published at the
- * next seal. Nothing is emitted when its first op is one the interpreter
- * must run (a page-straddling instruction) or memory is short.
- */
 static void translate(struct hart *h, struct dcache_page *d, unsigned start);
 
 static uint8_t *heat_of(struct jit *j, const struct dcache_page *d,
@@ -2243,6 +2238,8 @@ static void translate_targets(struct hart *h, struct dcache_page *d,
                               unsigned start)
 {
     unsigned slot = start;
+    if (!d->jit)
+        d->jit = page_jit_space(d->ops);
     for (unsigned n = 0; n < BLOCK_MAX_OPS; n++) {
         struct op *op = &d->ops[slot];
         if (op->kind == K_DECODE)
@@ -2254,8 +2251,8 @@ static void translate_targets(struct hart *h, struct dcache_page *d,
         if (((kind >= K_BEQ && kind <= K_BGEU) || kind == K_JAL) &&
             target >= 0 && target < (int64_t)PAGE_SIZE) {
             unsigned t = (unsigned)target / 2;
-            if (t != start && d->jit && !d->jit->code[t] &&
-                !d->jit->pending[t] && *heat_of(h->jit, d, t))
+            if (t != start && !d->jit->code[t] && !d->jit->pending[t] &&
+                *heat_of(h->jit, d, t))
                 translate(h, d, t);
         }
         if (!op_continues(kind))
@@ -2264,6 +2261,11 @@ static void translate_targets(struct hart *h, struct dcache_page *d,
     }
 }
 
+/*
+ * Emit the block at `start` of decoded page d, to be published at the
+ * next seal. Nothing is emitted when its first op is one the interpreter
+ * must run (a page-straddling instruction) or memory is short.
+ */
 static void translate(struct hart *h, struct dcache_page *d, unsigned start)
 {
     struct jit *j = h->jit;
@@ -2360,10 +2362,7 @@ static const uint8_t *block_at(struct hart *h, struct dcache_page *d)
     if (*heat < hot)
         ++*heat;
     if (*heat >= hot && !smc_page_hot(h, d->ppage)) {
-        if (!d->jit)
-            d->jit = page_jit_space(d->ops);
-        if (d->jit)
-            translate_targets(h, d, slot);
+        translate_targets(h, d, slot);
         translate(h, d, slot); /* nothing, if its first op straddles */
         *heat = 0;
     }
