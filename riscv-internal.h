@@ -358,6 +358,21 @@ void dcache_flush(struct hart *h);
 void mmu_init(struct hart *h);
 void mmu_free(struct hart *h);
 
+/*
+ * Zeroed host memory for what the guest's every instruction may touch at
+ * random (the hart with its TLBs, jump caches, decoded pages, translated
+ * code): 2 MiB aligned and on transparent huge pages where the host has
+ * them, so that it costs few host TLB entries. NULL when out of memory.
+ * host_huge_map() is always a mapping of its own (mprotect may change
+ * it); host_huge_alloc() comes from the heap under ASan, whose checks then
+ * cover it.
+ */
+void *host_huge_map(size_t size);
+void host_huge_unmap(void *p, size_t size);
+void *host_huge_alloc(size_t size);
+void host_huge_free(void *p, size_t size);
+#define HOST_HUGE_PAGE (2u << 20)
+
 /* riscv-pmp.c */
 bool pmp_allows(const struct hart *h, uint64_t pa, uint64_t size,
                 enum access acc, enum priv_mode priv);

@@ -67,6 +67,10 @@
 
 #include "jit-x86.h"
 
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25 /* Linux 6.1; glibc 2.36's headers lack it */
+#endif
+
 #define CODE_BUFFER_SIZE (32u << 20)
 #define BLOCK_MAX_OPS    64
 #define JIT_HOT          32 /* entries before a block is translated */
@@ -142,6 +146,8 @@ struct pending {
     const uint8_t *code;
 };
 #define MAX_PENDING 256
+#define JUMP_CACHES_BYTES                                                      \
+    ((PRIV_M + 1) * JUMP_CACHE_ENTRIES * sizeof(struct jump_entry))
 
 /*
  * The buffer: [0, sealed) is read-execute and holds published blocks;
@@ -150,6 +156,7 @@ struct pending {
 struct jit {
     uint8_t *buf;
     size_t sealed, used;
+    size_t collapsed; /* the buffer's start that collapse_sealed() did */
     jit_enter_fn enter;
     const uint8_t *leave; /* epilogue: returns R_RETIRED */
     /* Shared load and store paths (emit_access_thunk): loads by
@@ -243,13 +250,12 @@ static void emit_prologue(struct jit *j)
 
 bool jit_init(struct hart *h)
 {
-    struct jit *j = calloc(1, sizeof(*j));
+    struct jit *j = host_huge_alloc(sizeof(*j));
     if (!j)
         return false;
-    void *buf = mmap(NULL, CODE_BUFFER_SIZE, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (buf == MAP_FAILED) {
-        free(j);
+    void *buf = host_huge_map(CODE_BUFFER_SIZE);
+    if (!buf) {
+        host_huge_free(j, sizeof(*j));
         return false;
     }
     j->buf = buf;
@@ -261,11 +267,10 @@ bool jit_init(struct hart *h)
     if (h->env.jit_perf_map)
         fprintf(h->env.jit_perf_map, "%lx %zx semu-jit-runtime\n",
                 (unsigned long)(uintptr_t)j->buf, j->prologue_bytes);
-    h->jump_caches =
-        calloc((PRIV_M + 1) * JUMP_CACHE_ENTRIES, sizeof(struct jump_entry));
+    h->jump_caches = host_huge_alloc(JUMP_CACHES_BYTES);
     if (!h->jump_caches) {
-        munmap(buf, CODE_BUFFER_SIZE);
-        free(j);
+        host_huge_unmap(buf, CODE_BUFFER_SIZE);
+        host_huge_free(j, sizeof(*j));
         return false;
     }
     h->jump_cache = h->jump_caches + h->priv * JUMP_CACHE_ENTRIES;
@@ -293,11 +298,25 @@ void jit_free(struct hart *h)
 {
     if (!h->jit)
         return;
-    munmap(h->jit->buf, CODE_BUFFER_SIZE);
-    free(h->jit);
-    free(h->jump_caches);
+    host_huge_unmap(h->jit->buf, CODE_BUFFER_SIZE);
+    host_huge_free(h->jit, sizeof(*h->jit));
+    host_huge_free(h->jump_caches, JUMP_CACHES_BYTES);
     h->jit = NULL;
     h->jump_caches = h->jump_cache = NULL;
+}
+
+/*
+ * Each mprotect of a seal splits the huge page it cuts into small ones,
+ * and the code then costs the host a TLB entry per 4 KiB: once a whole
+ * huge page is sealed, have the host make it one again (Linux 6.1's
+ * MADV_COLLAPSE; elsewhere this does nothing).
+ */
+static void collapse_sealed(struct jit *j)
+{
+    while (j->collapsed + HOST_HUGE_PAGE <= j->sealed) {
+        madvise(j->buf + j->collapsed, HOST_HUGE_PAGE, MADV_COLLAPSE);
+        j->collapsed += HOST_HUGE_PAGE;
+    }
 }
 
 /*
@@ -312,6 +331,7 @@ static void jit_seal(struct hart *h)
         end = CODE_BUFFER_SIZE;
     protect(j, j->sealed, end, PROT_READ | PROT_EXEC);
     j->sealed = j->used = end;
+    collapse_sealed(j);
     for (unsigned i = 0; i < j->npending; i++) {
         struct pending *p = &j->pending[i];
         if (p->d->epoch != p->epoch || !p->d->jit)
@@ -336,6 +356,7 @@ static void jit_flush(struct hart *h)
     j->npending = 0;
     protect(j, j->prologue_bytes, j->sealed, PROT_READ | PROT_WRITE);
     j->sealed = j->used = j->prologue_bytes;
+    j->collapsed = 0;
     j->flushes++;
     jump_cache_invalidate(h);
 }

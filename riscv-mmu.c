@@ -504,19 +504,69 @@ static void tlb_protect_code(struct hart *h, uint64_t ppage)
 #define DCACHE_ENTRY_BYTES ((DCACHE_ALLOC_BYTES + 63) & ~(size_t)63)
 #define DCACHE_POOL_BYTES  (DCACHE_SETS * DCACHE_WAYS * DCACHE_ENTRY_BYTES)
 
+static size_t huge_round_up(size_t size)
+{
+    return (size + HOST_HUGE_PAGE - 1) & ~(size_t)(HOST_HUGE_PAGE - 1);
+}
+
+void *host_huge_map(size_t size)
+{
+    size = huge_round_up(size);
+    uint8_t *raw = mmap(NULL, size + HOST_HUGE_PAGE, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (raw == MAP_FAILED)
+        return NULL;
+    uint8_t *p = (uint8_t *)(((uintptr_t)raw + HOST_HUGE_PAGE - 1) &
+                             ~(uintptr_t)(HOST_HUGE_PAGE - 1));
+    if (p > raw)
+        munmap(raw, (size_t)(p - raw));
+    munmap(p + size, (size_t)(raw + HOST_HUGE_PAGE - p));
+#ifdef MADV_HUGEPAGE
+    madvise(p, size, MADV_HUGEPAGE); /* a hint: without, small pages */
+#endif
+    return p;
+}
+
+void host_huge_unmap(void *p, size_t size)
+{
+    if (p)
+        munmap(p, huge_round_up(size));
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+/* Under ASan, from the heap: its checks then cover these too. */
+void *host_huge_alloc(size_t size)
+{
+    size = huge_round_up(size);
+    void *p = aligned_alloc(HOST_HUGE_PAGE, size);
+    return p ? memset(p, 0, size) : NULL;
+}
+
+void host_huge_free(void *p, size_t size)
+{
+    (void)size;
+    free(p);
+}
+#else
+void *host_huge_alloc(size_t size)
+{
+    return host_huge_map(size);
+}
+
+void host_huge_free(void *p, size_t size)
+{
+    host_huge_unmap(p, size);
+}
+#endif
+
 static struct op *dcache_pool_take(struct hart *h)
 {
     if (!h->dcache_pool) {
-        void *p = mmap(NULL, DCACHE_POOL_BYTES, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (p == MAP_FAILED) {
+        h->dcache_pool = host_huge_map(DCACHE_POOL_BYTES);
+        if (!h->dcache_pool) {
             fprintf(stderr, "semu: out of memory for decoded code\n");
             abort();
         }
-#ifdef MADV_HUGEPAGE
-        madvise(p, DCACHE_POOL_BYTES, MADV_HUGEPAGE);
-#endif
-        h->dcache_pool = p;
     }
     /* Every way takes one entry, once: the pool holds them all. */
     if (h->dcache_pool_used + DCACHE_ENTRY_BYTES > DCACHE_POOL_BYTES)
@@ -725,8 +775,7 @@ void mmu_init(struct hart *h)
 
 void mmu_free(struct hart *h)
 {
-    if (h->dcache_pool)
-        munmap(h->dcache_pool, DCACHE_POOL_BYTES);
+    host_huge_unmap(h->dcache_pool, DCACHE_POOL_BYTES);
     free(h->code_page);
     free(h->smc_heat);
 }

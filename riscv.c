@@ -47,7 +47,7 @@
 
 struct hart *hart_new(const struct hart_env *env, unsigned hartid)
 {
-    struct hart *h = calloc(1, sizeof(*h));
+    struct hart *h = host_huge_alloc(sizeof(*h));
     if (!h)
         return NULL;
     h->env = *env;
@@ -65,7 +65,7 @@ void hart_free(struct hart *hart)
         return;
     jit_free(hart);
     mmu_free(hart);
-    free(hart);
+    host_huge_free(hart, sizeof(*hart));
 }
 
 void hart_reset(struct hart *h, uint64_t pc, enum priv_mode mode)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "riscv-internal.h"
 #include "tests/check.h"
 #include "tests.h"
 
@@ -444,8 +445,38 @@ static void test_fence_i_behind_the_hart(bool jit)
     fx_free(&f);
 }
 
+/*
+ * host_huge_alloc() and host_huge_map(): what the hart's tables and the
+ * code buffer live in.
+ * Zeroed like calloc, 2 MiB aligned so that the host can back it with
+ * huge pages, and all of it usable.
+ */
+static void test_host_huge_alloc(void)
+{
+    size_t size = 3 * HOST_HUGE_PAGE + 4096;
+    uint8_t *p = host_huge_alloc(size);
+    CHECK_EQ("host_huge_alloc: memory", p != NULL, 1);
+    if (!p)
+        return;
+    CHECK_EQ("host_huge_alloc: 2 MiB aligned", (uintptr_t)p % HOST_HUGE_PAGE,
+             0);
+    size_t nonzero = 0;
+    for (size_t i = 0; i < size; i += 512)
+        nonzero += p[i] != 0;
+    CHECK_EQ("host_huge_alloc: zeroed", nonzero + (p[size - 1] != 0), 0);
+    memset(p, 0xa5, size);
+    CHECK_EQ("host_huge_alloc: its last byte is writable", p[size - 1], 0xa5);
+    host_huge_free(p, size);
+    p = host_huge_map(size);
+    CHECK_EQ("host_huge_map: 2 MiB aligned",
+             p ? (uintptr_t)p % HOST_HUGE_PAGE : 1, 0);
+    CHECK_EQ("host_huge_map: zeroed", p ? p[0] | p[size - 1] : 1, 0);
+    host_huge_unmap(p, size);
+}
+
 void test_mmu(void)
 {
+    test_host_huge_alloc();
     test_pmp_closed_by_default();
     test_ad_bits_and_split_load();
     test_page_faults();
