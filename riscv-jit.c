@@ -183,6 +183,9 @@ struct stub {
     uint8_t *from, *from2; /* jcc displacements to point here (or NULL) */
     const uint8_t *resume; /* where a completed slow access continues */
     const uint8_t *thunk;  /* STUB_ACCESS: the shared load or store path */
+    /* STUB_ACCESS: the host register a store's value is in, or a load's
+     * value goes to (the thunk's is rdx); -1 for rdx itself. */
+    int8_t value_reg;
     const struct op *op;
     unsigned slot, count; /* the op's slot; ops retired before it */
 };
@@ -982,6 +985,16 @@ static void emit_address(struct block *b, const struct op *op)
     emit_base_offset(b, op->rs1, op->imm);
 }
 
+static bool is_load_kind(unsigned kind)
+{
+    return kind >= K_LB && kind <= K_LWU;
+}
+
+static bool is_store_kind(unsigned kind)
+{
+    return kind >= K_SB && kind <= K_SD;
+}
+
 static const struct {
     unsigned size;
     bool sign;
@@ -1033,6 +1046,7 @@ static void add_access_stub(struct block *b, uint8_t *miss,
     add_stub(b, STUB_ACCESS, miss, op, slot, count);
     b->stubs[b->nstubs - 1].thunk = thunk;
     b->stubs[b->nstubs - 1].resume = b->e.p;
+    b->stubs[b->nstubs - 1].value_reg = -1;
 }
 
 static void emit_load(struct block *b, const struct op *op, unsigned kind,
@@ -1041,18 +1055,21 @@ static void emit_load(struct block *b, const struct op *op, unsigned kind,
     struct emitter *e = &b->e;
     unsigned size = load_shapes[kind].size;
     bool sign = load_shapes[kind].sign;
+    /* Straight into rd's host register, if it has one. */
+    int dst = host_of(b, op->rd) >= 0 ? host_of(b, op->rd) : RDX;
     emit_address(b, op);
     if (b->in_group) { /* the group's first op checked the TLB */
-        x86_load_sib(e, RDX, R_GROUP, RSI, size, sign);
-        store_x(b, op->rd, RDX);
+        x86_load_sib(e, dst, R_GROUP, RSI, size, sign);
+        store_x(b, op->rd, dst);
         return;
     }
     uint8_t *miss =
         emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, r));
-    x86_load_sib(e, RDX, RAX, RSI, size, sign);
+    x86_load_sib(e, dst, RAX, RSI, size, sign);
     add_access_stub(b, miss, b->h->jit->load_thunk[size_log2(size)][sign], op,
                     slot, count);
-    store_x(b, op->rd, RDX);
+    b->stubs[b->nstubs - 1].value_reg = (int8_t)(dst == RDX ? -1 : dst);
+    store_x(b, op->rd, dst);
 }
 
 static void emit_store(struct block *b, const struct op *op, unsigned kind,
@@ -1061,16 +1078,18 @@ static void emit_store(struct block *b, const struct op *op, unsigned kind,
     struct emitter *e = &b->e;
     unsigned size = store_size(kind);
     emit_address(b, op);
-    load_x(b, RDX, op->rs2);
+    /* Straight from rs2's host register, if it has one. */
+    int value = operand_x(b, op->rs2, RDX);
     if (b->in_group) { /* the group's first op checked the TLB */
-        x86_store_sib(e, R_GROUP, RSI, size, RDX);
+        x86_store_sib(e, R_GROUP, RSI, size, value);
         return;
     }
     uint8_t *miss =
         emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, w));
-    x86_store_sib(e, RAX, RSI, size, RDX);
+    x86_store_sib(e, RAX, RSI, size, value);
     add_access_stub(b, miss, b->h->jit->store_thunk[size_log2(size)], op, slot,
                     count);
+    b->stubs[b->nstubs - 1].value_reg = (int8_t)(value == RDX ? -1 : value);
 }
 
 static void emit_slow_call(struct block *b, const struct op *op, unsigned slot,
@@ -1089,8 +1108,13 @@ static void emit_stub(struct block *b, const struct stub *s)
         return;
     }
     if (s->kind == STUB_ACCESS) {
+        bool load = is_load_kind(s->op->kind & (K_WIDE - 1));
+        if (s->value_reg >= 0 && !load)
+            x86_mov_rr(e, RDX, s->value_reg);
         x86_call_to(e, s->thunk);
         x86_nop_data(e, access_data(s->op, s->slot, s->count));
+        if (s->value_reg >= 0 && load)
+            x86_mov_rr(e, s->value_reg, RDX);
         x86_jmp_to(e, s->resume);
         return;
     }
@@ -1971,16 +1995,6 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     /* System instructions redirect or trap; end the block all the same. */
     exit_at(b, next, count + 1);
     return false;
-}
-
-static bool is_load_kind(unsigned kind)
-{
-    return kind >= K_LB && kind <= K_LWU;
-}
-
-static bool is_store_kind(unsigned kind)
-{
-    return kind >= K_SB && kind <= K_SD;
 }
 
 /*
