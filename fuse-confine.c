@@ -55,9 +55,9 @@ bool fuse_confine_dir_inside(struct fuse_server *srv, int fd)
 /* The current host path of fd; its length, or -1 (none, or too long). */
 static ssize_t fd_host_path(int fd, char *buf, size_t size)
 {
-    char link[FS_FD_PATH_MAX];
-    fs_fd_path(fd, link, sizeof(link));
-    ssize_t len = readlink(link, buf, size);
+    struct fs_fd_link link;
+    fs_fd_link(fd, &link);
+    ssize_t len = readlinkat(link.dir, link.name, buf, size);
     return len > 0 && (size_t)len < size ? len : -1;
 }
 

@@ -184,7 +184,7 @@ int fuse_do_setattr(struct fuse_req *req)
     const struct fuse_setattr_in *in = fuse_req_args(req);
     struct fs_node *node;
     const struct fs_handle *h = NULL;
-    char path[FS_FD_PATH_MAX];
+    struct fs_fd_link link;
     int ret = fuse_req_node(req, &node);
 
     if (ret < 0)
@@ -217,8 +217,8 @@ int fuse_do_setattr(struct fuse_req *req)
         (!fuse_mapped_on(req->srv) || node->type == S_IFLNK)) {
         if (node->type == S_IFLNK)
             return -EOPNOTSUPP;
-        fs_fd_path(node->fd, path, sizeof(path));
-        if (fchmodat(AT_FDCWD, path, in->mode & 07777, 0) < 0)
+        fs_fd_link(node->fd, &link);
+        if (fchmodat(link.dir, link.name, in->mode & 07777, 0) < 0)
             return -errno;
     }
     if (in->valid & FATTR_SIZE) {

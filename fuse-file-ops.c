@@ -129,13 +129,13 @@ static int create_new(struct fuse_req *req, struct fs_node *dir,
                       const char *name, int fd, mode_t mode)
 {
     struct fuse_server *srv = req->srv;
-    char path[FS_FD_PATH_MAX];
+    struct fs_fd_link link;
     struct stat st;
 
     fs_fd_budget_take(&srv->fds); /* room was made for both */
     fs_fd_budget_take(&srv->fds);
-    fs_fd_path(fd, path, sizeof(path));
-    int node_fd = open(path, O_PATH | O_CLOEXEC); /* the same inode */
+    fs_fd_link(fd, &link); /* the same inode */
+    int node_fd = openat(link.dir, link.name, O_PATH | O_CLOEXEC);
     int ret = node_fd < 0 ? -errno
                           : fuse_new_node_adopt(req, dir, node_fd, S_IFREG,
                                                 mode, 0, &st);

@@ -161,7 +161,7 @@ int fuse_do_link(struct fuse_req *req)
     const struct fuse_link_in *in = fuse_req_args(req);
     struct fs_node *dir, *old;
     const char *name;
-    char path[FS_FD_PATH_MAX];
+    struct fs_fd_link link;
     int ret = new_name_in_dir(req, sizeof(*in), &dir, &name);
     if (ret < 0)
         return ret;
@@ -173,8 +173,8 @@ int fuse_do_link(struct fuse_req *req)
     if ((ret = fuse_confine_check(req->srv, old)) < 0)
         return ret; /* no name in the share for an inode outside it */
     /* Through /proc: linkat(AT_EMPTY_PATH) would need CAP_DAC_READ_SEARCH. */
-    fs_fd_path(old->fd, path, sizeof(path));
-    if (linkat(AT_FDCWD, path, dir->fd, name, AT_SYMLINK_FOLLOW) < 0)
+    fs_fd_link(old->fd, &link);
+    if (linkat(link.dir, link.name, dir->fd, name, AT_SYMLINK_FOLLOW) < 0)
         return -errno;
     ret = fuse_node_lookup(req->srv, dir->fd, name, &req->out.entry);
     if (ret < 0)

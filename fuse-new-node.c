@@ -65,7 +65,7 @@ static int needs_chown(struct fuse_req *req, struct fs_node *dir,
 int fuse_new_node_adopt(struct fuse_req *req, struct fs_node *dir, int fd,
                         mode_t type, mode_t mode, dev_t rdev, struct stat *st)
 {
-    char path[FS_FD_PATH_MAX];
+    struct fs_fd_link link;
     gid_t gid;
     int ret;
 
@@ -93,8 +93,8 @@ int fuse_new_node_adopt(struct fuse_req *req, struct fs_node *dir, int fd,
     if (type == S_IFDIR)
         want |= st->st_mode & S_ISGID;
     if ((st->st_mode & 07777) != want) {
-        fs_fd_path(fd, path, sizeof(path));
-        if (fchmodat(AT_FDCWD, path, want, 0) < 0 || fstat(fd, st) < 0)
+        fs_fd_link(fd, &link);
+        if (fchmodat(link.dir, link.name, want, 0) < 0 || fstat(fd, st) < 0)
             return -errno;
     }
     return 0;

@@ -112,7 +112,7 @@ int fuse_node_lookup(struct fuse_server *srv, int dir_fd, const char *name,
 
 int fuse_node_open(struct fuse_server *srv, struct fs_node *node, int flags)
 {
-    char path[FS_FD_PATH_MAX];
+    struct fs_fd_link link;
 
     /* Never open a host fifo, socket or device: it could block or act. */
     if (node->type == S_IFLNK)
@@ -121,9 +121,10 @@ int fuse_node_open(struct fuse_server *srv, struct fs_node *node, int flags)
         return -ENXIO;
     if (!fs_fd_budget_take(&srv->fds))
         return -EMFILE;
-    fs_fd_path(node->fd, path, sizeof(path));
+    fs_fd_link(node->fd, &link);
     /* O_NONBLOCK: a host lease makes open fail instead of wait. */
-    int fd = open(path, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    int fd =
+        openat(link.dir, link.name, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         int ret = -errno;
         fs_fd_budget_give(&srv->fds);
@@ -136,7 +137,7 @@ int fuse_node_kill_suidgid(struct fuse_server *srv, int fd)
 {
     struct stat st;
     struct fs_mapped_attr m;
-    char path[FS_FD_PATH_MAX];
+    struct fs_fd_link link;
 
     if (fstat(fd, &st) < 0)
         return -errno;
@@ -157,7 +158,8 @@ int fuse_node_kill_suidgid(struct fuse_server *srv, int fd)
         kill |= S_ISGID;
     if (!S_ISREG(st.st_mode) || !(st.st_mode & kill))
         return 0;
-    fs_fd_path(fd, path, sizeof(path));
-    return fchmodat(AT_FDCWD, path, st.st_mode & 07777 & ~kill, 0) < 0 ? -errno
-                                                                       : 0;
+    fs_fd_link(fd, &link);
+    return fchmodat(link.dir, link.name, st.st_mode & 07777 & ~kill, 0) < 0
+               ? -errno
+               : 0;
 }
