@@ -34,9 +34,11 @@
  *   translation, code or interrupts (refetch / irq_dirty), the block
  *   leaves, as the interpreter's loop does.
  * - Within a block, the guest registers it uses most also live in host
- *   registers, loaded at its entry; writes go to both (write-through), so
- *   h->x is current at every exit and handler call, and no exit path has
- *   anything to write back.
+ *   registers, loaded at its entry. Integer ops, loads and stores write
+ *   only the host register; h->x catches up (flush_dirty) before any other
+ *   op and on every out-of-line path, which stores what was dirty where it
+ *   branched off. So h->x is current wherever the block may leave or call
+ *   C, and the common path has one store fewer per result.
  * - Retired instructions are counted per exit path (a constant add), so
  *   instret is exact at every helper call and every exit; the budget is
  *   checked before every chained jump, which bounds how long a guest loop
@@ -96,11 +98,10 @@ enum {
 
 /*
  * Guest registers in host registers. A block keeps the guest registers it
- * uses most in these as well as in h->x, and every write goes to both
- * (write-through), so h->x is always current: exits, side exits and the
- * interpreter's handlers need nothing, and a handler's call is followed
- * by a reload, since it may have written h->x. They are caller-saved: the
- * thunks save them around their calls into C.
+ * uses most in these as well as in h->x (store_x, flush_dirty): wherever
+ * it may leave or call C, h->x is current, and a handler's call is
+ * followed by a reload, since it may have written h->x. They are
+ * caller-saved: the thunks save them around their calls into C.
  */
 static const int cache_regs[] = {RDI, R9, R10, R11};
 #define CACHE_REGS ((unsigned)(sizeof(cache_regs) / sizeof(cache_regs[0])))
@@ -188,6 +189,7 @@ struct stub {
     int8_t value_reg;
     const struct op *op;
     unsigned slot, count; /* the op's slot; ops retired before it */
+    uint32_t dirty;       /* the block's dirty registers where it branches */
 };
 
 struct block {
@@ -201,6 +203,10 @@ struct block {
     struct stub stubs[3 * BLOCK_MAX_OPS];
     unsigned nstubs;
     int8_t host[32]; /* the host register caching x[r], or -1 */
+    /* Cached registers newer than h->x (defer_store); stores may be
+     * deferred while `defer` is set. */
+    uint32_t dirty;
+    bool defer;
     /* Emitting an access group's ops, which use R_GROUP (plan_group). */
     bool in_group;
     unsigned group_end, group_stub; /* its end slot, its STUB_GROUP */
@@ -438,15 +444,32 @@ static int operand_x(struct block *b, unsigned r, int scratch)
     return scratch;
 }
 
-/* x[rd] = reg, in h->x and in rd's host register (write-through). */
+/*
+ * x[rd] = reg: in rd's host register, and in h->x now (write-through) or,
+ * while b->defer is set and rd is cached, when the block next flushes.
+ */
 static void store_x(struct block *b, unsigned rd, int reg)
 {
     if (rd == 32) /* writes to x0 were mapped to the scratch x[32] */
         return;
-    x86_store64(&b->e, R_HART, X_OFF(rd), reg);
     int h = host_of(b, rd);
+    if (h >= 0 && b->defer) {
+        b->dirty |= 1u << rd;
+    } else {
+        x86_store64(&b->e, R_HART, X_OFF(rd), reg);
+        b->dirty &= ~(1u << rd);
+    }
     if (h >= 0 && h != reg)
         x86_mov_rr(&b->e, h, reg);
+}
+
+/* Bring h->x up to date with the block's dirty cached registers. */
+static void flush_dirty(struct block *b)
+{
+    for (unsigned r = 1; r < 32; r++)
+        if (b->dirty & (1u << r))
+            x86_store64(&b->e, R_HART, X_OFF(r), b->host[r]);
+    b->dirty = 0;
 }
 
 /* alu reg, x[r] */
@@ -1012,8 +1035,12 @@ static unsigned store_size(unsigned kind)
 static void add_stub(struct block *b, enum stub_kind kind, uint8_t *from,
                      const struct op *op, unsigned slot, unsigned count)
 {
-    b->stubs[b->nstubs++] = (struct stub){
-        .kind = kind, .from = from, .op = op, .slot = slot, .count = count};
+    b->stubs[b->nstubs++] = (struct stub){.kind = kind,
+                                          .from = from,
+                                          .op = op,
+                                          .slot = slot,
+                                          .count = count,
+                                          .dirty = b->dirty};
 }
 
 /*
@@ -1102,6 +1129,10 @@ static void emit_stub(struct block *b, const struct stub *s)
     struct emitter *e = &b->e;
     x86_patch(s->from, e->p);
     x86_patch(s->from2, e->p);
+    /* Every stub may leave or call C: h->x first. A group's ops again
+     * write through, and reach its end with nothing dirty. */
+    b->dirty = s->dirty;
+    flush_dirty(b);
     if (s->kind == STUB_SLOW) {
         emit_slow_call(b, s->op, s->slot, s->count);
         x86_jmp_to(e, s->resume);
@@ -2120,6 +2151,16 @@ static bool group_filler(unsigned kind)
            (kind >= K_MUL && kind <= K_REMUW);
 }
 
+/*
+ * Ops whose writes to cached registers may stay in the host registers
+ * (store_x): they call nothing and leave only through stubs, which flush
+ * (emit_stub). Before any other op the block flushes.
+ */
+static bool defers_stores(unsigned kind)
+{
+    return group_filler(kind) || is_load_kind(kind) || is_store_kind(kind);
+}
+
 /* The group that starts with the op at slot, `count` ops into the block. */
 static bool plan_group(struct block *b, unsigned slot, unsigned count,
                        struct group *g)
@@ -2331,11 +2372,16 @@ static void translate(struct hart *h, struct dcache_page *d, unsigned start)
         struct op *op = &d->ops[slot];
         if (op->kind == K_DECODE)
             decode_slot(op, slot, d->host);
+        unsigned kind = op->kind & (K_WIDE - 1);
+        b->defer = defers_stores(kind);
+        if (!b->defer)
+            flush_dirty(b);
         if (op->kind == K_REFETCH) { /* the page ends */
             jump_other_page(b, slot_off(slot), count);
             break;
         }
         if (count == BLOCK_MAX_OPS) {
+            flush_dirty(b);
             chain_to_slot(b, slot, count);
             break;
         }
@@ -2356,6 +2402,7 @@ static void translate(struct hart *h, struct dcache_page *d, unsigned start)
             b->stubs[b->group_stub].resume = b->e.p;
         }
     }
+    b->defer = false;
     for (unsigned i = 0; i < b->nstubs; i++)
         emit_stub(b, &b->stubs[i]);
     if (b->e.full)
