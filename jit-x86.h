@@ -134,6 +134,29 @@ static inline void modrm_reg(struct emitter *e, int reg, int rm)
     emit8(e, 0xc0 | ((reg & 7) << 3) | (rm & 7));
 }
 
+/* ModRM + SIB for [base + index + disp] (scale 1; always a displacement,
+ * which base RBP or R13 needs). */
+static inline void modrm_sib_disp(struct emitter *e, int reg, int base,
+                                  int index, int32_t disp)
+{
+    bool disp8 = fits8(disp);
+    emit8(e, ((disp8 ? 1u : 2u) << 6) | ((reg & 7) << 3) | 4);
+    emit8(e, ((index & 7) << 3) | (base & 7));
+    if (disp8)
+        emit8(e, (uint8_t)disp);
+    else
+        emit32(e, (uint32_t)disp);
+}
+
+/* op reg, qword [base + index + disp] with a one-byte opcode. */
+static inline void x86_op_sib_disp(struct emitter *e, unsigned opcode, int reg,
+                                   int base, int index, int32_t disp)
+{
+    rex(e, true, reg, index, base, -1);
+    emit8(e, opcode);
+    modrm_sib_disp(e, reg, base, index, disp);
+}
+
 /* op reg, [base + disp] with a one-byte opcode. */
 static inline void op_rm(struct emitter *e, bool w, unsigned opcode, int reg,
                          int base, int32_t disp)

@@ -258,6 +258,7 @@ struct hart {
     uint64_t pmp_open_end;
     uint64_t cycle_offset, instret;
     uint64_t run_retired; /* retired so far inside the current hart_run */
+    uint64_t jit_budget;  /* generated code leaves at this many retired */
     uint32_t fflags, frm;
 
     /* LR/SC reservation: physical address and the value LR saw. */

@@ -91,7 +91,10 @@ enum {
     R_HART = RBX,  /* struct hart * */
     R_TABLE = RBP, /* the current page's jit_page code table */
     R_RETIRED = R12,
-    R_BUDGET = R13,
+    /* h->dtlb, the current mode's data TLB set. C code that changes it
+     * sets refetch (write_mstatus, traps), so the block leaves and the
+     * prologue loads it again; only emit_sstatus_sie sets it inline. */
+    R_DTLB = R13,
     R_VBASE = R14, /* virtual address of the current page */
     R_GROUP = R15, /* the host page of the current access group */
 };
@@ -243,7 +246,8 @@ static void emit_prologue(struct jit *j)
         x86_push(&e, saved[i]);
     x86_alu_ri(&e, true, ALU_SUB, RSP, FRAME_BYTES);
     x86_lea(&e, R_HART, RDI, HART_BIAS);
-    x86_mov_rr(&e, R_BUDGET, RDX);
+    x86_store64(&e, R_HART, HART_OFF(jit_budget), RDX);
+    x86_load64(&e, R_DTLB, R_HART, HART_OFF(dtlb));
     x86_mov_rr(&e, R_VBASE, RCX);
     x86_mov_rr(&e, R_TABLE, R8);
     x86_alu_rr(&e, false, ALU_XOR, R_RETIRED, R_RETIRED);
@@ -561,7 +565,7 @@ static void emit_other_page_lookup(struct emitter *e)
 {
     x86_store64(e, R_HART, HART_OFF(pc), RAX);
     x86_alu_rr(e, false, ALU_XOR, RCX, RCX);
-    x86_alu_rr(e, true, ALU_CMP, R_RETIRED, R_BUDGET);
+    x86_alu_rm(e, true, ALU_CMP, R_RETIRED, R_HART, HART_OFF(jit_budget));
     uint8_t *over_budget = x86_jcc(e, CC_AE);
     /* The jump cache first: a few loads, no call. */
     x86_mov_rr(e, RCX, RAX);
@@ -658,7 +662,7 @@ static void chain_to_slot(struct block *b, unsigned slot, unsigned retired)
     struct emitter *e = &b->e;
     if (retired)
         x86_alu_ri(e, true, ALU_ADD, R_RETIRED, (int32_t)retired);
-    x86_alu_rr(e, true, ALU_CMP, R_RETIRED, R_BUDGET);
+    x86_alu_rm(e, true, ALU_CMP, R_RETIRED, R_HART, HART_OFF(jit_budget));
     uint8_t *over_budget = x86_jcc(e, CC_AE);
     const uint8_t *known = b->d->jit->code[slot];
     if (!known && b->d->jit->pending[slot])
@@ -689,31 +693,39 @@ static void jump_to_offset(struct block *b, int64_t target, unsigned retired)
 
 /*
  * The TLB check of a load or store of `size` bytes at rsi, in the table at
- * table_off of the current set: on a hit, the entry is at rax + table_off;
- * returns the jcc to the miss path.
+ * table_off of the current set (R_DTLB): on a hit, the entry is at
+ * R_DTLB + rax + table_off; returns the jcc to the miss path.
  */
-static uint8_t *emit_tlb_entry(struct emitter *e, unsigned size,
+static uint8_t *emit_tlb_check(struct emitter *e, unsigned size,
                                int32_t table_off)
 {
     x86_mov_rr(e, RAX, RSI);
     emit_tlb_offset(e, RAX);
-    x86_alu_rm(e, true, ALU_ADD, RAX, R_HART, HART_OFF(dtlb));
     /* The last byte's page must be the entry's: a crossing access misses. */
     x86_lea(e, RCX, RSI, (int32_t)size - 1);
     x86_alu_ri(e, true, ALU_AND, RCX, (int32_t)PAGE_MASK);
     x86_alu_rm(e, true, ALU_OR, RCX, R_HART, HART_OFF(tlb_gen));
-    x86_alu_rm(e, true, ALU_CMP, RCX, RAX,
-               table_off + (int32_t)offsetof(struct tlb_entry, tag));
+    x86_op_sib_disp(e, (ALU_CMP << 3) | 3, RCX, R_DTLB, RAX,
+                    table_off + (int32_t)offsetof(struct tlb_entry, tag));
     return x86_jcc(e, CC_NE);
 }
 
-/* emit_tlb_entry(), then rax = the host address's addend. */
+/* emit_tlb_check(), then the entry is at rax + table_off. */
+static uint8_t *emit_tlb_entry(struct emitter *e, unsigned size,
+                               int32_t table_off)
+{
+    uint8_t *miss = emit_tlb_check(e, size, table_off);
+    x86_alu_rr(e, true, ALU_ADD, RAX, R_DTLB);
+    return miss;
+}
+
+/* emit_tlb_check(), then rax = the host address's addend. */
 static uint8_t *emit_tlb_lookup(struct emitter *e, unsigned size,
                                 int32_t table_off)
 {
-    uint8_t *miss = emit_tlb_entry(e, size, table_off);
-    x86_load64(e, RAX, RAX,
-               table_off + (int32_t)offsetof(struct tlb_entry, addend));
+    uint8_t *miss = emit_tlb_check(e, size, table_off);
+    x86_op_sib_disp(e, 0x8b, RAX, R_DTLB, RAX,
+                    table_off + (int32_t)offsetof(struct tlb_entry, addend));
     return miss;
 }
 
@@ -1710,6 +1722,7 @@ static void emit_sstatus_sie(struct block *b, const struct op *op,
         x86_lea(e, RAX, R_HART, HART_OFF(tlb) + TLB_SET_S_SUM * set_bytes);
         x86_patch(sum_clear, e->p);
         x86_store64(e, R_HART, HART_OFF(dtlb), RAX);
+        x86_mov_rr(e, R_DTLB, RAX);
         x86_patch(keep, e->p);
     }
     if (!set) {
@@ -1923,7 +1936,7 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
         x86_alu_ri(e, true, ALU_AND, RCX, (int32_t)PAGE_MASK);
         x86_alu_rr(e, true, ALU_CMP, RCX, R_VBASE);
         uint8_t *other_page = x86_jcc(e, CC_NE);
-        x86_alu_rr(e, true, ALU_CMP, R_RETIRED, R_BUDGET);
+        x86_alu_rm(e, true, ALU_CMP, R_RETIRED, R_HART, HART_OFF(jit_budget));
         uint8_t *over_budget = x86_jcc(e, CC_AE);
         x86_mov_rr(e, RCX, RAX);
         x86_alu_ri(e, false, ALU_AND, RCX, (int32_t)(PAGE_SIZE - 2));

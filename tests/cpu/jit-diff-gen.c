@@ -495,9 +495,27 @@ static void item_csr_write(struct gen *g)
         return;
     }
     if (chance(g, 3)) {
-        unsigned t = rand_rd(g);
-        emit_li(g, t, chance(g, 2) ? MSTATUS_SUM : MSTATUS_MXR);
-        emit32(g, enc_i(0x100, t, chance(g, 2) ? 2 : 3, rd, 0x73));
+        unsigned t = rand_rd(g), base = rand_rd(g);
+        /* Sometimes one load before and one after, from one address: a
+         * TLB entry the one before made under the old SUM or MXR must not
+         * serve the one after (user pages, the code page). */
+        bool around = chance(g, 2) && t != base && rd != base;
+        if (around) {
+            emit_li(g, base,
+                    chance(g, 4) ? g->f->cursor & ~7ull : data_addr(g, 8));
+            emit32(g, enc_i(0, base, 3, t, 0x03));
+        }
+        if (rd != t && chance(g, 3)) { /* csrrw: sstatus with SUM toggled */
+            emit32(g, enc_i(0x100, ZERO, 2, t, 0x73)); /* csrr */
+            emit32(g, (uint32_t)(MSTATUS_SUM >> 12) << 12 | rd << 7 | 0x37);
+            emit32(g, enc_r(0, rd, t, 4, t, 0x33)); /* xor */
+            emit32(g, enc_i(0x100, t, 1, rd, 0x73));
+        } else {
+            emit_li(g, t, chance(g, 2) ? MSTATUS_SUM : MSTATUS_MXR);
+            emit32(g, enc_i(0x100, t, chance(g, 2) ? 2 : 3, rd, 0x73));
+        }
+        if (around)
+            emit32(g, enc_i(0, base, 3, t, 0x03));
         return;
     }
     unsigned csr = 1 + pick(g, 3), f3 = 1 + pick(g, 3);
