@@ -73,7 +73,7 @@ static uint8_t *amo_tlb_hit(struct hart *h, uint64_t va, enum access acc,
                             uint64_t *pa)
 {
     const struct tlb_entry *e =
-        tlb_hit(h, acc == ACC_READ ? h->dtlb->r : h->dtlb->w, va);
+        tlb_hit(acc == ACC_READ ? h->dtlb->r : h->dtlb->w, va);
     if (!e)
         return NULL;
     *pa = e->ppage | (va & ~PAGE_MASK);

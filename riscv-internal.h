@@ -15,10 +15,11 @@
 #define SLOTS_PER_PAGE (PAGE_SIZE / 2) /* one decoded op per halfword */
 /* Direct-mapped by virtual page: at 256, the kernel code a FUSE round trip
  * runs through (scheduler, workqueue, virtio, fuse) missed 13x as often. */
-#define TLB_ENTRIES 1024
-#define DCACHE_SETS 512 /* decoded pages: DCACHE_SETS x DCACHE_WAYS */
-#define DCACHE_WAYS 4
-#define NO_PAGE     1ull /* never a page address: empty cache slot */
+#define TLB_ENTRIES  1024
+#define TLB_TAG_NONE 1ull /* an empty entry: no page address is odd */
+#define DCACHE_SETS  512  /* decoded pages: DCACHE_SETS x DCACHE_WAYS */
+#define DCACHE_WAYS  4
+#define NO_PAGE      1ull /* never a page address: empty cache slot */
 /* smc_page_hot(): a write to code adds this; the translator leaves a page
  * to the interpreter while its heat is at least SMC_HEAT_INTERPRET. */
 #define SMC_HEAT_PER_WRITE 32
@@ -137,11 +138,11 @@ _Static_assert(K_KIND_COUNT <= K_WIDE, "op kinds overflow K_WIDE");
 
 struct dcache_page;
 struct tlb_entry {
-    uint64_t tag;     /* virtual page | generation */
+    uint64_t tag;     /* virtual page, or TLB_TAG_NONE */
     uintptr_t addend; /* host address = guest virtual address + addend */
     uint64_t ppage;   /* guest physical page */
     /* Instruction entries: the page's decoded ops, checked before use
-     * (the slot may since hold another page or an old generation). */
+     * (the page may since have been dropped or decoded again). */
     struct dcache_page *code;
 };
 
@@ -234,7 +235,6 @@ struct hart {
     /* First what generated code uses most, so that it lies within a byte
      * displacement of the translator's hart pointer (riscv-jit.c). */
     struct tlb_set *dtlb; /* the data TLB set the current mode uses */
-    uint64_t tlb_gen;
     uint64_t pc;
     uint64_t x[33]; /* x[32] swallows writes to x0 */
     uint64_t f[32];
@@ -398,13 +398,12 @@ int exec_fp_mem(struct hart *h, const struct op *op);
  */
 enum { EXEC_NEXT, EXEC_REDIRECT, EXEC_TRAP };
 
-/* table's entry for va's page while it holds a current translation of
- * it, else NULL. */
-static inline struct tlb_entry *tlb_hit(const struct hart *h,
-                                        struct tlb_entry *table, uint64_t va)
+/* table's entry for va's page while it holds a translation of it, else
+ * NULL. */
+static inline struct tlb_entry *tlb_hit(struct tlb_entry *table, uint64_t va)
 {
     struct tlb_entry *e = &table[(va >> PAGE_SHIFT) % TLB_ENTRIES];
-    return e->tag == ((va & PAGE_MASK) | h->tlb_gen) ? e : NULL;
+    return e->tag == (va & PAGE_MASK) ? e : NULL;
 }
 
 /*
@@ -414,7 +413,7 @@ static inline struct tlb_entry *tlb_hit(const struct hart *h,
  */
 static inline struct dcache_page *code_page_cached(struct hart *h, uint64_t pc)
 {
-    const struct tlb_entry *e = tlb_hit(h, h->itlb->x, pc);
+    const struct tlb_entry *e = tlb_hit(h->itlb->x, pc);
     if (!e)
         return NULL;
     struct dcache_page *d = e->code;

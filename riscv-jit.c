@@ -111,8 +111,8 @@ static const int cache_regs[] = {RDI, R9, R10, R11};
 
 /*
  * R_HART points HART_BIAS bytes into struct hart, so that a byte
- * displacement reaches its first 256 bytes: the data TLB, its generation,
- * pc and x[1..28] (3 bytes less in most loads and stores of them).
+ * displacement reaches its first 256 bytes: the data TLB, pc and
+ * x[1..29] (3 bytes less in most loads and stores of them).
  */
 #define HART_BIAS       128
 #define HART_OFF(field) ((int32_t)offsetof(struct hart, field) - HART_BIAS)
@@ -544,7 +544,6 @@ static uint8_t *emit_itlb_check(struct emitter *e)
     x86_mov_rr(e, RDX, RSI);
     emit_tlb_offset(e, RDX);
     x86_alu_rm(e, true, ALU_ADD, RDX, R_HART, HART_OFF(itlb));
-    x86_alu_rm(e, true, ALU_OR, RSI, R_HART, HART_OFF(tlb_gen));
     x86_alu_rm(e, true, ALU_CMP, RSI, RDX,
                (int32_t)(offsetof(struct tlb_set, x) +
                          offsetof(struct tlb_entry, tag)));
@@ -584,7 +583,7 @@ static void emit_other_page_lookup(struct emitter *e)
     uint8_t *miss = x86_jcc(e, CC_NE);
     x86_patch(first_way, e->p);
     /* The instruction TLB must still map pc to the entry's page, and the
-     * entry must be of this generation: one compare. */
+     * entry must be of the jump cache's generation: one compare. */
     x86_mov_rr(e, RSI, RAX);
     x86_alu_ri(e, true, ALU_AND, RSI, (int32_t)PAGE_MASK);
     uint8_t *unmapped = emit_itlb_check(e);
@@ -704,7 +703,6 @@ static uint8_t *emit_tlb_check(struct emitter *e, unsigned size,
     /* The last byte's page must be the entry's: a crossing access misses. */
     x86_lea(e, RCX, RSI, (int32_t)size - 1);
     x86_alu_ri(e, true, ALU_AND, RCX, (int32_t)PAGE_MASK);
-    x86_alu_rm(e, true, ALU_OR, RCX, R_HART, HART_OFF(tlb_gen));
     x86_op_sib_disp(e, (ALU_CMP << 3) | 3, RCX, R_DTLB, RAX,
                     table_off + (int32_t)offsetof(struct tlb_entry, tag));
     return x86_jcc(e, CC_NE);
@@ -2271,7 +2269,7 @@ static bool emit_cross(struct block *b, unsigned slot, unsigned count)
     struct hart *h = b->h;
     struct jit_page *jp = b->d->jit;
     uint64_t next = (h->pc & PAGE_MASK) + PAGE_SIZE;
-    const struct tlb_entry *te = tlb_hit(h, h->itlb->x, next);
+    const struct tlb_entry *te = tlb_hit(h->itlb->x, next);
     if (!te)
         return false;
     uint16_t high, low;

@@ -20,9 +20,10 @@
  *   pages: a hit is a compare and a memcpy. Anything else (MMIO, page
  *   crossing, misses, faults) takes the slow path with h->pc synced, and
  *   only there are the page walk and the PMP (riscv-pmp.c) consulted.
- *   Flushes bump a generation number instead of clearing entries;
- *   sfence.vma of one address (Linux's fence after a page fault) drops
- *   only that page's entries unless a superpage may cover it.
+ *   A full flush empties every entry (rare); sfence.vma of one address
+ *   (Linux's fence after a page fault) drops only that page's entries
+ *   unless a superpage may cover it, and of an address space only its
+ *   own entries.
  * - Decoded pages live in a 4-way LRU cache; an instruction TLB entry
  *   points at its page's decoded ops, so entering a page is two compares.
  * - Stores to a page with decoded ops go through the slow path (such
@@ -280,7 +281,7 @@ uint64_t interp_run(struct hart *h, uint64_t budget)
     uint64_t *const x = h->x;
     uint64_t retired = 0, stalls = 0;
     struct op *ops = NULL, *op = NULL;
-    uint64_t vbase = 0, page_tag = NO_PAGE, target = 0, gen = 0;
+    uint64_t vbase = 0, page_tag = NO_PAGE, target = 0;
     uint8_t *page_host = NULL;
     struct tlb_set *dtlb = NULL;
 
@@ -328,7 +329,7 @@ uint64_t interp_run(struct hart *h, uint64_t budget)
 #define ALU(name, expr)    HANDLER(name, RD = (expr); NEXT(L);)
 #define BRANCH(name, cond) HANDLER(name, if (cond) TAKEN(); NEXT(L);)
 #define TLB_HIT(e, va, size)                                                   \
-    likely((e)->tag == (((va)&PAGE_MASK) | gen) &&                             \
+    likely((e)->tag == ((va)&PAGE_MASK) &&                                     \
            ((va) & ~PAGE_MASK) <= PAGE_SIZE - (size))
 #define LOAD(name, type, size)                                                 \
     HANDLER(                                                                   \
@@ -391,7 +392,6 @@ fetch:
         goto fetch;
     }
     vbase = page_tag = h->pc & PAGE_MASK;
-    gen = h->tlb_gen;
     dtlb = h->dtlb;
     op = ops + ((h->pc & ~PAGE_MASK) >> 1);
     DISPATCH();
