@@ -444,12 +444,23 @@ static inline void x86_setcc_zx(struct emitter *e, enum x86_cond cc, int reg)
     modrm_reg(e, reg, reg);
 }
 
+/* ModRM + SIB for [base + index + disp], the shortest form. */
+static inline void modrm_sib_any(struct emitter *e, int reg, int base,
+                                 int index, int32_t disp)
+{
+    if (disp == 0)
+        modrm_sib(e, reg, base, index);
+    else
+        modrm_sib_disp(e, reg, base, index, disp);
+}
+
 /*
- * Load `size` bytes from [base + index] into reg, sign- or zero-extended
- * to 64 bits.
+ * Load `size` bytes from [base + index + disp] into reg, sign- or
+ * zero-extended to 64 bits.
  */
-static inline void x86_load_sib(struct emitter *e, int reg, int base, int index,
-                                unsigned size, bool sign)
+static inline void x86_load_sib_disp(struct emitter *e, int reg, int base,
+                                     int index, int32_t disp, unsigned size,
+                                     bool sign)
 {
     switch (size) {
     case 1:
@@ -467,18 +478,32 @@ static inline void x86_load_sib(struct emitter *e, int reg, int base, int index,
         emit8(e, 0x8b);
         break;
     }
-    modrm_sib(e, reg, base, index);
+    modrm_sib_any(e, reg, base, index, disp);
+}
+
+/* Load `size` bytes from [base + index] (x86_load_sib_disp). */
+static inline void x86_load_sib(struct emitter *e, int reg, int base, int index,
+                                unsigned size, bool sign)
+{
+    x86_load_sib_disp(e, reg, base, index, 0, size, sign);
+}
+
+/* Store the low `size` bytes of reg to [base + index + disp]. */
+static inline void x86_store_sib_disp(struct emitter *e, int base, int index,
+                                      int32_t disp, unsigned size, int reg)
+{
+    if (size == 2)
+        emit8(e, 0x66);
+    rex(e, size == 8, reg, index, base, size == 1 ? reg : -1);
+    emit8(e, size == 1 ? 0x88 : 0x89);
+    modrm_sib_any(e, reg, base, index, disp);
 }
 
 /* Store the low `size` bytes of reg to [base + index]. */
 static inline void x86_store_sib(struct emitter *e, int base, int index,
                                  unsigned size, int reg)
 {
-    if (size == 2)
-        emit8(e, 0x66);
-    rex(e, size == 8, reg, index, base, size == 1 ? reg : -1);
-    emit8(e, size == 1 ? 0x88 : 0x89);
-    modrm_sib(e, reg, base, index);
+    x86_store_sib_disp(e, base, index, 0, size, reg);
 }
 
 /* Sign- or zero-extend the low `size` bytes of reg in place. */

@@ -1094,12 +1094,13 @@ static void emit_load(struct block *b, const struct op *op, unsigned kind,
     bool sign = load_shapes[kind].sign;
     /* Straight into rd's host register, if it has one. */
     int dst = host_of(b, op->rd) >= 0 ? host_of(b, op->rd) : RDX;
-    emit_address(b, op);
     if (b->in_group) { /* the group's first op checked the TLB */
-        x86_load_sib(e, dst, R_GROUP, RSI, size, sign);
+        x86_load_sib_disp(e, dst, R_GROUP, operand_x(b, op->rs1, RSI), op->imm,
+                          size, sign);
         store_x(b, op->rd, dst);
         return;
     }
+    emit_address(b, op);
     uint8_t *miss =
         emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, r));
     x86_load_sib(e, dst, RAX, RSI, size, sign);
@@ -1114,13 +1115,14 @@ static void emit_store(struct block *b, const struct op *op, unsigned kind,
 {
     struct emitter *e = &b->e;
     unsigned size = store_size(kind);
-    emit_address(b, op);
     /* Straight from rs2's host register, if it has one. */
     int value = operand_x(b, op->rs2, RDX);
     if (b->in_group) { /* the group's first op checked the TLB */
-        x86_store_sib(e, R_GROUP, RSI, size, value);
+        x86_store_sib_disp(e, R_GROUP, operand_x(b, op->rs1, RSI), op->imm,
+                           size, value);
         return;
     }
+    emit_address(b, op);
     uint8_t *miss =
         emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, w));
     x86_store_sib(e, RAX, RSI, size, value);
@@ -1532,6 +1534,11 @@ static const enum x86_cond branch_conds[] = {
     [K_BEQ] = CC_E,  [K_BNE] = CC_NE, [K_BLT] = CC_L,
     [K_BGE] = CC_GE, [K_BLTU] = CC_B, [K_BGEU] = CC_AE,
 };
+/* The condition with the operands swapped: a < b as b > a. */
+static const enum x86_cond swapped_conds[] = {
+    [CC_E] = CC_E,   [CC_NE] = CC_NE, [CC_L] = CC_G,
+    [CC_GE] = CC_LE, [CC_B] = CC_A,   [CC_AE] = CC_BE,
+};
 
 /*
  * AMOs that Linux uses for counters and bit flags (add, swap, xor, or,
@@ -1911,8 +1918,13 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     }
     case K_AUIPC: {
         int dst = result_reg(b, op->rd, 0);
-        x86_lea(e, dst, R_VBASE, slot_off(slot));
-        x86_alu_ri(e, true, ALU_ADD, dst, op->imm);
+        int64_t offset = (int64_t)slot_off(slot) + op->imm;
+        if (offset == (int32_t)offset) {
+            x86_lea(e, dst, R_VBASE, (int32_t)offset);
+        } else {
+            x86_lea(e, dst, R_VBASE, slot_off(slot));
+            x86_alu_ri(e, true, ALU_ADD, dst, op->imm);
+        }
         store_x(b, op->rd, dst);
         return true;
     }
@@ -1958,9 +1970,14 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
     case K_BGE:
     case K_BLTU:
     case K_BGEU: {
-        alu_x(b, true, ALU_CMP, operand_x(b, op->rs1, RAX), op->rs2);
-        add_stub(b, STUB_TAKEN, x86_jcc(e, branch_conds[kind]), op, slot,
-                 count);
+        enum x86_cond cc = branch_conds[kind];
+        if (op->rs1 == 0 && op->rs2 != 0) { /* 0 < x as x > 0: no zeroing */
+            x86_alu_ri(e, true, ALU_CMP, operand_x(b, op->rs2, RAX), 0);
+            cc = swapped_conds[cc];
+        } else {
+            alu_x(b, true, ALU_CMP, operand_x(b, op->rs1, RAX), op->rs2);
+        }
+        add_stub(b, STUB_TAKEN, x86_jcc(e, cc), op, slot, count);
         return true;
     }
     case K_LB:
