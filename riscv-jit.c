@@ -553,17 +553,16 @@ static uint8_t *emit_itlb_check(struct emitter *e)
 /*
  * The lookup of a block in another page, shared by every exit that needs
  * one (goto_other_page) and called from it with the pc in rax and
- * R_RETIRED up to date: stores h->pc; returns the block's code in rcx,
- * with R_TABLE and R_VBASE set for it, or rcx = 0 when the block must be
- * left (over budget, or no translated block there). Inline, these ~200
+ * R_RETIRED up to date: returns the block's code in rcx, with R_TABLE and
+ * R_VBASE set for it, or the epilogue (`leave`) with h->pc stored when the
+ * generated code must be left (over budget, or no translated block there):
+ * the exit jumps to rcx either way. Inline, these ~200
  * bytes per exit made a quarter of the generated code, and kernel code
  * missed the instruction cache; the call and return cost little, and
  * each exit keeps its own indirect jump (and its prediction).
  */
-static void emit_other_page_lookup(struct emitter *e)
+static void emit_other_page_lookup(struct emitter *e, const uint8_t *leave)
 {
-    x86_store64(e, R_HART, HART_OFF(pc), RAX);
-    x86_alu_rr(e, false, ALU_XOR, RCX, RCX);
     x86_alu_rm(e, true, ALU_CMP, R_RETIRED, R_HART, HART_OFF(jit_budget));
     uint8_t *over_budget = x86_jcc(e, CC_AE);
     /* The jump cache first: a few loads, no call. */
@@ -601,6 +600,7 @@ static void emit_other_page_lookup(struct emitter *e)
     x86_patch(miss, e->p);
     x86_patch(unmapped, e->p);
     x86_patch(stale, e->p);
+    x86_store64(e, R_HART, HART_OFF(pc), RAX);
     /* rsp is 8 off 16-byte alignment here, inside a call from a block. */
     x86_alu_ri(e, true, ALU_SUB, RSP, 8);
     x86_lea(e, RDI, R_HART, -HART_BIAS);
@@ -611,8 +611,11 @@ static void emit_other_page_lookup(struct emitter *e)
     uint8_t *none = x86_jcc(e, CC_E);
     x86_load64(e, R_VBASE, R_HART, HART_OFF(jit_next_vbase));
     x86_load64(e, R_TABLE, R_HART, HART_OFF(jit_next_page));
-    x86_patch(none, e->p);
+    x86_ret(e);
     x86_patch(over_budget, e->p);
+    x86_store64(e, R_HART, HART_OFF(pc), RAX);
+    x86_patch(none, e->p);
+    x86_mov_imm(e, RCX, (uint64_t)(uintptr_t)leave);
     x86_ret(e);
 }
 
@@ -624,8 +627,6 @@ static void goto_other_page(struct block *b)
 {
     struct emitter *e = &b->e;
     x86_call_to(e, b->h->jit->other_page);
-    x86_test_rr(e, RCX, RCX);
-    x86_jcc_to(e, CC_E, b->h->jit->leave);
     x86_jmp_r(e, RCX);
 }
 
@@ -983,7 +984,7 @@ static void emit_access_thunks(struct jit *j)
     j->slow_thunk = e.p;
     emit_slow_thunk(&e, j->leave);
     j->other_page = e.p;
-    emit_other_page_lookup(&e);
+    emit_other_page_lookup(&e, j->leave);
     for (unsigned log2 = 0; log2 < 4; log2++) {
         for (unsigned sign = 0; sign < 2; sign++) {
             j->load_thunk[log2][sign] = e.p;
