@@ -2152,15 +2152,17 @@ static void choose_cached(struct block *b)
 }
 
 /*
- * Access groups. A run of loads, or of stores, off one base register that
- * no op of the run writes (but its last, a load), with only inline ALU ops
+ * Access groups. A run of loads and stores off one base register that no
+ * op of the run writes (but its last, a load), with only inline ALU ops
  * and branches between them, and whose bytes span at most GROUP_SPAN: a
- * function's saves and restores on the stack, a structure's fields. The
- * run's first op checks the TLB once for the whole span; when it hits in
- * one page, the run's accesses use that page's host address (R_GROUP)
- * without a check of their own, and none of them can fault. Otherwise
- * the run goes out of line: its ops emitted again as usual, each with its
- * own check and slow path, so faults stay precise.
+ * function's saves and restores on the stack, a structure's fields read
+ * and written. The run's first op checks the TLB once for the whole span,
+ * in the write table if the run stores (a page the write TLB maps is
+ * readable too: W without R is reserved, in PTEs and in PMP); when it
+ * hits in one page, the run's accesses use that page's host address
+ * (R_GROUP) without a check of their own, and none of them can fault.
+ * Otherwise the run goes out of line: its ops emitted again as usual,
+ * each with its own check and slow path, so faults stay precise.
  */
 #define GROUP_SPAN 2048
 
@@ -2196,22 +2198,18 @@ static bool plan_group(struct block *b, unsigned slot, unsigned count,
 {
     const struct op *op = &b->d->ops[slot];
     unsigned kind = op->kind & (K_WIDE - 1), accesses = 0;
-    *g = (struct group){.base = op->rs1,
-                        .store = is_store_kind(kind),
-                        .lo = INT32_MAX,
-                        .hi = INT32_MIN};
-    if (g->base == 0 || (!g->store && !is_load_kind(kind)))
+    *g = (struct group){.base = op->rs1, .lo = INT32_MAX, .hi = INT32_MIN};
+    if (g->base == 0 || (!is_store_kind(kind) && !is_load_kind(kind)))
         return false;
     for (; count < BLOCK_MAX_OPS; count++) {
         struct op *o = &b->d->ops[slot];
         if (o->kind == K_DECODE)
             decode_slot(o, slot, b->d->host);
         kind = o->kind & (K_WIDE - 1);
-        bool member = (g->store ? is_store_kind(kind) : is_load_kind(kind)) &&
-                      o->rs1 == g->base;
-        if (member) {
+        bool store = is_store_kind(kind);
+        if ((store || is_load_kind(kind)) && o->rs1 == g->base) {
             int32_t size =
-                (int32_t)(g->store ? store_size(kind) : load_shapes[kind].size);
+                (int32_t)(store ? store_size(kind) : load_shapes[kind].size);
             int32_t lo = o->imm < g->lo ? o->imm : g->lo;
             int32_t hi = o->imm + size > g->hi ? o->imm + size : g->hi;
             if (hi - lo > GROUP_SPAN)
@@ -2219,8 +2217,9 @@ static bool plan_group(struct block *b, unsigned slot, unsigned count,
             g->lo = lo;
             g->hi = hi;
             g->end = slot + o->len;
+            g->store |= store;
             accesses++;
-            if (!g->store && o->rd == g->base)
+            if (!store && o->rd == g->base)
                 break; /* the base changes after it */
         } else if (!group_filler(kind) || o->rd == g->base) {
             break;

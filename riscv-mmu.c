@@ -260,6 +260,13 @@ static bool data_tlb_fill(struct hart *h, uint64_t va, uint64_t ppage,
         return false;
     if (!pmp_allows(h, ppage, PAGE_SIZE, acc, data_priv(h)))
         return false;
+    /* Translated access groups also read through write entries
+     * (plan_group): only a page as readable gets one. PTEs cannot be
+     * write-only; PMP entries and window pages could. */
+    if (acc == ACC_WRITE &&
+        (!pmp_allows(h, ppage, PAGE_SIZE, ACC_READ, data_priv(h)) ||
+         host_page(h, ppage, ACC_READ) != host))
+        return false;
     tlb_fill(h, acc == ACC_WRITE ? h->dtlb->w : h->dtlb->r, va, ppage, host);
     return true;
 }

@@ -447,13 +447,15 @@ static void item_mmio(struct gen *g)
 static void item_mem_run(struct gen *g)
 {
     unsigned base = rand_rd(g), n = 2 + pick(g, 5);
-    bool store = chance(g, 2);
+    bool store = chance(g, 2), mixed = chance(g, 3);
     if (chance(g, 6))
         emit_li(g, base, DIFF_MMIO_VA + 64 + (pick(g, 64) & ~7u));
     else
         emit_li(g, base, data_addr(g, 8));
     for (unsigned i = 0; i < n; i++) {
         int32_t imm = (int32_t)pick(g, 64) - 32;
+        if (mixed) /* loads and stores: one group, checked for writing */
+            store = chance(g, 2);
         if (store)
             emit32(g, enc_s(imm, rand_reg(g), base, pick(g, 4), 0x23));
         else

@@ -474,8 +474,61 @@ static void test_host_huge_alloc(void)
     host_huge_unmap(p, size);
 }
 
+/*
+ * A translated run of a store and a load off one base checks the TLB
+ * once, in the write table, and then reads through the write entry too.
+ * A PMP entry may allow writes but not reads (R=0 W=1, reserved but
+ * accepted): the load there must still fault. The loop is translated on a
+ * normal page first; a plain store to the write-only page (allowed) comes
+ * before the loop runs there.
+ */
+static void test_group_reads_need_read_permission(bool jit)
+{
+    struct fixture f;
+    fx_init_jit(&f, NULL, jit, true);
+    fx_install_handler(&f);
+    /* PMP 0: DATA0's page, write only; PMP 1: everything. */
+    fx_la(&f, T0, (DATA0 >> 2) | 0x1ff);
+    fx_emit(&f, CSRW(CSR_PMPADDR0, T0));
+    fx_emit(&f, ADDI(T0, ZERO, -1));
+    fx_emit(&f, CSRW(CSR_PMPADDR0 + 1, T0));
+    fx_la(&f, T0, 0x1f1a); /* NAPOT|RWX, NAPOT|W */
+    fx_emit(&f, CSRW(CSR_PMPCFG0, T0));
+    fx_enter_s_no_pmp(&f, S_CODE);
+    fx_map(&f, S_CODE, S_CODE, PTE_R | PTE_X);
+    fx_map(&f, DATA0, DATA0, PTE_R | PTE_W);
+    fx_map(&f, DATA1, DATA1, PTE_R | PTE_W);
+    fx_org(&f, S_CODE);
+    struct hart *h = f.harts[0];
+    hart_set_reg(h, A3, DATA1);
+    hart_set_reg(h, A4, 7);
+    hart_set_reg(h, A5, 100);
+    hart_set_reg(h, A6, DATA0);
+    uint64_t loop = f.cursor;
+    fx_emit(&f, SD(A4, A3, 0));
+    fx_emit(&f, LD(A2, A3, 8));
+    fx_emit(&f, ADDI(A5, A5, -1));
+    fx_emit(&f, BNE(A5, ZERO, (int32_t)(loop - f.cursor)));
+    fx_emit(&f, BNE(A3, A6, 12)); /* done on DATA0: stop */
+    fx_emit(&f, SPIN);
+    fx_emit(&f, SPIN);
+    fx_emit(&f, SD(A4, A6, 0)); /* a store there, alone: allowed */
+    fx_emit(&f, ADDI(A3, A6, 0));
+    fx_emit(&f, ADDI(A5, ZERO, 100));
+    fx_emit(&f, JAL(ZERO, (int32_t)(loop - f.cursor)));
+    fx_run(&f, 0, 5000);
+    CHECK_EQ(jit ? "group on a write-only PMP page: load access fault (jit)"
+                 : "group on a write-only PMP page: load access fault",
+             fx_reg(&f, T3), 5);
+    CHECK_EQ("group on a write-only PMP page: at the load's address",
+             fx_reg(&f, T4), DATA0 + 8);
+    fx_free(&f);
+}
+
 void test_mmu(void)
 {
+    test_group_reads_need_read_permission(true);
+    test_group_reads_need_read_permission(false);
     test_host_huge_alloc();
     test_pmp_closed_by_default();
     test_ad_bits_and_split_load();
