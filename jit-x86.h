@@ -149,12 +149,26 @@ static inline void modrm_sib_disp(struct emitter *e, int reg, int base,
 }
 
 /* op reg, qword [base + index + disp] with a one-byte opcode. */
-static inline void x86_op_sib_disp(struct emitter *e, unsigned opcode, int reg,
-                                   int base, int index, int32_t disp)
+static inline void op_sib_disp(struct emitter *e, unsigned opcode, int reg,
+                               int base, int index, int32_t disp)
 {
     rex(e, true, reg, index, base, -1);
     emit8(e, opcode);
     modrm_sib_disp(e, reg, base, index, disp);
+}
+
+/* alu reg, qword [base + index + disp] */
+static inline void x86_alu_sib_disp(struct emitter *e, enum x86_alu op, int reg,
+                                    int base, int index, int32_t disp)
+{
+    op_sib_disp(e, (unsigned)op << 3 | 3, reg, base, index, disp);
+}
+
+/* mov reg, qword [base + index + disp] */
+static inline void x86_load64_sib_disp(struct emitter *e, int reg, int base,
+                                       int index, int32_t disp)
+{
+    op_sib_disp(e, 0x8b, reg, base, index, disp);
 }
 
 /* op reg, [base + disp] with a one-byte opcode. */

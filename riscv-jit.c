@@ -25,7 +25,7 @@
  * - Loads and stores check the same software TLB entries as the
  *   interpreter inline and call mmu_load/mmu_store on a miss, so MMIO,
  *   faults, PMP and page-crossing accesses behave as they do there. A
- *   run of loads or of stores off one base register is checked once for
+ *   run of loads and stores off one base register is checked once for
  *   its whole span (plan_group), and emitted a second time, out of line
  *   and access by access, for when that check fails.
  *   FP loads and stores are inline too. Everything else that is rare or
@@ -704,8 +704,8 @@ static uint8_t *emit_tlb_check(struct emitter *e, unsigned size,
     /* The last byte's page must be the entry's: a crossing access misses. */
     x86_lea(e, RCX, RSI, (int32_t)size - 1);
     x86_alu_ri(e, true, ALU_AND, RCX, (int32_t)PAGE_MASK);
-    x86_op_sib_disp(e, (ALU_CMP << 3) | 3, RCX, R_DTLB, RAX,
-                    table_off + (int32_t)offsetof(struct tlb_entry, tag));
+    x86_alu_sib_disp(e, ALU_CMP, RCX, R_DTLB, RAX,
+                     table_off + (int32_t)offsetof(struct tlb_entry, tag));
     return x86_jcc(e, CC_NE);
 }
 
@@ -723,8 +723,9 @@ static uint8_t *emit_tlb_lookup(struct emitter *e, unsigned size,
                                 int32_t table_off)
 {
     uint8_t *miss = emit_tlb_check(e, size, table_off);
-    x86_op_sib_disp(e, 0x8b, RAX, R_DTLB, RAX,
-                    table_off + (int32_t)offsetof(struct tlb_entry, addend));
+    x86_load64_sib_disp(e, RAX, R_DTLB, RAX,
+                        table_off +
+                            (int32_t)offsetof(struct tlb_entry, addend));
     return miss;
 }
 
