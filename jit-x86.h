@@ -119,33 +119,22 @@ static inline void modrm_mem(struct emitter *e, int reg, int base, int32_t disp)
         emit32(e, (uint32_t)disp);
 }
 
-/* ModRM + SIB for [base + index] (scale 1, no displacement). */
-static inline void modrm_sib(struct emitter *e, int reg, int base, int index)
+/* ModRM + SIB for [base + index + disp] (scale 1), as modrm_mem. */
+static inline void modrm_sib(struct emitter *e, int reg, int base, int index,
+                             int32_t disp)
 {
-    bool disp8 = (base & 7) == RBP;
-    emit8(e, ((disp8 ? 1u : 0u) << 6) | ((reg & 7) << 3) | 4);
+    unsigned mod = (disp == 0 && (base & 7) != RBP) ? 0 : fits8(disp) ? 1 : 2;
+    emit8(e, (mod << 6) | ((reg & 7) << 3) | 4);
     emit8(e, ((index & 7) << 3) | (base & 7));
-    if (disp8)
-        emit8(e, 0);
+    if (mod == 1)
+        emit8(e, (uint8_t)disp);
+    else if (mod == 2)
+        emit32(e, (uint32_t)disp);
 }
 
 static inline void modrm_reg(struct emitter *e, int reg, int rm)
 {
     emit8(e, 0xc0 | ((reg & 7) << 3) | (rm & 7));
-}
-
-/* ModRM + SIB for [base + index + disp] (scale 1; always a displacement,
- * which base RBP or R13 needs). */
-static inline void modrm_sib_disp(struct emitter *e, int reg, int base,
-                                  int index, int32_t disp)
-{
-    bool disp8 = fits8(disp);
-    emit8(e, ((disp8 ? 1u : 2u) << 6) | ((reg & 7) << 3) | 4);
-    emit8(e, ((index & 7) << 3) | (base & 7));
-    if (disp8)
-        emit8(e, (uint8_t)disp);
-    else
-        emit32(e, (uint32_t)disp);
 }
 
 /* op reg, qword [base + index + disp] with a one-byte opcode. */
@@ -154,7 +143,7 @@ static inline void op_sib_disp(struct emitter *e, unsigned opcode, int reg,
 {
     rex(e, true, reg, index, base, -1);
     emit8(e, opcode);
-    modrm_sib_disp(e, reg, base, index, disp);
+    modrm_sib(e, reg, base, index, disp);
 }
 
 /* alu reg, qword [base + index + disp] */
@@ -458,16 +447,6 @@ static inline void x86_setcc_zx(struct emitter *e, enum x86_cond cc, int reg)
     modrm_reg(e, reg, reg);
 }
 
-/* ModRM + SIB for [base + index + disp], the shortest form. */
-static inline void modrm_sib_any(struct emitter *e, int reg, int base,
-                                 int index, int32_t disp)
-{
-    if (disp == 0)
-        modrm_sib(e, reg, base, index);
-    else
-        modrm_sib_disp(e, reg, base, index, disp);
-}
-
 /*
  * Load `size` bytes from [base + index + disp] into reg, sign- or
  * zero-extended to 64 bits.
@@ -492,7 +471,7 @@ static inline void x86_load_sib_disp(struct emitter *e, int reg, int base,
         emit8(e, 0x8b);
         break;
     }
-    modrm_sib_any(e, reg, base, index, disp);
+    modrm_sib(e, reg, base, index, disp);
 }
 
 /* Load `size` bytes from [base + index] (x86_load_sib_disp). */
@@ -510,7 +489,7 @@ static inline void x86_store_sib_disp(struct emitter *e, int base, int index,
         emit8(e, 0x66);
     rex(e, size == 8, reg, index, base, size == 1 ? reg : -1);
     emit8(e, size == 1 ? 0x88 : 0x89);
-    modrm_sib_any(e, reg, base, index, disp);
+    modrm_sib(e, reg, base, index, disp);
 }
 
 /* Store the low `size` bytes of reg to [base + index]. */
