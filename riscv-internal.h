@@ -15,11 +15,10 @@
 #define SLOTS_PER_PAGE (PAGE_SIZE / 2) /* one decoded op per halfword */
 /* Direct-mapped by virtual page: at 256, the kernel code a FUSE round trip
  * runs through (scheduler, workqueue, virtio, fuse) missed 13x as often. */
-#define TLB_ENTRIES  1024
-#define TLB_TAG_NONE 1ull /* an empty entry: no page address is odd */
-#define DCACHE_SETS  512  /* decoded pages: DCACHE_SETS x DCACHE_WAYS */
-#define DCACHE_WAYS  4
-#define NO_PAGE      1ull /* never a page address: empty cache slot */
+#define TLB_ENTRIES 1024
+#define DCACHE_SETS 512 /* decoded pages: DCACHE_SETS x DCACHE_WAYS */
+#define DCACHE_WAYS 4
+#define NO_PAGE     1ull /* never a page address: empty cache or TLB slot */
 /* smc_page_hot(): a write to code adds this; the translator leaves a page
  * to the interpreter while its heat is at least SMC_HEAT_INTERPRET. */
 #define SMC_HEAT_PER_WRITE 32
@@ -138,7 +137,7 @@ _Static_assert(K_KIND_COUNT <= K_WIDE, "op kinds overflow K_WIDE");
 
 struct dcache_page;
 struct tlb_entry {
-    uint64_t tag;     /* virtual page, or TLB_TAG_NONE */
+    uint64_t tag;     /* virtual page, or NO_PAGE */
     uintptr_t addend; /* host address = guest virtual address + addend */
     uint64_t ppage;   /* guest physical page */
     /* Instruction entries: the page's decoded ops, checked before use
@@ -195,6 +194,9 @@ struct jump_entry {
     const void *code;
     struct jit_page *page;
 };
+/* One jump cache per privilege, in one array (hart.jump_caches). */
+#define JUMP_CACHES_BYTES                                                      \
+    ((PRIV_M + 1) * JUMP_CACHE_ENTRIES * sizeof(struct jump_entry))
 
 struct dcache_page {
     uint64_t ppage; /* NO_PAGE when empty */
@@ -316,8 +318,7 @@ static inline void jump_cache_invalidate(struct hart *h)
     if (++h->jump_gen < JUMP_GEN_LIMIT)
         return;
     if (h->jump_caches)
-        memset(h->jump_caches, 0,
-               (PRIV_M + 1) * JUMP_CACHE_ENTRIES * sizeof(struct jump_entry));
+        memset(h->jump_caches, 0, JUMP_CACHES_BYTES);
     h->jump_gen = 1; /* entries start at 0: invalid */
 }
 

@@ -150,8 +150,6 @@ struct pending {
     const uint8_t *code;
 };
 #define MAX_PENDING 256
-#define JUMP_CACHES_BYTES                                                      \
-    ((PRIV_M + 1) * JUMP_CACHE_ENTRIES * sizeof(struct jump_entry))
 
 /*
  * The buffer: [0, sealed) is read-execute and holds published blocks;
@@ -206,7 +204,7 @@ struct block {
     struct stub stubs[3 * BLOCK_MAX_OPS];
     unsigned nstubs;
     int8_t host[32]; /* the host register caching x[r], or -1 */
-    /* Cached registers newer than h->x (defer_store); stores may be
+    /* Cached registers newer than h->x (store_x); stores may be
      * deferred while `defer` is set. */
     uint32_t dirty;
     bool defer;

@@ -57,7 +57,7 @@ void tlb_flush(struct hart *h)
 {
     struct tlb_entry *entries = &h->tlb[0].r[0];
     for (size_t i = 0; i < TLB_SETS * 3 * TLB_ENTRIES; i++)
-        entries[i].tag = TLB_TAG_NONE;
+        entries[i].tag = NO_PAGE;
     h->refetch = true;
     memset(h->tlb_listed, 0, sizeof(h->tlb_listed));
     h->n_tlb_own = 0;
@@ -79,7 +79,7 @@ void tlb_flush_address_space(struct hart *h)
 {
     struct tlb_entry *entries = &h->tlb[0].r[0];
     for (unsigned k = 0; k < h->n_tlb_own; k++) {
-        entries[h->tlb_own[k]].tag = TLB_TAG_NONE;
+        entries[h->tlb_own[k]].tag = NO_PAGE;
         h->tlb_listed[h->tlb_own[k]] = false;
     }
     h->n_tlb_own = 0;
@@ -106,7 +106,7 @@ void tlb_flush_page(struct hart *h, uint64_t va)
                                  &h->tlb[s].x[i]};
         for (int k = 0; k < 3; k++)
             if ((e[k]->tag & PAGE_MASK) == page)
-                e[k]->tag = TLB_TAG_NONE;
+                e[k]->tag = NO_PAGE;
     }
     h->refetch = true;
 }
@@ -345,7 +345,7 @@ void hart_forget_physical(struct hart *h, uint64_t base, uint64_t len)
         for (int t = 0; t < 3; t++)
             for (unsigned i = 0; i < TLB_ENTRIES; i++)
                 if (tables[t][i].ppage - base < len)
-                    tables[t][i].tag = TLB_TAG_NONE;
+                    tables[t][i].tag = NO_PAGE;
     }
     for (uint64_t offset = 0; offset < len; offset += PAGE_SIZE) {
         uint64_t ppage = (base & PAGE_MASK) + offset;
@@ -503,7 +503,7 @@ static void tlb_protect_code(struct hart *h, uint64_t ppage)
     for (int s = 0; s < TLB_SETS; s++)
         for (int i = 0; i < TLB_ENTRIES; i++)
             if (h->tlb[s].w[i].ppage == ppage)
-                h->tlb[s].w[i].tag = TLB_TAG_NONE;
+                h->tlb[s].w[i].tag = NO_PAGE;
 }
 
 /*
