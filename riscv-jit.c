@@ -1074,16 +1074,17 @@ static unsigned size_log2(unsigned size)
 /*
  * A load or store checks the TLB inline; a miss goes out of line to the
  * shared thunk (which looks again, then takes the slow path) and comes
- * back to `resume`.
+ * back to `resume`. `value`: the host register the store's value is in,
+ * or the load's goes to.
  */
 static void add_access_stub(struct block *b, uint8_t *miss,
-                            const uint8_t *thunk, const struct op *op,
-                            unsigned slot, unsigned count)
+                            const uint8_t *thunk, int value,
+                            const struct op *op, unsigned slot, unsigned count)
 {
     add_stub(b, STUB_ACCESS, miss, op, slot, count);
     b->stubs[b->nstubs - 1].thunk = thunk;
     b->stubs[b->nstubs - 1].resume = b->e.p;
-    b->stubs[b->nstubs - 1].value_reg = -1;
+    b->stubs[b->nstubs - 1].value_reg = (int8_t)(value == RDX ? -1 : value);
 }
 
 static void emit_load(struct block *b, const struct op *op, unsigned kind,
@@ -1093,7 +1094,9 @@ static void emit_load(struct block *b, const struct op *op, unsigned kind,
     unsigned size = load_shapes[kind].size;
     bool sign = load_shapes[kind].sign;
     /* Straight into rd's host register, if it has one. */
-    int dst = host_of(b, op->rd) >= 0 ? host_of(b, op->rd) : RDX;
+    int dst = host_of(b, op->rd);
+    if (dst < 0)
+        dst = RDX;
     if (b->in_group) { /* the group's first op checked the TLB */
         x86_load_sib_disp(e, dst, R_GROUP, operand_x(b, op->rs1, RSI), op->imm,
                           size, sign);
@@ -1104,9 +1107,8 @@ static void emit_load(struct block *b, const struct op *op, unsigned kind,
     uint8_t *miss =
         emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, r));
     x86_load_sib(e, dst, RAX, RSI, size, sign);
-    add_access_stub(b, miss, b->h->jit->load_thunk[size_log2(size)][sign], op,
-                    slot, count);
-    b->stubs[b->nstubs - 1].value_reg = (int8_t)(dst == RDX ? -1 : dst);
+    add_access_stub(b, miss, b->h->jit->load_thunk[size_log2(size)][sign], dst,
+                    op, slot, count);
     store_x(b, op->rd, dst);
 }
 
@@ -1126,9 +1128,8 @@ static void emit_store(struct block *b, const struct op *op, unsigned kind,
     uint8_t *miss =
         emit_tlb_lookup(e, size, (int32_t)offsetof(struct tlb_set, w));
     x86_store_sib(e, RAX, RSI, size, value);
-    add_access_stub(b, miss, b->h->jit->store_thunk[size_log2(size)], op, slot,
-                    count);
-    b->stubs[b->nstubs - 1].value_reg = (int8_t)(value == RDX ? -1 : value);
+    add_access_stub(b, miss, b->h->jit->store_thunk[size_log2(size)], value, op,
+                    slot, count);
 }
 
 static void emit_slow_call(struct block *b, const struct op *op, unsigned slot,
