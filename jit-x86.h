@@ -434,6 +434,16 @@ static inline void x86_ucomisd(struct emitter *e, int xmm_a, int xmm_b)
     sse_op_rr(e, 0x66, false, 0x2e, xmm_a, xmm_b);
 }
 
+/* cmovcc dst, src (64-bit) */
+static inline void x86_cmov_rr(struct emitter *e, enum x86_cond cc, int dst,
+                               int src)
+{
+    rex(e, true, dst, 0, src, -1);
+    emit8(e, 0x0f);
+    emit8(e, 0x40 + cc);
+    modrm_reg(e, dst, src);
+}
+
 /* setcc reg8; then movzx reg32, reg8 */
 static inline void x86_setcc_zx(struct emitter *e, enum x86_cond cc, int reg)
 {
