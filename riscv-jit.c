@@ -21,7 +21,10 @@
  *   the page (calls, returns) call one shared routine that looks in a
  *   jump cache per privilege, indexed by virtual pc and checked against
  *   the instruction TLB, then in the decoded-page cache; only a miss there
- *   returns to jit_run(). Each such exit keeps its own indirect jump.
+ *   returns to jit_run(). Jumps to a register (jalr) call one shared
+ *   dispatch, which takes an in-page target from the page's table and
+ *   hands the others to that lookup. Each such exit keeps its own
+ *   indirect jump.
  * - Loads and stores check the same software TLB entries as the
  *   interpreter inline and call mmu_load/mmu_store on a miss, so MMIO,
  *   faults, PMP and page-crossing accesses behave as they do there. A
