@@ -894,6 +894,37 @@ static void item_call(struct gen *g)
     write32(g, moved, JAL(ZERO, (int32_t)(g->f->cursor - moved)));
 }
 
+/*
+ * A jump to a register that lands two bytes after another block's start:
+ * a translator's dispatch must take the target's own slot (one that
+ * rounded down to 4 bytes would run c.addi M again).
+ *   auipc B, 0              (4-byte aligned, so that T is not)
+ *   addi C, x0, 2
+ *   jal x0, L               a block starts at L
+ * L: c.addi M, 1
+ * T: addi C, C, -1
+ *   beq C, x0, out
+ *   jalr x0, T-A(B)         back to T, once
+ * out:
+ */
+static void item_jalr_near(struct gen *g)
+{
+    unsigned b = rand_rd(g), c = rand_rd(g), m = rand_rd(g);
+    while (c == b)
+        c = rand_rd(g);
+    while (m == b || m == c)
+        m = rand_rd(g);
+    if (g->f->cursor & 2)
+        emit16(g, 0x0001); /* c.nop */
+    emit32(g, b << 7 | 0x17);
+    emit32(g, ADDI(c, ZERO, 2));
+    emit32(g, JAL(ZERO, 4));
+    emit16(g, (uint16_t)(0x0005 | m << 7)); /* c.addi M, 1 */
+    emit32(g, ADDI(c, c, -1));
+    emit32(g, BEQ(c, ZERO, 8));
+    emit32(g, JALR(ZERO, b, 14));
+}
+
 /* A counted loop of 1-12 iterations over a few items. */
 static void item_loop(struct gen *g)
 {
@@ -916,6 +947,8 @@ static void item(struct gen *g, unsigned depth)
         item_alu_r(g);
     else if (r < 14)
         item_call(g);
+    else if (r < 15)
+        item_jalr_near(g);
     else if (r < 26)
         item_alu_i(g);
     else if (r < 32)
