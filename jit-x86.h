@@ -624,9 +624,3 @@ static inline void x86_jmp_to(struct emitter *e, const uint8_t *target)
 {
     x86_patch(x86_jmp(e), target);
 }
-
-static inline void x86_jcc_to(struct emitter *e, enum x86_cond cc,
-                              const uint8_t *target)
-{
-    x86_patch(x86_jcc(e, cc), target);
-}

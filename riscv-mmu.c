@@ -105,7 +105,7 @@ void tlb_flush_page(struct hart *h, uint64_t va)
         struct tlb_entry *e[] = {&h->tlb[s].r[i], &h->tlb[s].w[i],
                                  &h->tlb[s].x[i]};
         for (int k = 0; k < 3; k++)
-            if ((e[k]->tag & PAGE_MASK) == page)
+            if (e[k]->tag == page)
                 e[k]->tag = NO_PAGE;
     }
     h->refetch = true;
