@@ -469,6 +469,15 @@ static void store_x(struct block *b, unsigned rd, int reg)
         x86_mov_rr(&b->e, h, reg);
 }
 
+/* A jump's link: x[rd] = the page's base + next, computed in reg. */
+static void store_link(struct block *b, unsigned rd, int32_t next, int reg)
+{
+    if (rd == 32) /* j, ret and other jumps that link nothing */
+        return;
+    x86_lea(&b->e, reg, R_VBASE, next);
+    store_x(b, rd, reg);
+}
+
 /* Bring h->x up to date with the block's dirty cached registers. */
 static void flush_dirty(struct block *b)
 {
@@ -1971,8 +1980,7 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
         return true;
     }
     case K_JAL:
-        x86_lea(e, RAX, R_VBASE, next);
-        store_x(b, op->rd, RAX);
+        store_link(b, op->rd, next, RAX);
         jump_to_offset(b, (int64_t)slot_off(slot) + op->imm, count + 1);
         return false;
     case K_JALR: {
@@ -1980,8 +1988,7 @@ static bool emit_op(struct block *b, const struct op *op, unsigned slot,
         if (op->imm)
             x86_alu_ri(e, true, ALU_ADD, RAX, op->imm);
         x86_alu_ri(e, true, ALU_AND, RAX, -2);
-        x86_lea(e, RCX, R_VBASE, next);
-        store_x(b, op->rd, RCX);
+        store_link(b, op->rd, next, RCX);
         x86_alu_ri(e, true, ALU_ADD, R_RETIRED, (int32_t)count + 1);
         x86_call_to(e, b->h->jit->jump_reg);
         x86_jmp_r(e, RCX);
