@@ -546,6 +546,16 @@ static void emit_tlb_offset(struct emitter *e, int reg)
 }
 
 /*
+ * Whether the instructions retired so far (R_RETIRED, up to date) have
+ * used up this entry's budget: returns the jcc taken when they have.
+ */
+static uint8_t *emit_budget_check(struct emitter *e)
+{
+    x86_alu_rm(e, true, ALU_CMP, R_RETIRED, R_HART, HART_OFF(jit_budget));
+    return x86_jcc(e, CC_AE);
+}
+
+/*
  * Whether the instruction TLB maps the page whose address is in rsi:
  * rdx = its entry's set (add the x table's offset), rsi clobbered; returns
  * the jcc taken when it does not.
@@ -574,8 +584,7 @@ static uint8_t *emit_itlb_check(struct emitter *e)
  */
 static void emit_other_page_lookup(struct emitter *e, const uint8_t *leave)
 {
-    x86_alu_rm(e, true, ALU_CMP, R_RETIRED, R_HART, HART_OFF(jit_budget));
-    uint8_t *over_budget = x86_jcc(e, CC_AE);
+    uint8_t *over_budget = emit_budget_check(e);
     /* The jump cache first: a few loads, no call. */
     x86_mov_rr(e, RCX, RAX);
     x86_shift_ri(e, true, SH_SHR, RCX, 1);
@@ -657,8 +666,7 @@ static void emit_jump_reg(struct emitter *e, const uint8_t *other_page,
     x86_alu_ri(e, true, ALU_AND, RCX, (int32_t)PAGE_MASK);
     x86_alu_rr(e, true, ALU_CMP, RCX, R_VBASE);
     uint8_t *in_other_page = x86_jcc(e, CC_NE);
-    x86_alu_rm(e, true, ALU_CMP, R_RETIRED, R_HART, HART_OFF(jit_budget));
-    uint8_t *over_budget = x86_jcc(e, CC_AE);
+    uint8_t *over_budget = emit_budget_check(e);
     x86_mov_rr(e, RCX, RAX);
     x86_alu_ri(e, false, ALU_AND, RCX, (int32_t)(PAGE_SIZE - 2));
     x86_shift_ri(e, false, SH_SHL, RCX, 2); /* slot * 8 */
@@ -708,8 +716,7 @@ static void chain_to_slot(struct block *b, unsigned slot, unsigned retired)
     struct emitter *e = &b->e;
     if (retired)
         x86_alu_ri(e, true, ALU_ADD, R_RETIRED, (int32_t)retired);
-    x86_alu_rm(e, true, ALU_CMP, R_RETIRED, R_HART, HART_OFF(jit_budget));
-    uint8_t *over_budget = x86_jcc(e, CC_AE);
+    uint8_t *over_budget = emit_budget_check(e);
     const uint8_t *known = b->d->jit->code[slot];
     if (!known && b->d->jit->pending[slot])
         known = pending_code(b->h->jit, b->d, slot);
