@@ -72,8 +72,15 @@ static void needs_reset(struct virtio_mmio *m)
         interrupt(m, VIRTIO_MMIO_INT_CONFIG);
 }
 
+static void drain(struct virtio_mmio *m)
+{
+    if (m->dev->ops->drain)
+        m->dev->ops->drain(m->dev);
+}
+
 static void reset(struct virtio_mmio *m)
 {
+    drain(m);
     m->driver_features = 0;
     m->device_features_sel = m->driver_features_sel = 0;
     m->queue_sel = 0;
@@ -318,8 +325,21 @@ static void notify(struct virtio_mmio *m, uint32_t index)
         needs_reset(m);
 }
 
+void virtio_mmio_signal(struct virtio_mmio *m)
+{
+    if (!m)
+        return;
+    for (unsigned i = 0; i < m->dev->ops->num_queues; i++)
+        if (m->queues[i].ready && vq_should_signal(&m->queues[i].vq))
+            interrupt(m, VIRTIO_MMIO_INT_VRING);
+}
+
 static void write_reg(struct virtio_mmio *m, uint64_t offset, uint32_t value)
 {
+    /* Notifies and acks leave the queues as they are; the rest may not. */
+    if (offset != VIRTIO_MMIO_QUEUE_NOTIFY &&
+        offset != VIRTIO_MMIO_INTERRUPT_ACK)
+        drain(m);
     switch (offset) {
     case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
         m->device_features_sel = value;

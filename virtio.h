@@ -47,6 +47,13 @@ struct virtio_device_ops {
      */
     bool (*shm_region)(struct virtio_device *dev, uint32_t id, uint64_t *base,
                        uint64_t *len);
+    /*
+     * Finish every chain still in flight (a device that completes them
+     * later): called before the queues or the status change, so that none
+     * completes into a queue that is no longer the one it came from.
+     * Optional.
+     */
+    void (*drain)(struct virtio_device *dev);
     /* The driver reset the device (every queue is already stopped). */
     void (*reset)(struct virtio_device *dev);
     void (*free)(struct virtio_device *dev);
@@ -72,6 +79,11 @@ bool virtio_mmio_read(void *mmio, uint64_t offset, unsigned bytes,
                       uint64_t *value);
 bool virtio_mmio_write(void *mmio, uint64_t offset, unsigned bytes,
                        uint64_t value);
+/*
+ * The device completed chains outside a queue notify: interrupt the driver
+ * if it wants one. NULL is fine.
+ */
+void virtio_mmio_signal(struct virtio_mmio *mmio);
 
 /*
  * One virtio-mmio slot of the address map. The machine lays the slots out
