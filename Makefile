@@ -11,7 +11,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror
 CPPFLAGS += -MMD -MP -I.
-LDLIBS += -lfdt -lm
+LDLIBS += -lfdt -lm -pthread
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 

@@ -3,16 +3,22 @@
  * loaded, and the loop that runs the harts.
  *
  * Every hart runs on this one host thread, round-robin, a slice of
- * HART_SLICE instructions at a time. That keeps devices and the FUSE
- * server free of locks, makes runs reproducible (given the same input and
- * timer interrupts), and makes LR/SC and AMOs atomic for free: no other
- * hart runs in the middle of one. A slice is short enough that spinlock
- * waiters hand the CPU over quickly and long enough that switching costs
- * nothing measurable.
+ * HART_SLICE instructions at a time. That keeps devices free of locks and
+ * makes LR/SC and AMOs atomic for free: no other hart runs in the middle
+ * of one. A slice is short enough that spinlock waiters hand the CPU over
+ * quickly and long enough that switching costs nothing measurable.
+ *
+ * The shares' FUSE server may run on a thread of its own
+ * (virtio-fs-thread.h), which touches only the server and the guest
+ * buffers of the requests in flight: the harts run on during a request's
+ * host syscalls, and this loop hands back what it served between slices.
+ * Runs are reproducible (given the same input and timer interrupts) when
+ * it does not (SEMU_SHARE_THREAD=0).
  */
-#define _GNU_SOURCE /* ppoll */
+#define _GNU_SOURCE /* ppoll, CPU_COUNT */
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +40,7 @@
 #include "rtc.h"
 #include "sbi.h"
 #include "uart.h"
+#include "virtio-fs-thread.h"
 #include "virtio-fs.h"
 #include "virtio.h"
 
@@ -57,6 +64,7 @@ struct machine {
     struct sbi *sbi; /* NULL when firmware runs (--bios) */
     struct power_request request;
     struct virtio_slot virtio[VIRTIO_MMIO_SLOTS];
+    struct share_thread *share_thread; /* serves the shares, or NULL */
     /* What to load again on reset. */
     struct file_blob bios, kernel, initrd;
     void *dtb;
@@ -134,6 +142,27 @@ static bool attach_virtio(struct machine *m, struct virtio_slot *slot,
 }
 
 /* -s: share i is a virtio-fs device on slot i, with the slot's window. */
+/*
+ * A thread of its own serves the shares when this process may use a
+ * second CPU (on one, it would only take turns with the harts), no share
+ * has a DAX window (its mappings change what the harts cache, and every
+ * share draws on one pool of host fds: one thread must run them all) and
+ * SEMU_SHARE_THREAD is not 0.
+ */
+static bool share_thread_wanted(const struct machine *m,
+                                const struct machine_config *config)
+{
+    const char *env = getenv("SEMU_SHARE_THREAD");
+    if (!config->nshares || (env && strcmp(env, "0") == 0))
+        return false;
+    for (unsigned i = 0; i < config->nshares; i++)
+        if (m->virtio[i].shm.host)
+            return false;
+    cpu_set_t cpus;
+    return sched_getaffinity(0, sizeof(cpus), &cpus) == 0 &&
+           CPU_COUNT(&cpus) >= 2;
+}
+
 static bool attach_shares(struct machine *m,
                           const struct machine_config *config, char *err,
                           size_t err_len)
@@ -142,6 +171,8 @@ static bool attach_shares(struct machine *m,
         snprintf(err, err_len, "at most %d shares", VIRTIO_MMIO_SLOTS);
         return false;
     }
+    if (share_thread_wanted(m, config))
+        m->share_thread = share_thread_new(); /* NULL: served inline */
     for (unsigned i = 0; i < config->nshares; i++) {
         struct virtio_slot *slot = &m->virtio[i];
         struct virtio_device *dev =
@@ -150,6 +181,8 @@ static bool attach_shares(struct machine *m,
             return false;
         if (slot->shm.host)
             virtio_fs_set_window(dev, &slot->shm);
+        if (m->share_thread)
+            virtio_fs_set_thread(dev, m->share_thread);
         if (!attach_virtio(m, slot, dev)) {
             snprintf(err, err_len, "%s: cannot create virtio-mmio device",
                      config->shares[i].dir);
@@ -333,6 +366,9 @@ static void machine_boot(struct machine *m)
 
 static void machine_reboot(struct machine *m)
 {
+    /* Requests in flight write into RAM: let them land before it goes. */
+    if (m->share_thread)
+        share_thread_drain(m->share_thread);
     /* Dropping the pages of a private anonymous mapping zeroes them. */
     madvise(m->ram.host, m->ram.size, MADV_DONTNEED);
     for (unsigned i = 0; i < m->ram.nwindows; i++)
@@ -389,6 +425,7 @@ void machine_free(struct machine *m)
 {
     if (!m)
         return;
+    share_thread_free(m->share_thread);
     for (unsigned i = 0; i < VIRTIO_MMIO_SLOTS; i++)
         virtio_mmio_free(m->virtio[i].mmio);
     for (unsigned h = 0; h < m->nharts; h++)
@@ -464,8 +501,25 @@ static void machine_idle(struct machine *m, uint64_t now)
     struct timespec timeout = {ns / 1000000000ull, ns % 1000000000ull};
 
     uart_flush(m->uart);
-    struct pollfd p = {.fd = uart_input_fd(m->uart), .events = POLLIN};
-    ppoll(&p, p.fd >= 0 ? 1 : 0, &timeout, NULL);
+    struct pollfd p[2];
+    nfds_t n = 0;
+    if (uart_input_fd(m->uart) >= 0)
+        p[n++] =
+            (struct pollfd){.fd = uart_input_fd(m->uart), .events = POLLIN};
+    if (m->share_thread)
+        p[n++] = (struct pollfd){.fd = share_thread_fd(m->share_thread),
+                                 .events = POLLIN};
+    ppoll(p, n, &timeout, NULL);
+}
+
+/* Put what the share thread served in the used rings, and signal. */
+static void complete_shares(struct machine *m)
+{
+    if (!m->share_thread)
+        return;
+    share_thread_poll(m->share_thread);
+    for (unsigned i = 0; i < VIRTIO_MMIO_SLOTS; i++)
+        virtio_mmio_signal(m->virtio[i].mmio);
 }
 
 int machine_run(struct machine *m)
@@ -485,6 +539,8 @@ int machine_run(struct machine *m)
                     machine_memory_changed(m, m->ram.windows[i]->base,
                                            m->ram.windows[i]->size);
         }
+
+        complete_shares(m);
 
         if (m->request.action == POWER_OFF)
             break;
@@ -512,10 +568,20 @@ int machine_run(struct machine *m)
             }
         }
         if (all_harts_waiting(m)) {
+            /* Waiting for the share thread, most likely: briefly spin. */
+            if (m->share_thread && share_thread_wait(m->share_thread)) {
+                complete_shares(m);
+                continue;
+            }
             machine_idle(m, now);
+            if (m->share_thread) /* also when it did not sleep at all */
+                share_thread_woken(m->share_thread);
             next_input_poll = 0; /* woken maybe by input: look at once */
         }
     }
+    /* What the guest asked last is done before anyone reads the stats. */
+    if (m->share_thread)
+        share_thread_drain(m->share_thread);
     uart_flush(m->uart);
     return m->request.status;
 }

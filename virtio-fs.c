@@ -22,6 +22,7 @@
 
 #include "fuse.h"
 #include "host-window.h"
+#include "virtio-fs-thread.h"
 #include "virtio-fs.h"
 #include "virtqueue.h"
 
@@ -33,9 +34,10 @@ struct virtio_fs {
     struct fuse_server *server;
     struct virtio_fs_config config;
     char tag[sizeof(((struct virtio_fs_config){0}).tag) + 1];
-    struct vq_chain chain;      /* scratch for the chain being served */
-    struct host_window *window; /* DAX cache, or NULL */
-    uint64_t serve_ns;          /* host time spent serving requests */
+    struct vq_chain chain;       /* scratch for the chain being served */
+    struct host_window *window;  /* DAX cache, or NULL */
+    uint64_t serve_ns;           /* host time spent serving requests */
+    struct share_thread *thread; /* serves the requests, or NULL: inline */
 };
 
 static struct virtio_fs *to_fs(struct virtio_device *vdev)
@@ -65,6 +67,14 @@ static int fs_queue_notify(struct virtio_device *vdev, unsigned index,
     int got;
 
     (void)index; /* both queue kinds carry FUSE requests */
+    if (fs->thread) {
+        for (;;) {
+            c = share_thread_slot(fs->thread);
+            if ((got = vq_pop(vq, c)) <= 0)
+                return got;
+            share_thread_submit(fs->thread, fs->server, vq, &fs->serve_ns);
+        }
+    }
     uint64_t start = now_ns();
     while ((got = vq_pop(vq, c)) > 0) {
         size_t len = fuse_server_handle(fs->server, c->iov, c->readable,
@@ -84,6 +94,12 @@ static bool fs_shm_region(struct virtio_device *vdev, uint32_t id,
     *base = fs->window->base;
     *len = fs->window->size;
     return true;
+}
+
+/* Chains in flight name the queues: they go back before the queues change. */
+static void fs_drain(struct virtio_device *vdev)
+{
+    share_thread_drain(to_fs(vdev)->thread);
 }
 
 static void fs_reset(struct virtio_device *vdev)
@@ -126,6 +142,7 @@ static const struct virtio_device_ops fs_ops = {
     .config = fs_config,
     .queue_notify = fs_queue_notify,
     .shm_region = fs_shm_region,
+    .drain = fs_drain,
     .reset = fs_reset,
     .free = fs_free,
     .print_stats = fs_print_stats,
@@ -157,6 +174,12 @@ struct virtio_device *virtio_fs_new(const struct fs_share_options *share,
     memcpy(fs->tag, tag, tag_len);
     fs->config.num_request_queues = htole32(FS_REQUEST_QUEUES);
     return &fs->vdev;
+}
+
+void virtio_fs_set_thread(struct virtio_device *vdev,
+                          struct share_thread *thread)
+{
+    to_fs(vdev)->thread = thread;
 }
 
 void virtio_fs_set_window(struct virtio_device *vdev,

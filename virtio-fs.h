@@ -19,3 +19,11 @@ struct virtio_device *virtio_fs_new(const struct fs_share_options *share,
  */
 void virtio_fs_set_window(struct virtio_device *dev,
                           struct host_window *window);
+/*
+ * Serve the requests on a share thread (virtio-fs-thread.h, owned by the
+ * caller and outliving the device) instead of inside the queue notify.
+ * Not with a DAX window: its mappings change what the harts may cache.
+ */
+struct share_thread;
+void virtio_fs_set_thread(struct virtio_device *dev,
+                          struct share_thread *thread);

@@ -38,7 +38,7 @@ LAYERS = [
     ("cpu", ["riscv*", "jit-x86.h"]),
     ("devices", ["uart.*", "plic.*", "aclint.*", "finisher.*", "rtc.*",
                  "virtqueue.*", "virtio.h", "virtio-mmio.c"]),
-    ("virtio-fs", ["virtio-fs.*"]),
+    ("virtio-fs", ["virtio-fs.*", "virtio-fs-thread.*"]),
     ("board", ["sbi.*", "devicetree.h", "fdt.c", "loader.*"]),
     ("machine", ["machine.*"]),
     ("main", ["main.c"]),

@@ -5,7 +5,9 @@
  * real FUSE server, which serves a temp directory; results are checked
  * against the host files. Then, on a second device without EVENT_IDX, the
  * FUSE test harness's requests (tests/fuse/harness.h) cut into odd pieces,
- * in direct and indirect chains in turn, FORGETs on the hiprio queue.
+ * in direct and indirect chains in turn, FORGETs on the hiprio queue;
+ * and once more on a device served by a share thread, which must also
+ * finish what is in flight before a reset.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,6 +28,7 @@
 #include "fuse-iov.h"
 #include "tests/check.h"
 #include "tests/fuse/harness.h"
+#include "virtio-fs-thread.h"
 #include "virtio-fs.h"
 #include "vq-driver.h"
 
@@ -505,6 +508,7 @@ static void test_listing(struct ft *t)
     uint64_t fh, off = 0;
     unsigned dupes = 0, held = 0;
 
+    memset(seen, 0, sizeof(seen)); /* run once per device */
     CHECK_ERR(ft_mkdir(t, FUSE_ROOT_ID, "many", 0755, &dir), 0);
     for (int i = 0; i < N; i++) {
         snprintf(name, sizeof(name), "many/e%03d", i);
@@ -549,6 +553,9 @@ static void test_listing(struct ft *t)
     CHECK_ERR(ft_getattr(t, ids[N - 1], NULL), -ESTALE);
 }
 
+/* Serves the third device's requests. */
+static struct share_thread *thread;
+
 /* A new device on the share in d; false if there is none. */
 static bool new_device(void)
 {
@@ -559,7 +566,49 @@ static bool new_device(void)
         printf("virtio_fs_new: %s\n", err);
         return false;
     }
+    if (thread)
+        virtio_fs_set_thread(dev, thread);
     return true;
+}
+
+/* What the machine's loop does: hand back what was served, signal. */
+static void complete(struct vqd *q)
+{
+    share_thread_drain(thread);
+    virtio_mmio_signal(q->mmio);
+}
+
+/*
+ * GETATTRs in flight when the driver resets the device: each is served
+ * and back in the used ring before the reset goes on.
+ */
+static void test_reset_in_flight(void)
+{
+    enum { N = 20 };
+    struct {
+        struct fuse_in_header h;
+        struct fuse_getattr_in a;
+    } req = {{.len = sizeof req, .opcode = FUSE_GETATTR, .nodeid = 1}, {0}};
+    struct vqd_queue *q = &d.q[REQUESTS];
+    uint16_t used_before;
+    memcpy(&used_before, vqd_ptr(&d, q->used + 2, 2), 2);
+    d.after_notify = NULL; /* leave them in flight */
+    for (unsigned i = 0; i < N; i++) {
+        req.h.unique = ++unique;
+        struct vqd_buf bufs[] = {
+            {vqd_alloc(&d, sizeof req, 8), sizeof req},
+            {vqd_alloc(&d, 256, 8), 256},
+        };
+        memcpy(vqd_ptr(&d, bufs[0].addr, sizeof req), &req, sizeof req);
+        vqd_add_chain(&d, REQUESTS, bufs, 1, 1, false);
+        vqd_notify(&d, REQUESTS);
+    }
+    vqd_write(&d, VIRTIO_MMIO_STATUS, 0);
+    uint16_t used_after;
+    memcpy(&used_after, vqd_ptr(&d, q->used + 2, 2), 2);
+    CHECK((uint16_t)(used_after - used_before) == N);
+    CHECK(share_thread_poll(thread) == 0);
+    d.after_notify = complete;
 }
 
 int main(void)
@@ -597,6 +646,27 @@ int main(void)
     test_data(&harness);
     test_listing(&harness);
     vqd_free(&d);
+
+    ft_teardown(&harness); /* a fresh share for the third device */
+    ft_setup(&harness, NULL);
+    dir = harness.share;
+    harness.send = via_queue;
+    thread = share_thread_new();
+    if (CHECK(thread != NULL) && new_device()) {
+        d.after_notify = complete;
+        CHECK(vqd_start(&d, features | (1ull << VIRTIO_RING_F_EVENT_IDX), 2,
+                        QUEUE_SIZE) == 0);
+        harness.cuts = page_cuts;
+        CHECK_ERR(ft_init(&harness), 0);
+        test_escapes(&harness);
+        test_data(&harness);
+        test_listing(&harness);
+        unsigned raised = d.irq_raised;
+        test_reset_in_flight();
+        CHECK(d.irq_raised == raised); /* a reset is no completion */
+        vqd_free(&d);
+    }
+    share_thread_free(thread);
     ft_teardown(&harness);
     return check_summary();
 }

@@ -252,6 +252,8 @@ uint16_t vqd_add_chain(struct vqd *d, unsigned qi, const struct vqd_buf *bufs,
 void vqd_notify(struct vqd *d, unsigned qi)
 {
     vqd_write(d, VIRTIO_MMIO_QUEUE_NOTIFY, qi);
+    if (d->after_notify)
+        d->after_notify(d);
 }
 
 bool vqd_get_used(struct vqd *d, unsigned qi, uint32_t *id, uint32_t *len)

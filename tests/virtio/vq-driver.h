@@ -39,6 +39,9 @@ struct vqd {
     unsigned irq_raised; /* low-to-high transitions seen */
     uint64_t features;   /* negotiated */
     struct vqd_queue q[VQD_MAX_QUEUES];
+    /* Called after each notify: a device that completes chains later
+     * (a share thread) finishes them here. Optional. */
+    void (*after_notify)(struct vqd *d);
 };
 
 /* A buffer of a chain: guest address and length. */
