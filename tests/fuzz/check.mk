@@ -1,6 +1,9 @@
 # Fuzzing the virtio-fs device through the MMIO transport (libFuzzer).
-#   make check-fuzz       seeds, then a 30 s run (part of make check)
-#   make fuzz             a longer run: FUZZ_TIME seconds (default 600)
+#   make check-fuzz       seeds, then a 30 s run, with the device serving
+#                         requests inside the notify and then on a share
+#                         thread (FUZZ_SHARE_THREAD=1) (part of make check)
+#   make fuzz             a longer run: FUZZ_TIME seconds (default 600);
+#                         FUZZ_SHARE_THREAD=1 for the share thread
 #   make fuzz-corpus      regenerate tests/fuzz/corpus with make-corpus
 
 FUZZ_CC := clang
@@ -27,6 +30,8 @@ $(BUILD)/fuzz/make-corpus: tests/fuzz/make-corpus.c tests/fuzz/fuzz-ops.h \
 .PHONY: check-fuzz fuzz fuzz-corpus
 check-fuzz: $(FUZZ_BIN)
 	tests/fuzz/run.sh $(FUZZ_BIN) tests/fuzz/corpus 30 $(BUILD)/fuzz/check
+	FUZZ_SHARE_THREAD=1 tests/fuzz/run.sh $(FUZZ_BIN) tests/fuzz/corpus 30 \
+	    $(BUILD)/fuzz/check-thread
 
 fuzz: $(FUZZ_BIN)
 	tests/fuzz/run.sh $(FUZZ_BIN) tests/fuzz/corpus $(FUZZ_TIME) \

@@ -9,6 +9,11 @@
  * requests, the device must never report more reply bytes than the chain
  * could hold. (Once the input writes RAM, descriptors, rings or registers
  * itself, it can forge used entries, and only the first checks apply.)
+ *
+ * With FUZZ_SHARE_THREAD=1 a share thread serves the requests instead (and
+ * there is no DAX window, as in the machine): chains stay in flight while
+ * the ops after their notify write registers, RAM and rings, until a
+ * request of the input waits for its reply or the input ends.
  */
 #define _GNU_SOURCE
 #include <ftw.h>
@@ -25,6 +30,7 @@
 #include "fuzz-ops.h"
 #include "host-window.h"
 #include "tests/virtio/vq-driver.h"
+#include "virtio-fs-thread.h"
 #include "virtio-fs.h"
 
 #define MAX_PIECES 16
@@ -47,6 +53,8 @@ static char share_dir[64];
 static bool verbose;
 /* No op of this input has touched RAM, rings or registers directly. */
 static bool well_formed;
+/* FUZZ_SHARE_THREAD=1: what serves the requests, for every input. */
+static struct share_thread *thread;
 
 static int remove_entry(const char *path, const struct stat *st, int type,
                         struct FTW *ftw)
@@ -102,6 +110,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 static struct vqd d;
+
+/* What the machine's loop does with a share thread: hand back, signal. */
+static void settle(void)
+{
+    if (thread) {
+        share_thread_drain(thread);
+        virtio_mmio_signal(d.mmio);
+    }
+}
 static uint64_t data_cursor; /* next RAM offset for request buffers */
 
 static uint64_t data_alloc(uint64_t len)
@@ -258,6 +275,7 @@ static void op_request(struct input *in)
     vq->next_desc = (vq->next_desc + (indirect ? 1 : n)) & (vq->size - 1);
     vqd_publish(&d, q, head);
     vqd_notify(&d, q);
+    settle();
 
     uint32_t id, len;
     while (vqd_get_used(&d, q, &id, &len)) {
@@ -343,6 +361,13 @@ static void run(struct input *in)
 /* A small DAX window, so that SETUPMAPPING and REMOVEMAPPING get fuzzed. */
 static struct virtio_device *device_new(char *err, size_t err_len)
 {
+    static bool started;
+    if (!started) {
+        const char *env = getenv("FUZZ_SHARE_THREAD");
+        if (env && strcmp(env, "1") == 0 && !(thread = share_thread_new()))
+            abort();
+        started = true;
+    }
     static struct host_window window;
     if (!window.host && host_window_init(&window, 0x800000000ull, 1 << 20))
         abort();
@@ -350,7 +375,9 @@ static struct virtio_device *device_new(char *err, size_t err_len)
     struct fs_share_options share = {.dir = share_dir, .tag = "myfs"};
     reset_share();
     struct virtio_device *dev = virtio_fs_new(&share, err, err_len);
-    if (dev)
+    if (dev && thread)
+        virtio_fs_set_thread(dev, thread);
+    else if (dev)
         virtio_fs_set_window(dev, &window);
     return dev;
 }
@@ -367,6 +394,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     well_formed = true;
     struct input in = {data, size};
     run(&in);
+    settle(); /* nothing may be in flight when the device goes */
     vqd_free(&d);
     return 0;
 }
