@@ -141,7 +141,6 @@ static bool attach_virtio(struct machine *m, struct virtio_slot *slot,
                         WIDTH_1 | WIDTH_2 | WIDTH_4) == 0;
 }
 
-/* -s: share i is a virtio-fs device on slot i, with the slot's window. */
 /*
  * A thread of its own serves the shares when this process may use a
  * second CPU (on one, it would only take turns with the harts), no share
@@ -163,6 +162,7 @@ static bool share_thread_wanted(const struct machine *m,
            CPU_COUNT(&cpus) >= 2;
 }
 
+/* -s: share i is a virtio-fs device on slot i, with the slot's window. */
 static bool attach_shares(struct machine *m,
                           const struct machine_config *config, char *err,
                           size_t err_len)
