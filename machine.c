@@ -367,8 +367,7 @@ static void machine_boot(struct machine *m)
 static void machine_reboot(struct machine *m)
 {
     /* Requests in flight write into RAM: let them land before it goes. */
-    if (m->share_thread)
-        share_thread_drain(m->share_thread);
+    share_thread_drain(m->share_thread);
     /* Dropping the pages of a private anonymous mapping zeroes them. */
     madvise(m->ram.host, m->ram.size, MADV_DONTNEED);
     for (unsigned i = 0; i < m->ram.nwindows; i++)
@@ -580,8 +579,7 @@ int machine_run(struct machine *m)
         }
     }
     /* What the guest asked last is done before anyone reads the stats. */
-    if (m->share_thread)
-        share_thread_drain(m->share_thread);
+    share_thread_drain(m->share_thread);
     uart_flush(m->uart);
     return m->request.status;
 }

@@ -34,8 +34,8 @@ struct share_job {
     struct fuse_server *server;
     struct virtqueue *vq;
     uint64_t *serve_ns;
-    size_t len;  /* the reply's length */
-    uint64_t ns; /* host time it took */
+    uint32_t len; /* the reply's length */
+    uint64_t ns;  /* host time it took */
 };
 
 struct share_thread {
@@ -111,16 +111,23 @@ static bool wait_for_work(struct share_thread *t, uint32_t next)
     }
 }
 
+uint32_t share_serve(struct fuse_server *server, const struct vq_chain *c,
+                     uint64_t *serve_ns)
+{
+    uint64_t start = now_ns();
+    size_t len = fuse_server_handle(server, c->iov, c->readable,
+                                    c->iov + c->readable, c->writable);
+    *serve_ns += now_ns() - start;
+    return len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+}
+
 static void *serve(void *arg)
 {
     struct share_thread *t = arg;
     for (uint32_t next = 0; wait_for_work(t, next); next++) {
         struct share_job *j = &t->jobs[next % SHARE_JOBS];
-        struct vq_chain *c = &j->chain;
-        uint64_t start = now_ns();
-        j->len = fuse_server_handle(j->server, c->iov, c->readable,
-                                    c->iov + c->readable, c->writable);
-        j->ns = now_ns() - start;
+        j->ns = 0;
+        j->len = share_serve(j->server, &j->chain, &j->ns);
         store(&t->done, next + 1);
         if (load(&t->main_sleeps)) {
             uint64_t one = 1; /* fails only with a full count: awake */
@@ -173,8 +180,7 @@ unsigned share_thread_poll(struct share_thread *t)
     uint32_t done = load(&t->done);
     while (t->pushed != done) {
         struct share_job *j = &t->jobs[t->pushed % SHARE_JOBS];
-        vq_push(j->vq, &j->chain,
-                j->len > UINT32_MAX ? UINT32_MAX : (uint32_t)j->len);
+        vq_push(j->vq, &j->chain, j->len);
         *j->serve_ns += j->ns;
         t->pushed++;
     }

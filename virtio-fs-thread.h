@@ -22,6 +22,13 @@
 struct fuse_server;
 struct share_thread;
 
+/*
+ * Serve one chain with `server`, on the thread or inline, and add the host
+ * time it took to *serve_ns: returns the reply's length, for vq_push().
+ */
+uint32_t share_serve(struct fuse_server *server, const struct vq_chain *c,
+                     uint64_t *serve_ns);
+
 /* NULL when the thread cannot start; the shares are then served inline. */
 struct share_thread *share_thread_new(void);
 /* Drains, stops and joins the thread. NULL is fine. */
@@ -39,7 +46,7 @@ void share_thread_submit(struct share_thread *t, struct fuse_server *server,
 
 /* Push what was served into the used rings; returns the chains in flight. */
 unsigned share_thread_poll(struct share_thread *t);
-/* Wait until nothing is in flight, then poll. */
+/* Wait until nothing is in flight, then poll. NULL is fine. */
 void share_thread_drain(struct share_thread *t);
 /*
  * The main thread is about to sleep until a timer or input: spin briefly

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "fuse.h"
 #include "host-window.h"
@@ -52,13 +51,6 @@ static const void *fs_config(struct virtio_device *vdev)
 }
 
 /* Serve every available request, in order; the transport signals once. */
-static uint64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
 static int fs_queue_notify(struct virtio_device *vdev, unsigned index,
                            struct virtqueue *vq)
 {
@@ -75,13 +67,8 @@ static int fs_queue_notify(struct virtio_device *vdev, unsigned index,
             share_thread_submit(fs->thread, fs->server, vq, &fs->serve_ns);
         }
     }
-    uint64_t start = now_ns();
-    while ((got = vq_pop(vq, c)) > 0) {
-        size_t len = fuse_server_handle(fs->server, c->iov, c->readable,
-                                        c->iov + c->readable, c->writable);
-        vq_push(vq, c, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
-    }
-    fs->serve_ns += now_ns() - start;
+    while ((got = vq_pop(vq, c)) > 0)
+        vq_push(vq, c, share_serve(fs->server, c, &fs->serve_ns));
     return got;
 }
 

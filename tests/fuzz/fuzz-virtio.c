@@ -119,6 +119,7 @@ static void settle(void)
         virtio_mmio_signal(d.mmio);
     }
 }
+
 static uint64_t data_cursor; /* next RAM offset for request buffers */
 
 static uint64_t data_alloc(uint64_t len)
